@@ -1,0 +1,55 @@
+import type { Argv } from 'yargs';
+import { summarizeCheck } from '../../env/check.js';
+import { runPreflight } from '../../env/preflight/index.js';
+import { resolveSettings } from '../../env/settings.js';
+import { validateEnvSet } from '../../env/validate.js';
+import { renderCheckJson } from '../../report/check-json.js';
+import { renderCheckTable } from '../../report/check-table.js';
+import { createColors } from '../../report/style.js';
+import { emitReport } from '../emit.js';
+import { loadFromArgs, withAliasOptions } from '../env-options.js';
+import { colorsFor, type CliIO } from '../io.js';
+import { EXIT, type CommandContext } from '../context.js';
+
+export function checkCommand(ctx: CommandContext) {
+  return {
+    command: 'check',
+    describe: 'Load and validate an env set; with --connect, preflight the live target (read-only)',
+    builder: (yargs: Argv) =>
+      withAliasOptions(yargs)
+        .option('env', { type: 'string', array: true, demandOption: true, description: 'env file (dotenv or JSON, or git:REV:path); repeat to layer, later wins' })
+        .option('set', { type: 'string', array: true, description: 'K=V that wins over every file (repeatable)' })
+        .option('connect', { type: 'boolean', default: false, description: 'also preflight the target: DNS, TLS, token, discovery, limits' })
+        .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, description: 'report format' })
+        .option('out', { type: 'string', description: 'write the report to this file as well' })
+        .example('$0 check --env fixtures/env/baseline.env', 'validate the shipped baseline')
+        .example('$0 check --env base.env --env staging.env --set SCIM_PAGE_SIZE=200 --connect', 'layer two files, override one value, preflight'),
+    handler: async (args: { env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string }) => {
+      ctx.exitCode = await runCheck(args, ctx.io);
+    },
+  };
+}
+
+async function runCheck(
+  args: { env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string },
+  io: CliIO,
+): Promise<number> {
+  const set = await loadFromArgs(args.env, args.set ?? [], args, io);
+  const validation = validateEnvSet(set);
+  let preflight;
+  if (args.connect) {
+    if (validation.valid) {
+      if (args.format !== 'json') io.stderr.write('Preflight: connecting to the target (read-only)…\n');
+      preflight = await runPreflight(resolveSettings(set));
+    } else {
+      io.stderr.write('Preflight skipped: fix the errors below first.\n');
+    }
+  }
+  const report = summarizeCheck(set, validation, preflight);
+  if (args.format === 'json') {
+    await emitReport(io, renderCheckJson(report), args.out);
+  } else {
+    await emitReport(io, renderCheckTable(report, colorsFor(io.stdout, io.env)), args.out, renderCheckTable(report, createColors(false)));
+  }
+  return report.valid ? EXIT.ok : EXIT.found;
+}

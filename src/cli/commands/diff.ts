@@ -1,0 +1,51 @@
+import type { Argv } from 'yargs';
+import { diffEnvSets } from '../../env/diff.js';
+import { renderDiffJson } from '../../report/diff-json.js';
+import { renderDiffMarkdown } from '../../report/diff-markdown.js';
+import { renderDiffTable } from '../../report/diff-table.js';
+import { createColors } from '../../report/style.js';
+import { EXIT, type CommandContext } from '../context.js';
+import { emitReport } from '../emit.js';
+import { loadFromArgs, withAliasOptions } from '../env-options.js';
+import { colorsFor } from '../io.js';
+
+interface DiffArgs {
+  base: string[];
+  candidate: string[];
+  format: 'table' | 'json' | 'markdown';
+  'detailed-exitcode': boolean;
+  out?: string | undefined;
+  alias?: string[] | undefined;
+  'alias-file'?: string;
+}
+
+export function diffCommand(ctx: CommandContext) {
+  return {
+    command: 'diff',
+    describe: 'Classify every variable change between two env sets; secrets as fingerprints',
+    builder: (yargs: Argv) =>
+      withAliasOptions(yargs)
+        .option('base', { type: 'string', array: true, demandOption: true, description: 'baseline env file, or git:REV:path; repeat to layer' })
+        .option('candidate', { type: 'string', array: true, demandOption: true, description: 'candidate env file, or git:REV:path; repeat to layer' })
+        .option('format', { choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, description: 'report format' })
+        .option('detailed-exitcode', { type: 'boolean', default: false, description: 'exit 2 when there are changes (as terraform plan -detailed-exitcode)' })
+        .option('out', { type: 'string', description: 'write the report to this file as well' })
+        .example('$0 diff --base fixtures/env/baseline.env --candidate fixtures/env/candidate.env', 'what the candidate changes')
+        .example('$0 diff --base git:HEAD~1:env/staging.env --candidate env/staging.env --detailed-exitcode', 'gate CI on a changed env file'),
+    handler: async (args: DiffArgs) => {
+      const [base, candidate] = await Promise.all([
+        loadFromArgs(args.base, [], args, ctx.io),
+        loadFromArgs(args.candidate, [], args, ctx.io),
+      ]);
+      const diff = diffEnvSets(base, candidate);
+      const labels = { base: args.base.join(' + '), candidate: args.candidate.join(' + ') };
+      if (args.format === 'json') await emitReport(ctx.io, renderDiffJson(diff, labels), args.out);
+      else if (args.format === 'markdown') await emitReport(ctx.io, renderDiffMarkdown(diff, labels), args.out);
+      else {
+        const colored = renderDiffTable(diff, labels, colorsFor(ctx.io.stdout, ctx.io.env));
+        await emitReport(ctx.io, colored, args.out, renderDiffTable(diff, labels, createColors(false)));
+      }
+      ctx.exitCode = args['detailed-exitcode'] && diff.changes.length > 0 ? EXIT.found : EXIT.ok;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { UserError, formatLocation } from '../errors/user-error.js';
+import { checkCommand } from './commands/check.js';
+import { diffCommand } from './commands/diff.js';
+import { varsCommand } from './commands/vars.js';
+import { EXIT, type CommandContext } from './context.js';
+import { colorsFor, type CliIO } from './io.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * Runs the CLI on `argv` and returns the exit code. Only the CLI prints; commands leave their
+ * exit code in the context, and every error ends here as one message (a stack only with --debug).
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const ctx: CommandContext = { io, exitCode: EXIT.ok };
+  const debug = argv.includes('--debug');
+  const parser = yargs()
+    .scriptName('scimsim')
+    .usage('$0 <command> [options]\n\nDry-run SCIM 2.0 provisioning env sets against staging before you ship them.')
+    .version(VERSION)
+    .option('debug', { type: 'boolean', default: false, description: 'print stack traces of errors' })
+    .command(checkCommand(ctx))
+    .command(diffCommand(ctx))
+    .command(varsCommand(ctx))
+    .demandCommand(1, 'Name a command: check, diff or vars.')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      // yargs reports its own parse failures here; a command's error travels on unchanged.
+      if (error) throw error;
+      // recommendCommands answers only "Did you mean check?"; name what was wrong first.
+      const text = message?.startsWith('Did you mean') ? `Unknown command: ${argv[0] ?? ''}. ${message}` : message;
+      throw new UserError('bad-flags', text ?? 'invalid command line');
+    });
+
+  let printed = '';
+  try {
+    await parser.parseAsync([...argv], {}, (_error, _args, output) => {
+      printed = output;
+    });
+  } catch (error) {
+    return reportError(error, io, debug);
+  }
+  if (printed) {
+    // --help and --version land here; so does yargs' own usage text after a failure, which we replaced.
+    io.stdout.write(printed.endsWith('\n') ? printed : `${printed}\n`);
+  }
+  return ctx.exitCode;
+}
+
+function reportError(error: unknown, io: CliIO, debug: boolean): number {
+  const colors = colorsFor(io.stderr, io.env);
+  if (error instanceof UserError) {
+    const where = error.location && error.code !== 'bad-flags' && !error.message.includes(error.location.file) ? ` (${formatLocation(error.location)})` : '';
+    const lines = [`${colors.red('scimsim:')} ${error.message}${where}`];
+    for (const detail of error.details) lines.push(`  ${detail}`);
+    if (error.hint) lines.push(`  ${colors.cyan('→')} ${error.hint}`);
+    if (error.code === 'bad-flags') lines.push(`  ${colors.cyan('→')} Run scimsim --help, or scimsim <command> --help.`);
+    if (debug && error.stack) lines.push(colors.dim(error.stack));
+    io.stderr.write(`${lines.join('\n')}\n`);
+    return EXIT.error;
+  }
+  const err = error instanceof Error ? error : new Error(String(error));
+  const lines = [`${colors.red('scimsim: internal error:')} ${err.message}`, '  This is a bug in scimsim; please report it with the command you ran.'];
+  lines.push(debug ? colors.dim(err.stack ?? '') : '  Run again with --debug for the stack trace.');
+  io.stderr.write(`${lines.join('\n')}\n`);
+  return EXIT.error;
+}

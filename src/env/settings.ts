@@ -1,0 +1,59 @@
+import { effectiveValue } from './validate.js';
+import type { EnvSet } from './load.js';
+
+/** The typed configuration a valid env set describes, defaults applied. */
+export interface ScimSettings {
+  baseUrl: string;
+  tenantId: string | undefined;
+  auth:
+    | { mode: 'bearer'; token: string }
+    | { mode: 'oauth2'; tokenUrl: string; clientId: string; clientSecret: string; scope: string | undefined };
+  pageSize: number;
+  maxConcurrency: number;
+  rateLimitRps: number;
+  timeoutMs: number;
+  maxRetries: number;
+  userMatchAttribute: 'userName' | 'externalId';
+  updateMethod: 'patch' | 'put';
+  deactivationMode: 'patch' | 'put' | 'delete';
+  usernameDomain: string;
+  environment: string;
+}
+
+/**
+ * Reads the typed settings of an env set. Call it on a set that {@link validateEnvSet} found
+ * valid: it does not re-validate, it only converts.
+ */
+export function resolveSettings(set: EnvSet): ScimSettings {
+  const get = (name: string): string => effectiveValue(set, name) ?? '';
+  const optional = (name: string): string | undefined => effectiveValue(set, name);
+  const auth: ScimSettings['auth'] =
+    get('SCIM_AUTH_MODE') === 'oauth2'
+      ? {
+          mode: 'oauth2',
+          tokenUrl: get('SCIM_OAUTH_TOKEN_URL'),
+          clientId: get('SCIM_OAUTH_CLIENT_ID'),
+          clientSecret: get('SCIM_OAUTH_CLIENT_SECRET'),
+          scope: optional('SCIM_OAUTH_SCOPE'),
+        }
+      : { mode: 'bearer', token: get('SCIM_AUTH_TOKEN') };
+  return {
+    baseUrl: get('SCIM_API_BASE_URL').replace(/\/+$/, ''),
+    tenantId: optional('SCIM_TENANT_ID'),
+    auth,
+    pageSize: Number(get('SCIM_PAGE_SIZE')),
+    maxConcurrency: Number(get('SCIM_MAX_CONCURRENCY')),
+    rateLimitRps: Number(get('SCIM_RATE_LIMIT_RPS')),
+    timeoutMs: Number(get('SCIM_TIMEOUT_MS')),
+    maxRetries: Number(get('SCIM_MAX_RETRIES')),
+    userMatchAttribute: get('SCIM_USER_MATCH_ATTRIBUTE') === 'externalId' ? 'externalId' : 'userName',
+    updateMethod: get('SCIM_UPDATE_METHOD') === 'put' ? 'put' : 'patch',
+    deactivationMode: narrow(get('SCIM_DEACTIVATION_MODE'), ['patch', 'put', 'delete'] as const, 'patch'),
+    usernameDomain: get('SCIM_USERNAME_DOMAIN'),
+    environment: get('SCIM_ENVIRONMENT'),
+  };
+}
+
+function narrow<T extends string>(value: string, values: readonly T[], fallback: T): T {
+  return (values as readonly string[]).includes(value) ? (value as T) : fallback;
+}
