@@ -6,7 +6,7 @@ import type { CliIO } from './io.js';
 /** Flags shared by every command that loads an env set. */
 export interface AliasArgs {
   alias?: string[] | undefined;
-  'alias-file'?: string;
+  'alias-file'?: string | undefined;
 }
 
 /** Adds --alias and --alias-file. */

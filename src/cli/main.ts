@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { UserError, formatLocation } from '../errors/user-error.js';
 import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
+import { mockCommand } from './commands/mock.js';
 import { varsCommand } from './commands/vars.js';
 import { EXIT, type CommandContext } from './context.js';
 import { colorsFor, type CliIO } from './io.js';
@@ -24,7 +25,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .command(checkCommand(ctx))
     .command(diffCommand(ctx))
     .command(varsCommand(ctx))
-    .demandCommand(1, 'Name a command: check, diff or vars.')
+    .command(mockCommand(ctx))
+    .demandCommand(1, 'Name a command: check, diff, vars or mock.')
     .recommendCommands()
     .strict()
     .help()

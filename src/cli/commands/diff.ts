@@ -16,7 +16,7 @@ interface DiffArgs {
   'detailed-exitcode': boolean;
   out?: string | undefined;
   alias?: string[] | undefined;
-  'alias-file'?: string;
+  'alias-file'?: string | undefined;
 }
 
 export function diffCommand(ctx: CommandContext) {

@@ -1,0 +1,21 @@
+import type { Clock } from '../../scim/clock.js';
+import { TransportError, type Transport } from '../../scim/transport.js';
+import type { ScimProvider } from '../core/provider.js';
+
+/**
+ * The provider as a transport for the built-in client, with no sockets: the provider answers
+ * at once and the clock (virtual for rehearsals) supplies the simulated latency. An abort
+ * (the client's timeout) wins over a slow answer, exactly as on a real connection; the
+ * provider has still done the work, as a real server would have.
+ */
+export function createInProcessTransport(provider: ScimProvider, clock: Clock): Transport {
+  return async (request) => {
+    if (request.signal?.aborted) throw request.signal.reason;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+    const response = provider.handle({ method: request.method, url: request.url, headers, body: request.body }, clock.now());
+    if (response.latencyMs > 0) await clock.sleep(response.latencyMs, request.signal);
+    if (response.fault === 'reset') throw new TransportError('ECONNRESET', 'the server reset the connection');
+    return { status: response.status, headers: response.headers, body: response.body ?? '' };
+  };
+}

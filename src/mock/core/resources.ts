@@ -1,0 +1,172 @@
+import { resourceTypeByName } from '../../scim/schema.js';
+import { SCHEMA, type JsonObject, type JsonValue, type PatchOperation } from '../../scim/types.js';
+import { listParam, type RouteContext } from './context.js';
+import { ScimHttpError, badRequest } from './errors.js';
+import { jsonReply, type Reply } from './http.js';
+import { normalizeResource } from './normalize.js';
+import { applyPatch } from './patch/index.js';
+import { etagOf, project, renderResource } from './render.js';
+import { memberValue, type ResourceKind, type StoredResource } from './store.js';
+
+/** RFC 7644 section 3.3: POST creates a resource; 201 with Location and ETag. */
+export function createResource(ctx: RouteContext, kind: ResourceKind, body: JsonObject): Reply {
+  requireSchema(body, kind);
+  const data = normalizeResource(body, resourceTypeByName(kind), { rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans });
+  checkResource(ctx, kind, data, undefined);
+  const resource = ctx.store.insert(kind, ctx.store.nextId(), data, ctx.now);
+  return resourceReply(ctx, resource, 201, true);
+}
+
+/** RFC 7644 section 3.4.1: GET of one resource. */
+export function getResource(ctx: RouteContext, kind: ResourceKind, id: string): Reply {
+  return resourceReply(ctx, findOrFail(ctx, kind, id), 200, false);
+}
+
+/** RFC 7644 section 3.5.1: PUT replaces every writable attribute. */
+export function replaceResource(ctx: RouteContext, kind: ResourceKind, id: string, body: JsonObject): Reply {
+  if (!ctx.profile.capabilities.put) throw new ScimHttpError(405, 'PUT is not supported by this server; use PATCH', undefined, { allow: 'GET, PATCH, DELETE' });
+  const resource = findOrFail(ctx, kind, id);
+  checkVersion(ctx, resource);
+  requireSchema(body, kind);
+  const data = normalizeResource(body, resourceTypeByName(kind), { rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans });
+  keepDeactivationQuirk(ctx, resource.data, data);
+  checkResource(ctx, kind, data, resource);
+  ctx.store.update(resource, data, ctx.now);
+  return resourceReply(ctx, resource, 200, false);
+}
+
+/** RFC 7644 section 3.5.2: PATCH applies add / remove / replace operations in order, atomically. */
+export function patchResource(ctx: RouteContext, kind: ResourceKind, id: string, body: JsonObject): Reply {
+  if (!ctx.profile.capabilities.patch) throw new ScimHttpError(501, 'PATCH is not supported by this server');
+  const resource = findOrFail(ctx, kind, id);
+  checkVersion(ctx, resource);
+  const operations = readOperations(ctx, body);
+  const patched = applyPatch({ ...resource.data, id: resource.id }, operations, resourceTypeByName(kind), {
+    rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans,
+  });
+  delete patched.id;
+  delete patched.meta;
+  delete patched.groups;
+  keepDeactivationQuirk(ctx, resource.data, patched);
+  checkResource(ctx, kind, patched, resource);
+  ctx.store.update(resource, patched, ctx.now);
+  if (ctx.profile.quirks.patchNoContent) return { status: 204, headers: versionHeader(ctx, resource) };
+  return resourceReply(ctx, resource, 200, false);
+}
+
+/** RFC 7644 section 3.6: DELETE answers 204; the resource is gone for good. */
+export function deleteResource(ctx: RouteContext, kind: ResourceKind, id: string): Reply {
+  if (!ctx.profile.capabilities.delete) {
+    throw new ScimHttpError(405, `DELETE is not allowed on this server; deactivate the ${kind} instead`, undefined, { allow: 'GET, PUT, PATCH' });
+  }
+  const resource = findOrFail(ctx, kind, id);
+  checkVersion(ctx, resource);
+  ctx.store.delete(resource);
+  return { status: 204 };
+}
+
+function findOrFail(ctx: RouteContext, kind: ResourceKind, id: string): StoredResource {
+  const resource = ctx.store.get(kind, id);
+  if (!resource) throw new ScimHttpError(404, `${kind} ${id} not found`);
+  return resource;
+}
+
+function resourceReply(ctx: RouteContext, resource: StoredResource, status: number, withLocation: boolean): Reply {
+  const wire = project(renderResource(ctx.store, resource, ctx.root), listParam(ctx.query.get('attributes')), listParam(ctx.query.get('excludedAttributes')));
+  const headers = versionHeader(ctx, resource);
+  if (withLocation) headers.location = `${ctx.root}${kind(resource)}/${resource.id}`;
+  return jsonReply(status, wire, headers);
+}
+
+function kind(resource: StoredResource): string {
+  return resource.kind === 'User' ? '/Users' : '/Groups';
+}
+
+function versionHeader(ctx: RouteContext, resource: StoredResource): Record<string, string> {
+  return ctx.profile.capabilities.etag ? { etag: etagOf(resource) } : {};
+}
+
+/** RFC 7644 section 3.14: If-Match with another version answers 412. */
+function checkVersion(ctx: RouteContext, resource: StoredResource): void {
+  const ifMatch = ctx.headers['if-match'];
+  if (!ctx.profile.capabilities.etag || ifMatch === undefined || ifMatch.trim() === '*') return;
+  const current = etagOf(resource).replace(/^W\//, '');
+  const matches = ifMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === current);
+  if (!matches) throw new ScimHttpError(412, `version mismatch: the ${resource.kind} is at ${etagOf(resource)}, the request names ${ifMatch.trim()}`);
+}
+
+function requireSchema(body: JsonObject, kind: ResourceKind): void {
+  const urn = kind === 'User' ? SCHEMA.user : SCHEMA.group;
+  const schemas = Array.isArray(body.schemas) ? body.schemas : [];
+  if (!schemas.some((s) => typeof s === 'string' && s.toLowerCase() === urn.toLowerCase())) {
+    throw badRequest('invalidSyntax', `schemas must include ${urn}`);
+  }
+}
+
+function readOperations(ctx: RouteContext, body: JsonObject): PatchOperation[] {
+  const schemas = Array.isArray(body.schemas) ? body.schemas : [];
+  if (!schemas.includes(SCHEMA.patchOp)) throw badRequest('invalidSyntax', `schemas must be [${SCHEMA.patchOp}]`);
+  const raw = body.Operations ?? body.operations;
+  if (!Array.isArray(raw) || raw.length === 0) throw badRequest('invalidSyntax', 'Operations must be a non-empty array');
+  const operations = raw.map((op, i): PatchOperation => {
+    if (op === null || typeof op !== 'object' || Array.isArray(op) || typeof op.op !== 'string') {
+      throw badRequest('invalidSyntax', `Operations[${i}] must be an object with an op`);
+    }
+    const operation: PatchOperation = { op: op.op };
+    if (typeof op.path === 'string') operation.path = op.path;
+    if (op.value !== undefined) operation.value = op.value;
+    return operation;
+  });
+  const quirks = ctx.profile.quirks;
+  if (quirks.rejectCapitalizedPatchOps) {
+    const bad = operations.find((o) => o.op !== o.op.toLowerCase());
+    if (bad) throw badRequest('invalidSyntax', `unknown op "${bad.op}": expected add, remove or replace`);
+  }
+  if (quirks.rejectPathlessPatch && operations.some((o) => o.path === undefined)) {
+    throw badRequest('noTarget', 'every operation needs a path');
+  }
+  return operations;
+}
+
+/** The "accepts active:false and applies nothing" quirk: the stored state silently stays active. */
+function keepDeactivationQuirk(ctx: RouteContext, before: JsonObject, after: JsonObject): void {
+  if (ctx.profile.quirks.ignoreDeactivation && after.active === false && before.active !== false) {
+    if (before.active === undefined) delete after.active;
+    else after.active = before.active;
+  }
+}
+
+/** Required attributes, allowed domains, uniqueness and member references. */
+function checkResource(ctx: RouteContext, kind: ResourceKind, data: JsonObject, self: StoredResource | undefined): void {
+  if (kind === 'Group') {
+    if (typeof data.displayName !== 'string' || data.displayName === '') throw badRequest('invalidValue', 'displayName is required');
+    for (const member of Array.isArray(data.members) ? data.members : []) {
+      const value = memberValue(member);
+      if (value === undefined || (!ctx.store.get('User', value) && !ctx.store.get('Group', value))) {
+        throw badRequest('invalidValue', `member ${value ?? '(no value)'} does not exist`);
+      }
+    }
+    return;
+  }
+  const userName = data.userName;
+  if (typeof userName !== 'string' || userName.trim() === '') throw badRequest('invalidValue', 'userName is required');
+  const domains = ctx.profile.capabilities.allowedUserNameDomains;
+  if (domains && !domains.some((d) => userName.toLowerCase().endsWith(`@${d.toLowerCase()}`))) {
+    throw badRequest('invalidValue', `userName must end in @${domains.join(' or @')}`);
+  }
+  for (const path of ctx.profile.capabilities.requiredUserAttributes) {
+    if (!hasPath(data, path)) throw badRequest('invalidValue', `${path} is required by this server`);
+  }
+  const existing = ctx.store.findUserByUserName(userName);
+  if (existing && existing !== self) throw new ScimHttpError(409, `userName ${userName} is already taken`, 'uniqueness');
+}
+
+function hasPath(data: JsonObject, path: string): boolean {
+  let value: JsonValue | undefined = data;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+    const key: string | undefined = Object.keys(value).find((k) => k.toLowerCase() === part.toLowerCase());
+    value = key === undefined ? undefined : value[key];
+  }
+  return value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import type { JsonObject, JsonValue } from '../../scim/types.js';
+
+export type ResourceKind = 'User' | 'Group';
+
+/** A stored resource with the bookkeeping the provider needs. */
+export interface StoredResource {
+  id: string;
+  kind: ResourceKind;
+  /** The resource as stored, without `meta` and without the derived `groups` of a User. */
+  data: JsonObject;
+  created: number;
+  lastModified: number;
+  version: number;
+}
+
+/**
+ * The provider's in-memory directory. Indexes `id`, lower-cased `userName` and `externalId` so
+ * that `eq` lookups and match-before-create stay O(1) at 100k accounts; keeps creation order
+ * so lists are stable across pages; keeps group membership both ways so a User's `groups`
+ * is derived, never stored twice.
+ */
+export class ScimStore {
+  readonly #resources: Record<ResourceKind, Map<string, StoredResource>> = { User: new Map(), Group: new Map() };
+  readonly #userNames = new Map<string, string>();
+  readonly #externalIds: Record<ResourceKind, Map<string, string>> = { User: new Map(), Group: new Map() };
+  /** userId -> groupIds */
+  readonly #memberOf = new Map<string, Set<string>>();
+  readonly #idSeed: string;
+  #idCounter = 0;
+  #versionCounter = 0;
+  /** Bumped on every write, so list caches know when they are stale. */
+  generation = 0;
+  readonly #ordered: Record<ResourceKind, { generation: number; ids: StoredResource[] }> = {
+    User: { generation: -1, ids: [] },
+    Group: { generation: -1, ids: [] },
+  };
+
+  /** With the caseSensitiveUserName quirk, `Alice` and `alice` are different accounts. */
+  readonly #caseSensitiveUserNames: boolean;
+
+  constructor(seed: string | number, options: { caseSensitiveUserNames?: boolean } = {}) {
+    this.#idSeed = String(seed);
+    this.#caseSensitiveUserNames = options.caseSensitiveUserNames ?? false;
+  }
+
+  #userNameKey(userName: string): string {
+    return this.#caseSensitiveUserNames ? userName : userName.toLowerCase();
+  }
+
+  /** A deterministic UUID-shaped id: the same seed gives the same ids in the same order. */
+  nextId(): string {
+    const hex = createHash('sha256').update(`${this.#idSeed}:${this.#idCounter++}`).digest('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16] ?? '0', 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  }
+
+  get(kind: ResourceKind, id: string): StoredResource | undefined {
+    return this.#resources[kind].get(id);
+  }
+
+  count(kind: ResourceKind): number {
+    return this.#resources[kind].size;
+  }
+
+  /** Every resource of a kind, in creation order. Cached between writes. */
+  all(kind: ResourceKind): readonly StoredResource[] {
+    const cache = this.#ordered[kind];
+    if (cache.generation !== this.generation) {
+      cache.ids = [...this.#resources[kind].values()];
+      cache.generation = this.generation;
+    }
+    return cache.ids;
+  }
+
+  /** The User with this userName: compared case-insensitively (RFC 7643 caseExact false) unless the store was built case-sensitive. */
+  findUserByUserName(userName: string): StoredResource | undefined {
+    const id = this.#userNames.get(this.#userNameKey(userName));
+    return id === undefined ? undefined : this.#resources.User.get(id);
+  }
+
+  findByExternalId(kind: ResourceKind, externalId: string): StoredResource | undefined {
+    const id = this.#externalIds[kind].get(externalId);
+    return id === undefined ? undefined : this.#resources[kind].get(id);
+  }
+
+  /** Stores a new resource; the caller has checked uniqueness. */
+  insert(kind: ResourceKind, id: string, data: JsonObject, now: number): StoredResource {
+    const resource: StoredResource = { id, kind, data, created: now, lastModified: now, version: ++this.#versionCounter };
+    this.#resources[kind].set(id, resource);
+    this.#index(resource);
+    this.generation++;
+    return resource;
+  }
+
+  /** Replaces a resource's data, keeping id, creation time and position. */
+  update(resource: StoredResource, data: JsonObject, now: number): StoredResource {
+    this.#unindex(resource);
+    resource.data = data;
+    resource.lastModified = now;
+    resource.version = ++this.#versionCounter;
+    this.#index(resource);
+    this.generation++;
+    return resource;
+  }
+
+  delete(resource: StoredResource): void {
+    this.#unindex(resource);
+    this.#resources[resource.kind].delete(resource.id);
+    if (resource.kind === 'User') {
+      // A deleted user leaves every group it was in (RFC 7644 section 3.6).
+      for (const groupId of this.#memberOf.get(resource.id) ?? []) {
+        const group = this.#resources.Group.get(groupId);
+        if (!group) continue;
+        const members = Array.isArray(group.data.members) ? group.data.members : [];
+        group.data = { ...group.data, members: members.filter((m) => memberValue(m) !== resource.id) };
+        group.version = ++this.#versionCounter;
+      }
+      this.#memberOf.delete(resource.id);
+    }
+    this.generation++;
+  }
+
+  /** Group ids a user is a direct member of, in group creation order. */
+  groupsOf(userId: string): readonly StoredResource[] {
+    const ids = this.#memberOf.get(userId);
+    if (!ids || ids.size === 0) return [];
+    return [...ids].map((id) => this.#resources.Group.get(id)).filter((g): g is StoredResource => g !== undefined);
+  }
+
+  #index(resource: StoredResource): void {
+    const { data, kind, id } = resource;
+    if (kind === 'User' && typeof data.userName === 'string') this.#userNames.set(this.#userNameKey(data.userName), id);
+    if (typeof data.externalId === 'string') this.#externalIds[kind].set(data.externalId, id);
+    if (kind === 'Group') {
+      for (const member of Array.isArray(data.members) ? data.members : []) {
+        const value = memberValue(member);
+        if (value === undefined) continue;
+        let set = this.#memberOf.get(value);
+        if (!set) this.#memberOf.set(value, (set = new Set()));
+        set.add(id);
+      }
+    }
+  }
+
+  #unindex(resource: StoredResource): void {
+    const { data, kind, id } = resource;
+    if (kind === 'User' && typeof data.userName === 'string' && this.#userNames.get(this.#userNameKey(data.userName)) === id) {
+      this.#userNames.delete(this.#userNameKey(data.userName));
+    }
+    if (typeof data.externalId === 'string' && this.#externalIds[kind].get(data.externalId) === id) this.#externalIds[kind].delete(data.externalId);
+    if (kind === 'Group') {
+      for (const member of Array.isArray(data.members) ? data.members : []) {
+        const value = memberValue(member);
+        if (value !== undefined) this.#memberOf.get(value)?.delete(id);
+      }
+    }
+  }
+}
+
+/** The `value` of a group member entry, when it has one. */
+export function memberValue(member: JsonValue): string | undefined {
+  if (member === null || typeof member !== 'object' || Array.isArray(member)) return undefined;
+  return typeof member.value === 'string' ? member.value : undefined;
+}

@@ -1,0 +1,110 @@
+/**
+ * A server profile: one staging world the embedded SCIM provider plays. Loaded from JSON
+ * (fixtures/servers/*.json) and validated field by field (validate-profile.ts). Every field is
+ * optional; `resolveProfile` fills the RFC-complete defaults of fixtures/servers/default.json.
+ */
+
+/** The operations latency and faults are configured for. */
+export type OperationKind = 'create' | 'get' | 'list' | 'replace' | 'patch' | 'delete' | 'search' | 'bulk' | 'discovery' | 'token';
+
+export const OPERATION_KINDS: readonly OperationKind[] = ['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'bulk', 'discovery', 'token'];
+
+/** A seeded log-normal latency with a tail: p50 and p99 in milliseconds. */
+export interface LatencySpec {
+  p50: number;
+  p99: number;
+}
+
+/** A credential valid only within a window of the run (ms since the world started), for rotation. */
+export interface ValidityWindow {
+  validFromMs?: number;
+  validUntilMs?: number;
+}
+
+export interface BearerTokenSpec extends ValidityWindow {
+  token: string;
+}
+
+export interface OAuthClientSpec extends ValidityWindow {
+  clientId: string;
+  clientSecret: string;
+  /** Scopes the client may request; a request for another gets invalid_scope. Empty: any. */
+  scopes?: string[];
+}
+
+export interface QuirkSet {
+  /** PATCH answers 204 No Content instead of 200 with the resource. */
+  patchNoContent?: boolean;
+  /** A filter that matches nothing answers 404 instead of an empty ListResponse. */
+  notFoundForEmptyFilter?: boolean;
+  /** userName is compared case-sensitively (caseExact true), against RFC 7643. */
+  caseSensitiveUserName?: boolean;
+  /** Booleans sent as strings ("False", Entra's default) are rejected with 400 invalidValue. */
+  rejectStringBooleans?: boolean;
+  /** PATCH op values other than lower-case ("Replace", Entra's default) are rejected with 400 invalidSyntax. */
+  rejectCapitalizedPatchOps?: boolean;
+  /** `active: false` is accepted (200) but never applied. */
+  ignoreDeactivation?: boolean;
+  /** `count` is ignored: every list answers all matches in one page. */
+  ignoreCount?: boolean;
+  /** `itemsPerPage` echoes the requested count instead of the number of Resources returned. */
+  itemsPerPageEchoesCount?: boolean;
+  /** A PATCH without `path` (Okta's deactivation) is rejected with 400 noTarget. */
+  rejectPathlessPatch?: boolean;
+}
+
+export type QuirkName = keyof QuirkSet;
+
+export interface ServerProfile {
+  name: string;
+  /** What world this is, and for each quirk the real servers and issues it is modelled on. */
+  description: string;
+  /** Citations per quirk or limit: `{ "caseSensitiveUserName": "scimgateway#89, open-webui#18039" }`. */
+  sources?: Record<string, string>;
+  /** Tenants served besides the env set's own; another tenant in the URL answers 404. */
+  tenants?: string[];
+  credentials?: {
+    /** Accept the env set's own bearer token or OAuth client (default true). */
+    acceptEnvCredentials?: boolean;
+    bearerTokens?: BearerTokenSpec[];
+    oauthClients?: OAuthClientSpec[];
+    /** Lifetime of access tokens the token endpoint issues (default 3600). */
+    accessTokenTtlSeconds?: number;
+  };
+  limits?: {
+    /** filter.maxResults: the largest page (default 1000). */
+    maxResults?: number;
+    /** Above maxResults: cap the page (default) or answer 400 tooMany. */
+    overMaxResults?: 'cap' | 'tooMany';
+    /** A token bucket; above it the server answers 429 with Retry-After. */
+    rateLimit?: { requestsPerSecond: number; burst?: number };
+    /** Per operation; `default` applies to the rest. Absent: no latency. */
+    latency?: Partial<Record<OperationKind | 'default', LatencySpec>>;
+    /** Larger request bodies get 413 (default 1 MiB). */
+    maxBodyBytes?: number;
+  };
+  capabilities?: {
+    patch?: boolean;
+    put?: boolean;
+    delete?: boolean;
+    bulk?: { maxOperations: number; maxPayloadSize: number } | false;
+    sort?: boolean;
+    etag?: boolean;
+    /** Attributes a filter may use; others answer 400 invalidFilter. Absent: all. */
+    filterableAttributes?: string[];
+    /** userName must end in @ one of these domains. Absent: any. */
+    allowedUserNameDomains?: string[];
+    /** Attribute paths a created User must carry (besides userName). */
+    requiredUserAttributes?: string[];
+  };
+  faults?: {
+    /** Share of requests answered 500/503. */
+    serverErrorRate?: number;
+    /** Share of requests whose connection is reset before an answer. */
+    connectionResetRate?: number;
+    /** Share of requests that take `slowMs` more. */
+    slowRate?: number;
+    slowMs?: number;
+  };
+  quirks?: QuirkSet;
+}
