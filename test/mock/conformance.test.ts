@@ -96,6 +96,15 @@ describe.each(ADAPTERS.map((make) => [make().name, make] as const))('SCIM confor
     expect(zero.json).toMatchObject({ totalResults: 7, itemsPerPage: 0, Resources: [] });
   });
 
+  it('sorts by an attribute, ascending or descending (3.4.2.3)', async () => {
+    await start();
+    for (const n of ['carol', 'alice', 'bob']) await create(n);
+    const sorted = async (order: string) =>
+      ((await adapter.send('GET', `${U}?sortBy=userName&sortOrder=${order}`)).json.Resources as Array<{ userName: string }>).map((r) => r.userName);
+    expect(await sorted('ascending')).toEqual(['alice', 'bob', 'carol']);
+    expect(await sorted('descending')).toEqual(['carol', 'bob', 'alice']);
+  });
+
   it('answers an invalid filter with 400 invalidFilter (3.4.2.2)', async () => {
     await start();
     const answer = await adapter.send('GET', `${U}?filter=${encodeURIComponent('userName eq')}`);
