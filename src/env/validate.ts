@@ -17,8 +17,8 @@ type Rule = (set: EnvSet) => EnvProblem[];
  * Validates an env set against the catalog and the cross-field rules, returning every problem
  * at once, each with its variable and file:line (changesets' `packages/config` style).
  */
-export function validateEnvSet(set: EnvSet): ValidationResult {
-  const problems = [...set.problems, ...rules.flatMap((rule) => rule(set))];
+export function validateEnvSet(set: EnvSet, options: ValidateOptions = {}): ValidationResult {
+  const problems = [...set.problems, ...rules.flatMap((rule) => rule(set)), ...checkIgnored(set, options)];
   // Problems read in layering order, then line by line; a stable sort keeps rule order within a line.
   const rank = (p: EnvProblem): number => {
     const index = p.location ? set.sources.indexOf(p.location.file) : -1;
@@ -26,6 +26,22 @@ export function validateEnvSet(set: EnvSet): ValidationResult {
   };
   problems.sort((a, b) => rank(a) - rank(b) || (a.location?.line ?? Infinity) - (b.location?.line ?? Infinity));
   return { valid: !problems.some((p) => p.severity === 'error'), problems };
+}
+
+export interface ValidateOptions {
+  /** The identity provider dialect, and the variables it gives no choice over (with why). */
+  dialect?: { name: string; ignores: Readonly<Record<string, string>> };
+}
+
+/** A variable set in the file that the chosen identity provider ignores is a warning, not silence. */
+function checkIgnored(set: EnvSet, options: ValidateOptions): EnvProblem[] {
+  const dialect = options.dialect;
+  if (!dialect) return [];
+  return Object.entries(dialect.ignores).flatMap(([name, why]): EnvProblem[] => {
+    const entry = set.values.get(name);
+    if (!entry || entry.value === '') return [];
+    return [{ severity: 'warning', code: 'no-effect-under-dialect', variable: name, location: entry.source, message: `${name} has no effect under --dialect ${dialect.name}: ${why}`, hint: 'remove it, or rehearse with the dialect your identity provider uses' }];
+  });
 }
 
 /** The value a variable takes: the one given (when not empty) or the catalog default. */

@@ -10,6 +10,7 @@ import { emitReport } from '../emit.js';
 import { loadFromArgs, withAliasOptions } from '../env-options.js';
 import { colorsFor, type CliIO } from '../io.js';
 import { EXIT, type CommandContext } from '../context.js';
+import { DIALECT_NAMES, getDialect, type DialectName } from '../../scim/dialects.js';
 
 export function checkCommand(ctx: CommandContext) {
   return {
@@ -20,22 +21,23 @@ export function checkCommand(ctx: CommandContext) {
         .option('env', { type: 'string', array: true, demandOption: true, description: 'env file (dotenv or JSON, or git:REV:path); repeat to layer, later wins' })
         .option('set', { type: 'string', array: true, description: 'K=V that wins over every file (repeatable)' })
         .option('connect', { type: 'boolean', default: false, description: 'also preflight the target: DNS, TLS, token, discovery, limits' })
+        .option('dialect', { choices: DIALECT_NAMES, default: 'rfc' as DialectName, description: 'warn about variables this identity provider ignores' })
         .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, description: 'report format' })
         .option('out', { type: 'string', description: 'write the report to this file as well' })
         .example('$0 check --env fixtures/env/baseline.env', 'validate the shipped baseline')
         .example('$0 check --env base.env --env staging.env --set SCIM_PAGE_SIZE=200 --connect', 'layer two files, override one value, preflight'),
-    handler: async (args: { env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined }) => {
+    handler: async (args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined }) => {
       ctx.exitCode = await runCheck(args, ctx.io);
     },
   };
 }
 
 async function runCheck(
-  args: { env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined },
+  args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined },
   io: CliIO,
 ): Promise<number> {
   const set = await loadFromArgs(args.env, args.set ?? [], args, io);
-  const validation = validateEnvSet(set);
+  const validation = validateEnvSet(set, { dialect: getDialect(args.dialect) });
   let preflight;
   if (args.connect) {
     if (validation.valid) {

@@ -1,0 +1,27 @@
+/** Escapes text for XML attributes and content. */
+export function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+export interface JUnitCase {
+  name: string;
+  classname: string;
+  failure?: { message: string; body: string };
+}
+
+/** A JUnit XML document with one suite, as CI systems render natively. */
+export function renderJUnit(suite: string, cases: readonly JUnitCase[]): string {
+  const failures = cases.filter((c) => c.failure).length;
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="scimsim" tests="${cases.length}" failures="${failures}">`, `  <testsuite name="${xml(suite)}" tests="${cases.length}" failures="${failures}">`];
+  for (const c of cases) {
+    if (!c.failure) {
+      lines.push(`    <testcase name="${xml(c.name)}" classname="${xml(c.classname)}"/>`);
+      continue;
+    }
+    lines.push(`    <testcase name="${xml(c.name)}" classname="${xml(c.classname)}">`);
+    lines.push(`      <failure message="${xml(c.failure.message)}">${xml(c.failure.body)}</failure>`);
+    lines.push('    </testcase>');
+  }
+  lines.push('  </testsuite>', '</testsuites>');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,37 @@
+import { STAGES } from '../run/ledger.js';
+import type { RunReport } from './run-report.js';
+
+/** `scimsim run --format json`: the contract's envelope with the single run under `result`. */
+export function renderRunJson(report: RunReport): string {
+  const { summary } = report;
+  const json = {
+    formatVersion: '1.0',
+    command: 'run',
+    verdict: summary.blocked === 0 ? 'safe' : 'blocks-accounts',
+    users: report.users,
+    seed: report.seed,
+    target: report.target,
+    ...(report.runId ? { runId: report.runId } : {}),
+    scenario: report.scenario,
+    dialect: report.dialect,
+    partial: report.partial,
+    result: {
+      blocked: summary.blocked,
+      byStage: Object.fromEntries(STAGES.map((s) => [s, summary.byStage[s]])),
+      reasons: summary.reasons.map((r, i) => ({
+        stage: r.stage,
+        ...(r.status !== undefined && r.status !== 0 ? { status: r.status } : {}),
+        ...(r.scimType !== undefined ? { scimType: r.scimType } : {}),
+        ...(r.error !== undefined ? { error: r.error } : {}),
+        ...(r.detail !== undefined ? { detail: r.detail } : {}),
+        count: r.count,
+        hint: report.hints[i] ?? null,
+        examples: r.examples.map((e) => ({ ...report.accounts.get(e.index), request: e.op })),
+      })),
+    },
+    requests: summary.requests,
+    retries: summary.retries,
+    timing: report.timing,
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}

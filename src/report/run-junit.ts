@@ -1,0 +1,25 @@
+import { STAGES } from '../run/ledger.js';
+import { describeReason } from '../run/summary.js';
+import { renderJUnit } from './junit.js';
+import type { RunReport } from './run-report.js';
+
+/** `scimsim run --format junit`: one test case per lifecycle stage, failing where accounts are blocked. */
+export function renderRunJUnit(report: RunReport): string {
+  const { summary } = report;
+  return renderJUnit(
+    `scimsim run ${report.scenario}`,
+    STAGES.map((stage) => {
+      const blocked = summary.byStage[stage];
+      if (blocked === 0) return { name: stage, classname: 'scimsim.run' };
+      const reasons = summary.reasons.filter((r) => r.stage === stage);
+      return {
+        name: stage,
+        classname: 'scimsim.run',
+        failure: {
+          message: `${blocked} accounts blocked at ${stage}`,
+          body: reasons.map((r) => `${r.count} × ${describeReason(r)}: ${report.hints[summary.reasons.indexOf(r)] ?? ''}`).join('\n'),
+        },
+      };
+    }),
+  );
+}

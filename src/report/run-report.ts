@@ -1,0 +1,19 @@
+import type { RunSummary } from '../run/summary.js';
+
+/** Everything the run reporters show; built by the run command from the engine's ledger. */
+export interface RunReport {
+  scenario: string;
+  dialect: string;
+  users: number;
+  seed: number;
+  target: 'mock' | 'live';
+  runId?: string;
+  partial: boolean;
+  summary: RunSummary;
+  /** userName and externalId of example accounts, by index. */
+  accounts: ReadonlyMap<number, { userName: string; externalId: string }>;
+  /** Hints per reason, in summary.reasons order. */
+  hints: string[];
+  /** Not part of determinism: virtual (simulated) and wall milliseconds. */
+  timing: { simulatedMs: number; wallMs: number };
+}

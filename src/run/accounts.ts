@@ -1,0 +1,161 @@
+import type { MoverChange, UpdatableAttribute } from '../scenario/types.js';
+import type { createUserFactory } from '../scenario/users.js';
+import type { ScimClient } from '../scim/client/client.js';
+import type { UserChange, UserFields } from '../scim/dialects.js';
+import { ACTIVE, type Ledger, type Stage } from './ledger.js';
+import type { UserListing } from './list-all.js';
+
+type Factory = ReturnType<typeof createUserFactory>;
+
+/** What a mover or rename changed of an account, on top of its generated self. */
+type Overrides = MoverChange & { userName?: string };
+
+/**
+ * The accounts of one run and the operations on them: generated users plus the changes the
+ * scenario made (kept only for accounts that changed), group ids and memberships, and the
+ * ledger every outcome goes to.
+ */
+export class AccountBook {
+  readonly ledger: Ledger;
+  readonly client: ScimClient;
+  readonly marker: string;
+  readonly #factory: Factory;
+  readonly #overrides = new Map<number, Overrides>();
+  /** 0 = in no group, else 1 + group index. */
+  readonly membership: Uint8Array;
+  groupIds: Array<string | undefined> = [];
+  #groupFailure: Parameters<Ledger['record']>[3] | undefined;
+
+  constructor(factory: Factory, ledger: Ledger, client: ScimClient, marker: string) {
+    this.#factory = factory;
+    this.ledger = ledger;
+    this.client = client;
+    this.marker = marker;
+    this.membership = new Uint8Array(ledger.size);
+  }
+
+  /** The account as the identity source intends it now. */
+  fields(i: number): UserFields {
+    const user = this.#factory.user(i);
+    const o = this.#overrides.get(i) ?? {};
+    const managerIndex = o.managerIndex ?? user.managerIndex;
+    return {
+      userName: o.userName ?? user.userName,
+      externalId: user.externalId,
+      givenName: o.givenName ?? user.givenName,
+      familyName: o.familyName ?? user.familyName,
+      displayName: o.displayName ?? user.displayName,
+      email: o.email ?? user.email,
+      title: o.title ?? user.title,
+      department: o.department ?? user.department,
+      phone: user.phone,
+      managerId: managerIndex === undefined ? undefined : this.ledger.ids[managerIndex],
+      active: ((this.ledger.intended[i] ?? 0) & ACTIVE) !== 0,
+    };
+  }
+
+  /** Which attributes the scenario changed, for read-back. */
+  changed(i: number): Overrides | undefined {
+    return this.#overrides.get(i);
+  }
+
+  async create(i: number, stage: Stage): Promise<void> {
+    const result = await this.client.createUser(this.fields(i));
+    this.ledger.record(i, stage, 'POST', result.outcome);
+    if (result.id !== undefined) this.ledger.ids[i] = result.id;
+  }
+
+  async update(i: number, stepIndex: number, attributes: readonly UpdatableAttribute[]): Promise<void> {
+    const change = this.#factory.mover(i, stepIndex, attributes, this.#overrides.get(i));
+    const { managerIndex, ...rest } = change;
+    this.#merge(i, managerIndex === undefined ? rest : { ...rest, managerIndex });
+    const id = this.ledger.ids[i];
+    if (id === undefined) return;
+    const wire: UserChange = { ...rest };
+    const managerId = managerIndex === undefined ? undefined : this.ledger.ids[managerIndex];
+    if (managerId !== undefined) wire.managerId = managerId;
+    this.ledger.record(i, 'update', this.client.updateMethod === 'put' ? 'PUT' : 'PATCH', (await this.client.updateUser(id, wire)).outcome);
+  }
+
+  async rename(i: number, stepIndex: number, rename: { domain?: string; caseOnly?: boolean }): Promise<void> {
+    const userName = this.#factory.renamed(i, stepIndex, rename, this.fields(i).userName);
+    const email = rename.domain === undefined ? undefined : userName;
+    this.#merge(i, email === undefined ? { userName } : { userName, email });
+    const id = this.ledger.ids[i];
+    if (id === undefined) return;
+    const change: UserChange = email === undefined ? { userName } : { userName, email };
+    this.ledger.record(i, 'update', this.client.updateMethod === 'put' ? 'PUT' : 'PATCH', (await this.client.updateUser(id, change)).outcome);
+  }
+
+  async deactivate(i: number, stage: Stage): Promise<void> {
+    const id = this.ledger.ids[i];
+    if (id === undefined) return;
+    const result = await this.client.setActive(id, false);
+    this.ledger.record(i, stage, this.client.deactivationMode === 'delete' ? 'DELETE' : 'PATCH', result.outcome);
+  }
+
+  async reactivate(i: number): Promise<void> {
+    const id = this.ledger.ids[i];
+    if (id === undefined) return;
+    this.ledger.record(i, 'reactivate', this.client.deactivationMode === 'put' ? 'PUT' : 'PATCH', (await this.client.setActive(id, true)).outcome);
+  }
+
+  async remove(i: number): Promise<void> {
+    const id = this.ledger.ids[i];
+    if (id === undefined) return;
+    this.ledger.record(i, 'delete', 'DELETE', (await this.client.deleteUser(id)).outcome);
+  }
+
+  /** Creates (or finds) the run's groups once, before a group step. */
+  async prepareGroups(count: number): Promise<void> {
+    for (let g = this.groupIds.length; g < count; g++) {
+      const result = await this.client.ensureGroup(`${this.marker}-group-${g + 1}`);
+      this.groupIds.push(result.id);
+      if (!result.outcome.ok) this.#groupFailure ??= result.outcome;
+    }
+  }
+
+  /** A member leaves its group with probability `remove`; others join one. */
+  async group(i: number, stepIndex: number, remove: number): Promise<void> {
+    const userId = this.ledger.ids[i];
+    const current = this.membership[i] ?? 0;
+    const roll = mix(this.ledger.size, stepIndex, i);
+    const leaving = current !== 0 && roll < remove;
+    const target = current !== 0 ? current - 1 : Math.floor(roll * this.groupIds.length) % Math.max(1, this.groupIds.length);
+    if (current !== 0 && !leaving) return;
+    this.membership[i] = leaving ? 0 : target + 1;
+    if (userId === undefined) return;
+    const groupId = this.groupIds[target];
+    if (groupId === undefined) {
+      if (this.#groupFailure) this.ledger.record(i, 'group', 'POST', this.#groupFailure);
+      return;
+    }
+    this.ledger.record(i, 'group', 'PATCH', (await this.client.changeMembership(groupId, leaving ? 'remove' : 'add', userId)).outcome);
+  }
+
+  /** A leaver found by a full sync: deactivated only when the listing found it active. */
+  async reconcileLeaver(i: number, listing: UserListing | undefined): Promise<void> {
+    if (!listing) return;
+    if (!listing.ok) {
+      this.ledger.record(i, 'deactivate', 'GET', listing.outcome);
+      return;
+    }
+    const seen = listing.users.get(this.fields(i).externalId);
+    if (seen?.active) await this.deactivate(i, 'deactivate');
+  }
+
+  #merge(i: number, change: Overrides): void {
+    this.#overrides.set(i, { ...this.#overrides.get(i), ...change });
+  }
+}
+
+/** A deterministic number in [0, 1) from three integers (splitmix-style finaliser). */
+function mix(a: number, b: number, c: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35) ^ Math.imul(c + 0x165667b1, 0x27d4eb2f);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}

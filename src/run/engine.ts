@@ -1,0 +1,118 @@
+import type { ScimSettings } from '../env/settings.js';
+import { selectUsers } from '../scenario/select.js';
+import type { Scenario, Step } from '../scenario/types.js';
+import { createUserFactory } from '../scenario/users.js';
+import type { ScimClient } from '../scim/client/client.js';
+import { ACTIVE, CREATED, DELETED, Ledger } from './ledger.js';
+import { AccountBook } from './accounts.js';
+import { readBack } from './read-back.js';
+import { listAllUsers } from './list-all.js';
+import { pool } from './pool.js';
+
+export interface EngineOptions {
+  settings: ScimSettings;
+  client: ScimClient;
+  scenario: Scenario;
+  users: number;
+  seed: number;
+  /** The run marker: every synthetic externalId starts with it. */
+  marker: string;
+  collisions?: number;
+  /** Called after each account operation, with done / total for the current step. */
+  onProgress?: (step: Step, done: number, total: number) => void;
+  /** Set to stop starting new operations (SIGINT); in-flight ones finish. */
+  signal?: AbortSignal;
+}
+
+export interface EngineResult {
+  ledger: Ledger;
+  /** Ids of the groups the run created on the target. */
+  groupIds: string[];
+  /** True when the run stopped early; accounts not reached keep their last state. */
+  partial: boolean;
+}
+
+/**
+ * Replays a scenario: each step selects accounts from their intended state (never from what
+ * the target did, so two env sets replay the same intentions), runs one lifecycle operation
+ * per selected account with SCIM_MAX_CONCURRENCY workers, and records every outcome in the
+ * ledger. A read-back then compares the target's state with the intended one.
+ */
+export async function runScenario(options: EngineOptions): Promise<EngineResult> {
+  const { settings, client, scenario, users, seed, marker } = options;
+  const ledger = new Ledger(users);
+  const factory = createUserFactory({ seed, marker, domain: settings.usernameDomain, population: users, collisions: options.collisions ?? 0 });
+  const book = new AccountBook(factory, ledger, client, marker);
+  const deleteMode = client.deactivationMode === 'delete';
+  for (let s = 0; s < scenario.steps.length; s++) {
+    if (options.signal?.aborted) return { ledger, groupIds: created(book), partial: true };
+    const step = scenario.steps[s] as Step;
+    const selected = selectUsers(step, s, seed, users, (i) => eligible(ledger.intended[i] ?? 0, step));
+    if (step.kind === 'group') await book.prepareGroups(step.groups?.count ?? 1);
+    let listing: Awaited<ReturnType<typeof listAllUsers>> | undefined;
+    if (step.kind === 'reconcile') listing = await listAllUsers(client, ledger, marker);
+    let done = 0;
+    await pool(selected, settings.maxConcurrency, options.signal, async (i) => {
+      await runStep(book, step, s, i, deleteMode, listing);
+      options.onProgress?.(step, ++done, selected.length);
+    });
+  }
+  if (options.signal?.aborted) return { ledger, groupIds: created(book), partial: true };
+  await readBack(book, settings.maxConcurrency);
+  return { ledger, groupIds: created(book), partial: false };
+}
+
+function created(book: AccountBook): string[] {
+  return book.groupIds.filter((id): id is string => id !== undefined);
+}
+
+/** Which accounts a step may pick, from intended state only. */
+function eligible(flags: number, step: Step): boolean {
+  const created = (flags & CREATED) !== 0;
+  const deleted = (flags & DELETED) !== 0;
+  const active = (flags & ACTIVE) !== 0;
+  switch (step.selector.of) {
+    case 'all':
+      return step.kind === 'create' ? !created : true;
+    case 'active':
+      return created && !deleted && active;
+    case 'inactive':
+      return created && !active;
+    case 'existing':
+      return created && !deleted;
+    default:
+      return step.kind === 'create' ? !created : created && !deleted && active;
+  }
+}
+
+async function runStep(book: AccountBook, step: Step, s: number, i: number, deleteMode: boolean, listing: Awaited<ReturnType<typeof listAllUsers>> | undefined): Promise<void> {
+  const ledger = book.ledger;
+  const flags = ledger.intended[i] ?? 0;
+  const set = (next: number): void => {
+    ledger.intended[i] = next;
+  };
+  switch (step.kind) {
+    case 'create':
+      set(CREATED | ACTIVE);
+      return book.create(i, 'create');
+    case 'update':
+      return book.update(i, s, step.attributes ?? ['title', 'department', 'manager', 'email', 'name']);
+    case 'rename':
+      return book.rename(i, s, step.rename ?? { caseOnly: true });
+    case 'deactivate':
+      set(deleteMode ? (flags & ~ACTIVE) | DELETED : flags & ~ACTIVE);
+      return book.deactivate(i, 'deactivate');
+    case 'reactivate':
+      set((flags | ACTIVE) & ~DELETED);
+      return (flags & DELETED) !== 0 ? book.create(i, 'reactivate') : book.reactivate(i);
+    case 'delete':
+      set(book.client.dialect.deletesUsers ? (flags & ~ACTIVE) | DELETED : flags & ~ACTIVE);
+      return book.remove(i);
+    case 'group':
+      return book.group(i, s, step.groups?.remove ?? 0);
+    case 'reconcile':
+      set(deleteMode ? (flags & ~ACTIVE) | DELETED : flags & ~ACTIVE);
+      return book.reconcileLeaver(i, listing);
+  }
+}
+

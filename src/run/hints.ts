@@ -1,0 +1,28 @@
+import type { Reason, Stage } from './ledger.js';
+
+/**
+ * What to do about a reason, in the words of the env catalog: the variable most likely at fault
+ * and how to check it. `everywhere` is true when the reason blocks every account.
+ */
+export function hintFor(reason: Reason, stage: Stage, everywhere: boolean): string {
+  const { status, scimType, error } = reason;
+  if (error === 'timeout') return "requests outlived SCIM_TIMEOUT_MS: raise it above the server's slow-tail latency, or lower SCIM_MAX_CONCURRENCY";
+  if (error === 'state-mismatch') return 'the server answered success but the read-back shows another state: it accepts the request and does not apply it (see the server profile quirks)';
+  if (error !== undefined) return `no answer (${error}): check SCIM_API_BASE_URL's host and port, TLS, and that the service is up; SCIM_MAX_RETRIES retries network errors`;
+  if (status === 401) return 'the token was rejected: check SCIM_AUTH_TOKEN (or the OAuth client) against what the target accepts now; run scimsim check --connect';
+  if (status === 403) return 'the credentials lack permission for this operation: check SCIM_OAUTH_SCOPE or the token’s grants';
+  if (status === 404 && everywhere) return 'every request answered 404: SCIM_API_BASE_URL probably misses /scim/v2 or names the wrong tenant (SCIM_TENANT_ID)';
+  if (status === 404) return 'the account vanished between steps, or the server routes some paths elsewhere';
+  if (status === 400 && scimType === 'tooMany') return "SCIM_PAGE_SIZE is above the server's filter.maxResults: lower it to what ServiceProviderConfig advertises";
+  if (status === 400 && scimType === 'invalidFilter') return 'the server cannot filter on SCIM_USER_MATCH_ATTRIBUTE: match on userName instead';
+  if (status === 400 && scimType === 'invalidValue' && stage === 'create') return 'the server refuses the account as sent: check SCIM_USERNAME_DOMAIN and required attributes';
+  if (status === 400 && (scimType === 'invalidSyntax' || scimType === 'invalidValue')) return 'the server refuses this request shape: compare the --dialect with what the server accepts (capitalised ops, string booleans, path-less PATCH)';
+  if (status === 400 && scimType === 'noTarget') return 'the server needs a path in every PATCH operation (Okta-style path-less PATCH is refused)';
+  if (status === 409) return 'the account already exists under another match: check SCIM_USER_MATCH_ATTRIBUTE, or duplicate userNames in the source';
+  if (status === 412) return 'another writer changed the account between read and write (ETag mismatch)';
+  if (status === 405 && stage === 'deactivate') return 'the server forbids DELETE: set SCIM_DEACTIVATION_MODE=patch';
+  if (status === 405 || status === 501) return stage === 'update' ? 'the server lacks this update method: switch SCIM_UPDATE_METHOD (patch <-> put)' : 'the server does not support this operation: check SCIM_UPDATE_METHOD and SCIM_DEACTIVATION_MODE against its ServiceProviderConfig';
+  if (status === 429) return 'rate limited past SCIM_MAX_RETRIES: lower SCIM_MAX_CONCURRENCY, set SCIM_RATE_LIMIT_RPS below the server limit, or allow more retries';
+  if (status !== undefined && status >= 500) return 'the server failed; SCIM_MAX_RETRIES retries 5xx with backoff: allow more retries or investigate the server';
+  return 'see the example accounts for the failing request';
+}

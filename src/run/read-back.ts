@@ -1,0 +1,75 @@
+import { SCHEMA, type JsonObject, type JsonValue } from '../scim/types.js';
+import type { AccountBook } from './accounts.js';
+import { pool } from './pool.js';
+import { ACTIVE, CREATED, DELETED, STAGES, type Stage } from './ledger.js';
+import { listAllUsers, type ListedUser } from './list-all.js';
+
+/**
+ * After the scenario, reads the target's state back and compares it with the intended one:
+ * this catches servers that answer 200 and apply nothing. Lists page by page; when listing
+ * fails (the env's page size may be what fails), reads each account by id instead.
+ */
+export async function readBack(book: AccountBook, concurrency: number): Promise<void> {
+  const { ledger } = book;
+  const listing = await listAllUsers(book.client, ledger, book.marker);
+  const observed = new Map<number, ListedUser | null>();
+  if (listing.ok) {
+    for (let i = 0; i < ledger.size; i++) observed.set(i, listing.users.get(book.fields(i).externalId) ?? null);
+  } else {
+    const ids: number[] = [];
+    for (let i = 0; i < ledger.size; i++) if (ledger.ids[i] !== undefined && !ledger.isBlocked(i)) ids.push(i);
+    await pool(ids, concurrency, undefined, async (i) => {
+      const outcome = await book.client.getUser(ledger.ids[i] as string);
+      const body = outcome.body;
+      if (outcome.ok && body !== null && typeof body === 'object' && !Array.isArray(body) && typeof body.id === 'string') {
+        observed.set(i, { id: body.id, active: body.active !== false && body.active !== 'False', resource: body });
+      } else if (outcome.status === 404) observed.set(i, null);
+    });
+  }
+  for (let i = 0; i < ledger.size; i++) {
+    if (ledger.isBlocked(i) || !observed.has(i)) continue;
+    const mismatch = compare(book, i, observed.get(i) ?? null);
+    if (mismatch) ledger.block(i, mismatch.stage, { error: 'state-mismatch', detail: mismatch.detail }, undefined, mismatch.detail);
+  }
+}
+
+function compare(book: AccountBook, i: number, seen: ListedUser | null): { stage: Stage; detail: string } | undefined {
+  const { ledger } = book;
+  const flags = ledger.intended[i] ?? 0;
+  const last = STAGES[(ledger.lastStage[i] ?? 1) - 1] ?? 'create';
+  if ((flags & CREATED) === 0) return undefined;
+  if ((flags & DELETED) !== 0) {
+    return seen === null ? undefined : { stage: last === 'deactivate' ? 'deactivate' : 'delete', detail: 'the account should be gone but is still there' };
+  }
+  if (seen === null) return { stage: last, detail: 'the account is missing on the target' };
+  const wantActive = (flags & ACTIVE) !== 0;
+  if (seen.active !== wantActive) {
+    return { stage: wantActive ? (last === 'reactivate' ? 'reactivate' : 'create') : 'deactivate', detail: `active is ${seen.active}, expected ${wantActive}` };
+  }
+  const changed = book.changed(i);
+  if (!changed) return undefined;
+  const want = book.fields(i);
+  const r = seen.resource;
+  const checks: Array<[string, string | undefined, JsonValue | undefined]> = [
+    ['userName', changed.userName === undefined ? undefined : want.userName, r.userName],
+    ['title', changed.title === undefined ? undefined : want.title, r.title],
+    ['displayName', changed.displayName === undefined ? undefined : want.displayName, r.displayName],
+    ['department', changed.department === undefined ? undefined : want.department, enterprise(r).department],
+    ['emails[type eq "work"].value', changed.email === undefined ? undefined : want.email, workEmail(r)],
+  ];
+  for (const [name, expected, actual] of checks) {
+    if (expected !== undefined && expected !== actual) return { stage: 'update', detail: `${name} was not updated` };
+  }
+  return undefined;
+}
+
+function enterprise(resource: JsonObject): JsonObject {
+  const ext = resource[SCHEMA.enterpriseUser];
+  return ext !== null && typeof ext === 'object' && !Array.isArray(ext) ? ext : {};
+}
+
+function workEmail(resource: JsonObject): JsonValue | undefined {
+  const emails = Array.isArray(resource.emails) ? resource.emails : [];
+  const work = emails.find((e) => e !== null && typeof e === 'object' && !Array.isArray(e) && e.type === 'work');
+  return work !== null && typeof work === 'object' && !Array.isArray(work) ? work.value : undefined;
+}

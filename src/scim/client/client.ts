@@ -1,0 +1,199 @@
+import type { ScimSettings } from '../../env/settings.js';
+import type { Clock } from '../clock.js';
+import type { Dialect, UserChange, UserFields } from '../dialects.js';
+import type { Random } from '../random.js';
+import type { Transport } from '../transport.js';
+import { SCHEMA, type JsonObject, type JsonValue, type PatchOperation } from '../types.js';
+import { clientCredentials, staticToken, type TokenSource } from './auth.js';
+import { ScimHttp, type HttpOutcome } from './http.js';
+import { RatePacer } from './limiter.js';
+
+export interface ClientOptions {
+  transport: Transport;
+  clock: Clock;
+  random: Random;
+  dialect: Dialect;
+  /** Called for every request sent (retries and token requests included). */
+  onSend?: (method: string) => void;
+}
+
+/** An operation's outcome, with the resource id when it produced or found one. */
+export interface OpResult {
+  outcome: HttpOutcome;
+  id?: string | undefined;
+}
+
+/**
+ * A provisioning client configured only by the env set (and the identity provider's dialect):
+ * every catalog variable has its effect here. Failures come back as outcomes, so one account's
+ * failure never stops a run.
+ */
+export class ScimClient {
+  readonly http: ScimHttp;
+  readonly #settings: ScimSettings;
+  readonly #dialect: Dialect;
+
+  constructor(settings: ScimSettings, options: ClientOptions) {
+    this.#settings = settings;
+    this.#dialect = options.dialect;
+    const tokens: TokenSource =
+      settings.auth.mode === 'bearer'
+        ? staticToken(settings.auth.token)
+        : clientCredentials({ ...settings.auth, transport: options.transport, clock: options.clock, timeoutMs: settings.timeoutMs, ...(options.onSend ? { onSend: options.onSend } : {}) });
+    this.http = new ScimHttp({
+      baseUrl: settings.baseUrl,
+      transport: options.transport,
+      clock: options.clock,
+      random: options.random,
+      timeoutMs: settings.timeoutMs,
+      maxRetries: settings.maxRetries,
+      tokens,
+      pacer: new RatePacer(settings.rateLimitRps, options.clock),
+      userAgent: options.dialect.userAgent,
+      ...(options.onSend ? { onSend: options.onSend } : {}),
+    });
+  }
+
+  get dialect(): Dialect {
+    return this.#dialect;
+  }
+
+  /** SCIM_MAX_CONCURRENCY. */
+  get concurrency(): number {
+    return this.#settings.maxConcurrency;
+  }
+
+  /** The page size lists use: the env's, unless the identity provider fixes it. */
+  get pageSize(): number {
+    return this.#dialect.pageSize ?? this.#settings.pageSize;
+  }
+
+  get updateMethod(): 'patch' | 'put' {
+    return this.#dialect.updateMethod ?? this.#settings.updateMethod;
+  }
+
+  get deactivationMode(): 'patch' | 'put' | 'delete' {
+    return this.#dialect.deactivation ?? this.#settings.deactivationMode;
+  }
+
+  /** Looks a user up by SCIM_USER_MATCH_ATTRIBUTE, as IdPs do before they create. */
+  async findUser(user: UserFields): Promise<OpResult> {
+    const attribute = this.#settings.userMatchAttribute;
+    const value = attribute === 'externalId' ? user.externalId : user.userName;
+    const filter = encodeURIComponent(`${attribute} eq "${value.replace(/["\\]/g, '\\$&')}"`);
+    const outcome = await this.http.send({ method: 'GET', path: `/Users?filter=${filter}${this.#dialect.lookupQuery}` });
+    return { outcome, id: outcome.ok ? firstResourceId(outcome.body) : undefined };
+  }
+
+  /** Match-before-create: an existing account is adopted, otherwise it is created. */
+  async createUser(user: UserFields): Promise<OpResult> {
+    const found = await this.findUser(user);
+    if (!found.outcome.ok || found.id !== undefined) return found;
+    const outcome = await this.http.send({ method: 'POST', path: '/Users', body: this.#dialect.createBody(user) });
+    return { outcome, id: outcome.ok ? resourceId(outcome.body) : undefined };
+  }
+
+  /** A mover's changes, by PATCH or as GET then PUT (SCIM_UPDATE_METHOD, unless the dialect fixes it). */
+  async updateUser(id: string, change: UserChange): Promise<OpResult> {
+    if (this.updateMethod === 'patch') return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.changeOps(change)) };
+    return { outcome: await this.#getThenPut(id, (resource) => applyChange(resource, change)) };
+  }
+
+  /**
+   * Leavers and rehires, per SCIM_DEACTIVATION_MODE. A leaver in `delete` mode is removed; a
+   * rehire of a removed account is a create, which the caller does.
+   */
+  async setActive(id: string, active: boolean): Promise<OpResult> {
+    const mode = this.deactivationMode;
+    if (!active && mode === 'delete') return { outcome: await this.http.send({ method: 'DELETE', path: `/Users/${id}` }) };
+    if (mode === 'put') return { outcome: await this.#getThenPut(id, (resource) => ({ ...resource, active })) };
+    return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.activeOps(active)) };
+  }
+
+  /** Removes an account; Entra disables it first, Okta never deletes and only deactivates. */
+  async deleteUser(id: string): Promise<OpResult> {
+    if (!this.#dialect.deletesUsers) return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.activeOps(false)) };
+    if (this.#dialect.disableBeforeDelete) {
+      const disabled = await this.#patch(`/Users/${id}`, this.#dialect.activeOps(false));
+      if (!disabled.ok) return { outcome: disabled };
+    }
+    return { outcome: await this.http.send({ method: 'DELETE', path: `/Users/${id}` }) };
+  }
+
+  /** Finds a group by displayName, creating it when missing. */
+  async ensureGroup(displayName: string): Promise<OpResult> {
+    const filter = encodeURIComponent(`displayName eq "${displayName}"`);
+    const found = await this.http.send({ method: 'GET', path: `/Groups?excludedAttributes=members&filter=${filter}` });
+    if (!found.ok) return { outcome: found };
+    const id = firstResourceId(found.body);
+    if (id !== undefined) return { outcome: found, id };
+    const outcome = await this.http.send({ method: 'POST', path: '/Groups', body: { schemas: [SCHEMA.group], displayName, members: [] } });
+    return { outcome, id: outcome.ok ? resourceId(outcome.body) : undefined };
+  }
+
+  async changeMembership(groupId: string, kind: 'add' | 'remove', userId: string): Promise<OpResult> {
+    return { outcome: await this.#patch(`/Groups/${groupId}`, this.#dialect.memberOps(kind, userId)) };
+  }
+
+  /** One page of users (RFC 7644 section 3.4.2.4); `filter` narrows it, e.g. to the run marker. */
+  async listUsers(startIndex: number, count: number, filter?: string): Promise<HttpOutcome> {
+    const query = filter === undefined ? '' : `&filter=${encodeURIComponent(filter)}`;
+    return this.http.send({ method: 'GET', path: `/Users?startIndex=${startIndex}&count=${count}${query}` });
+  }
+
+  async getUser(id: string): Promise<HttpOutcome> {
+    return this.http.send({ method: 'GET', path: `/Users/${id}` });
+  }
+
+  #patch(path: string, operations: PatchOperation[]): Promise<HttpOutcome> {
+    return this.http.send({ method: 'PATCH', path, body: { schemas: [SCHEMA.patchOp], Operations: operations as unknown as JsonValue[] } });
+  }
+
+  async #getThenPut(id: string, change: (resource: JsonObject) => JsonObject): Promise<HttpOutcome> {
+    const current = await this.getUser(id);
+    if (!current.ok || current.body === null || typeof current.body !== 'object' || Array.isArray(current.body)) return current;
+    const { meta: _meta, groups: _groups, ...resource } = current.body;
+    const headers = typeof current.headers.etag === 'string' ? { 'if-match': current.headers.etag } : undefined;
+    return this.http.send({ method: 'PUT', path: `/Users/${id}`, body: change(resource), ...(headers ? { headers } : {}) });
+  }
+}
+
+function resourceId(body: JsonValue | undefined): string | undefined {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) && typeof body.id === 'string' ? body.id : undefined;
+}
+
+function firstResourceId(body: JsonValue | undefined): string | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.Resources)) return undefined;
+  return resourceId(body.Resources[0]);
+}
+
+/** The same change a PATCH would make, applied to a full resource for PUT. */
+function applyChange(resource: JsonObject, change: UserChange): JsonObject {
+  const next: JsonObject = { ...resource };
+  const ext = SCHEMA.enterpriseUser;
+  const name = isObject(next.name) ? { ...next.name } : {};
+  if (change.userName !== undefined) next.userName = change.userName;
+  if (change.givenName !== undefined) name.givenName = change.givenName;
+  if (change.familyName !== undefined) name.familyName = change.familyName;
+  next.name = name;
+  if (change.displayName !== undefined) next.displayName = change.displayName;
+  if (change.title !== undefined) next.title = change.title;
+  if (change.email !== undefined) {
+    const emails = Array.isArray(next.emails) ? next.emails.filter(isObject) : [];
+    const work = emails.find((e) => e.type === 'work');
+    next.emails = work ? emails.map((e) => (e === work ? { ...e, value: change.email ?? '' } : e)) : [...emails, { value: change.email, type: 'work', primary: true }];
+  }
+  if (change.department !== undefined || change.managerId !== undefined) {
+    const enterprise = isObject(next[ext]) ? { ...next[ext] } : {};
+    if (change.department !== undefined) enterprise.department = change.department;
+    if (change.managerId !== undefined) enterprise.manager = { value: change.managerId };
+    next[ext] = enterprise;
+    const schemas = Array.isArray(next.schemas) ? next.schemas : [SCHEMA.user];
+    if (!schemas.includes(ext)) next.schemas = [...schemas, ext];
+  }
+  return next;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
+}

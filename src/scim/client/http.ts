@@ -1,0 +1,165 @@
+import type { Clock } from '../clock.js';
+import type { Random } from '../random.js';
+import { backoffDelayMs, parseRetryAfterMs } from '../retry-timing.js';
+import { SCIM_CONTENT_TYPE, type JsonValue } from '../types.js';
+import { TransportError, type Transport, type TransportResponse } from '../transport.js';
+import type { TokenSource } from './auth.js';
+import type { RatePacer } from './limiter.js';
+
+/** What one logical request came to, after retries. HTTP failures are data here, never exceptions. */
+export interface HttpOutcome {
+  ok: boolean;
+  /** The last HTTP status; 0 when no answer came (timeout, network error). */
+  status: number;
+  scimType?: string;
+  detail?: string;
+  /** `timeout` or a network error code (ECONNRESET, ECONNREFUSED, ENOTFOUND...) when no answer came. */
+  error?: string;
+  attempts: number;
+  latencyMs: number;
+  body: JsonValue | undefined;
+  headers: Record<string, string>;
+}
+
+export interface HttpRequest {
+  method: string;
+  /** Path below the SCIM root (`/Users?filter=...`) or an absolute URL. */
+  path: string;
+  body?: JsonValue;
+  headers?: Record<string, string>;
+}
+
+export interface HttpOptions {
+  baseUrl: string;
+  transport: Transport;
+  clock: Clock;
+  random: Random;
+  timeoutMs: number;
+  maxRetries: number;
+  tokens: TokenSource;
+  pacer: RatePacer;
+  userAgent: string;
+  /** Counts every request sent, retries included. */
+  onSend?: (method: string) => void;
+}
+
+const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * Sends SCIM requests the way SCIM_TIMEOUT_MS and SCIM_MAX_RETRIES say: each attempt bounded
+ * by the timeout, retries on 429, 5xx, timeouts and network errors with exponential backoff and
+ * jitter, Retry-After honoured (RFC 7644 section 3.12 says 429 may carry it), and one token
+ * refresh on 401 (the token may have expired in flight).
+ */
+export class ScimHttp {
+  readonly #o: HttpOptions;
+
+  constructor(options: HttpOptions) {
+    this.#o = options;
+  }
+
+  async send(request: HttpRequest): Promise<HttpOutcome> {
+    const o = this.#o;
+    const started = o.clock.now();
+    const url = /^https?:\/\//.test(request.path) ? request.path : `${o.baseUrl}${request.path}`;
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    let attempts = 0;
+    let refreshed = false;
+    for (;;) {
+      attempts++;
+      const token = await o.tokens.get();
+      const outcome = typeof token === 'string' ? await this.#attempt(request.method, url, body, token, request.headers) : token;
+      if (outcome.status === 401 && !refreshed && o.tokens.refreshable) {
+        refreshed = true;
+        o.tokens.invalidate();
+        attempts--;
+        continue;
+      }
+      const retryable = outcome.error !== undefined || RETRYABLE.has(outcome.status);
+      if (!retryable || attempts > o.maxRetries) {
+        return { ...outcome, attempts, latencyMs: o.clock.now() - started };
+      }
+      const retryAfter = parseRetryAfterMs(outcome.headers['retry-after'], Date.now());
+      await o.clock.sleep(retryAfter ?? backoffDelayMs(attempts, o.random.next()));
+    }
+  }
+
+  async #attempt(method: string, url: string, body: string | undefined, token: string, extra: Record<string, string> = {}): Promise<HttpOutcome> {
+    const o = this.#o;
+    await o.pacer.wait();
+    const controller = new AbortController();
+    const timeout = new TimeoutSignal(o.clock, o.timeoutMs, controller);
+    const headers: Record<string, string> = {
+      accept: SCIM_CONTENT_TYPE,
+      authorization: `Bearer ${token}`,
+      'user-agent': o.userAgent,
+      ...extra,
+    };
+    if (body !== undefined) headers['content-type'] = SCIM_CONTENT_TYPE;
+    o.onSend?.(method);
+    try {
+      const response = await o.transport({ method, url, headers, body, signal: controller.signal });
+      return readOutcome(response);
+    } catch (error) {
+      if (timeout.fired) return failed('timeout');
+      if (error instanceof TransportError) return failed(error.code);
+      const code = networkCode(error);
+      if (code) return failed(code);
+      throw error;
+    } finally {
+      timeout.clear();
+    }
+  }
+}
+
+/** Aborts the request after `ms` on the injected clock, and remembers that it did. */
+class TimeoutSignal {
+  fired = false;
+  readonly #cancel = new AbortController();
+
+  constructor(clock: Clock, ms: number, target: AbortController) {
+    clock.sleep(ms, this.#cancel.signal).then(
+      () => {
+        this.fired = true;
+        target.abort(new TransportError('ETIMEDOUT', `no answer within ${ms} ms`));
+      },
+      () => undefined,
+    );
+  }
+
+  clear(): void {
+    this.#cancel.abort();
+  }
+}
+
+function failed(error: string): HttpOutcome {
+  return { ok: false, status: 0, error, attempts: 1, latencyMs: 0, body: undefined, headers: {} };
+}
+
+function readOutcome(response: TransportResponse): HttpOutcome {
+  let body: JsonValue | undefined;
+  if (response.body !== '') {
+    try {
+      body = JSON.parse(response.body) as JsonValue;
+    } catch {
+      body = undefined;
+    }
+  }
+  const outcome: HttpOutcome = { ok: response.status < 300, status: response.status, attempts: 1, latencyMs: 0, body, headers: response.headers };
+  if (!outcome.ok && body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    if (typeof body.scimType === 'string') outcome.scimType = body.scimType;
+    if (typeof body.detail === 'string') outcome.detail = body.detail.slice(0, 200);
+  }
+  return outcome;
+}
+
+/** undici and fetch wrap socket errors in `cause`; dig the code out. */
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { buildEnvSet } from '../../src/env/load.js';
+import { resolveSettings } from '../../src/env/settings.js';
+import { createInProcessTransport } from '../../src/mock/adapters/in-process.js';
+import { ScimProvider } from '../../src/mock/core/provider.js';
+import { resolveProfile } from '../../src/mock/profile/resolve-profile.js';
+import { ScimClient } from '../../src/scim/client/client.js';
+import { VirtualClock } from '../../src/scim/clock.js';
+import { getDialect, type DialectName, type UserFields } from '../../src/scim/dialects.js';
+import { createRandom } from '../../src/scim/random.js';
+import type { TransportRequest } from '../../src/scim/transport.js';
+import { SCHEMA } from '../../src/scim/types.js';
+
+const ENV = 'SCIM_API_BASE_URL=https://scim.example.com/scim/v2\nSCIM_AUTH_TOKEN=dialect-token-1234\nSCIM_DEACTIVATION_MODE=delete\nSCIM_UPDATE_METHOD=patch\nSCIM_PAGE_SIZE=50\n';
+const ada: UserFields = { userName: 'ada@example.com', externalId: 'scimsim-t-1', givenName: 'Ada', familyName: 'Lovelace', displayName: 'Ada Lovelace', email: 'ada@example.com', active: true };
+
+/** A client of `dialect` against the embedded provider, capturing every request the provider receives. */
+function harness(dialect: DialectName) {
+  const settings = resolveSettings(buildEnvSet([{ label: 'env', text: ENV }], {}));
+  const provider = new ScimProvider({ profile: resolveProfile({ name: 'd', description: 'd' }), basePath: '/scim/v2', bearerTokens: ['dialect-token-1234'], seed: 1 });
+  const inner = createInProcessTransport(provider, new VirtualClock());
+  const seen: Array<TransportRequest & { json?: unknown }> = [];
+  const client = new ScimClient(settings, {
+    transport: async (request) => {
+      seen.push({ ...request, ...(request.body ? { json: JSON.parse(request.body) as unknown } : {}) });
+      return inner(request);
+    },
+    clock: new VirtualClock(),
+    random: createRandom(1),
+    dialect: getDialect(dialect),
+  });
+  return { client, seen };
+}
+
+const patchOps = (request: { json?: unknown } | undefined) => (request?.json as { Operations: unknown[] } | undefined)?.Operations;
+
+describe('request dialects, as the provider receives them', () => {
+  it('rfc: lookup then POST, lower-case ops with JSON booleans, DELETE in delete mode', async () => {
+    const { client, seen } = harness('rfc');
+    const { id } = await client.createUser(ada);
+    expect(seen.map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(decodeURIComponent(seen[0]?.url ?? '')).toContain('filter=userName eq "ada@example.com"&count=1');
+    await client.updateUser(id as string, { title: 'Countess', department: 'Analytics' });
+    expect(patchOps(seen[2])).toEqual([
+      { op: 'replace', path: 'title', value: 'Countess' },
+      { op: 'replace', path: `${SCHEMA.enterpriseUser}:department`, value: 'Analytics' },
+    ]);
+    await client.setActive(id as string, false);
+    expect(seen[3]?.method).toBe('DELETE');
+    expect(seen[0]?.headers['user-agent']).toBe('scimsim (rfc dialect)');
+  });
+
+  it('entra: capitalised ops, string booleans, disable before delete, member removal by value', async () => {
+    const { client, seen } = harness('entra');
+    const { id } = await client.createUser(ada);
+    await client.updateUser(id as string, { title: 'Countess' });
+    expect(patchOps(seen[2])).toEqual([{ op: 'Replace', path: 'title', value: 'Countess' }]);
+    await client.setActive(id as string, false);
+    expect(patchOps(seen[3])).toEqual([{ op: 'Replace', path: 'active', value: 'False' }]);
+    const group = await client.ensureGroup('Engineers');
+    expect(decodeURIComponent(seen[4]?.url ?? '')).toContain('/Groups?excludedAttributes=members&filter=displayName eq "Engineers"');
+    await client.changeMembership(group.id as string, 'add', id as string);
+    await client.changeMembership(group.id as string, 'remove', id as string);
+    expect(patchOps(seen.at(-1))).toEqual([{ op: 'Remove', path: 'members', value: [{ value: id }] }]);
+    await client.deleteUser(id as string);
+    expect(seen.slice(-2).map((r) => r.method)).toEqual(['PATCH', 'DELETE']);
+    expect(seen[0]?.headers['user-agent']).toBe('Azure Active Directory SCIM Client');
+  });
+
+  it('okta: lookup with startIndex=1&count=100, GET then PUT updates, path-less deactivation, never DELETE', async () => {
+    const { client, seen } = harness('okta');
+    const { id } = await client.createUser(ada);
+    expect(seen[0]?.url).toContain('&startIndex=1&count=100');
+    expect(seen[1]?.json).toMatchObject({ userName: 'ada@example.com', password: expect.any(String), groups: [] });
+    await client.updateUser(id as string, { title: 'Countess' });
+    expect(seen.slice(2).map((r) => r.method)).toEqual(['GET', 'PUT']);
+    expect(seen[3]?.json).toMatchObject({ title: 'Countess', userName: 'ada@example.com' });
+    await client.setActive(id as string, false);
+    expect(patchOps(seen[4])).toEqual([{ op: 'replace', value: { active: false } }]);
+    await client.deleteUser(id as string);
+    expect(seen.map((r) => r.method)).not.toContain('DELETE');
+    expect(client.pageSize).toBe(100);
+    expect(seen[0]?.headers['user-agent']).toBe('Okta SCIM Client 1.0.0');
+  });
+});
