@@ -1,6 +1,4 @@
 import type { Argv } from 'yargs';
-import { resolveSettings } from '../../env/settings.js';
-import { validateEnvSet } from '../../env/validate.js';
 import { startMockServer } from '../../mock/adapters/server.js';
 import { ScimProvider } from '../../mock/core/provider.js';
 import { DEFAULT_PROFILE_PATH, loadProfile } from '../../mock/profile/load-profile.js';
@@ -9,7 +7,8 @@ import { UserError } from '../../errors/user-error.js';
 import { shippedFile } from '../../paths.js';
 import { providerOptionsFor } from '../../run/world.js';
 import { EXIT, type CommandContext } from '../context.js';
-import { loadFromArgs, withAliasOptions } from '../env-options.js';
+import { withAliasOptions } from '../env-options.js';
+import { loadValidSettings } from '../valid-settings.js';
 
 interface MockArgs {
   'server-profile'?: string | undefined;
@@ -35,16 +34,9 @@ export function mockCommand(ctx: CommandContext) {
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
         throw new UserError('bad-port', `Failed to start the mock: --port ${args.port} is not a port number.`, { hint: 'Use 0..65535; 0 picks a free port.' });
       }
-      const set = await loadFromArgs(args.env ?? [shippedFile('fixtures/env/baseline.env')], [], args, ctx.io);
-      const validation = validateEnvSet(set);
-      if (!validation.valid) {
-        const first = validation.problems.find((p) => p.severity === 'error');
-        throw new UserError('mock-env-invalid', `Failed to start the mock: the env set is invalid (${first?.message ?? 'see scimsim check'}).`, {
-          hint: `Run scimsim check --env ${set.sources.join(' --env ')}.`,
-        });
-      }
+      const settings = await loadValidSettings(args.env ?? [shippedFile('fixtures/env/baseline.env')], [], args, ctx.io, '--env');
       const profile = resolveProfile(await loadProfile(args['server-profile'] ?? DEFAULT_PROFILE_PATH, ctx.io.cwd));
-      const provider = new ScimProvider(providerOptionsFor(resolveSettings(set), profile, args.seed));
+      const provider = new ScimProvider(providerOptionsFor(settings, profile, args.seed));
       const server = await startMockServer(provider, { port: args.port }).catch((error: NodeJS.ErrnoException) => {
         throw new UserError('mock-listen', `Failed to start the mock on port ${args.port}: ${error.code ?? error.message}.`, {
           hint: error.code === 'EADDRINUSE' ? 'Pick another --port, or 0 for a free one.' : 'Check the port.',
