@@ -3,7 +3,7 @@ import type { createUserFactory } from '../scenario/users.js';
 import type { ScimClient } from '../scim/client/client.js';
 import type { UserChange, UserFields } from '../scim/dialects.js';
 import { ACTIVE, type Ledger, type Stage } from './ledger.js';
-import type { UserListing } from './list-all.js';
+import { SEEN_ACTIVE, type UserListing } from './list-all.js';
 
 type Factory = ReturnType<typeof createUserFactory>;
 
@@ -140,8 +140,7 @@ export class AccountBook {
       this.ledger.record(i, 'deactivate', 'GET', listing.outcome);
       return;
     }
-    const seen = listing.users.get(this.fields(i).externalId);
-    if (seen?.active) await this.deactivate(i, 'deactivate');
+    if (listing.seen[i] === SEEN_ACTIVE) await this.deactivate(i, 'deactivate');
   }
 
   #merge(i: number, change: Overrides): void {

@@ -6,7 +6,7 @@ import type { ScimClient } from '../scim/client/client.js';
 import { ACTIVE, CREATED, DELETED, Ledger } from './ledger.js';
 import { AccountBook } from './accounts.js';
 import { readBack } from './read-back.js';
-import { listAllUsers } from './list-all.js';
+import { listActivity, type UserListing } from './list-all.js';
 import { pool } from './pool.js';
 
 export interface EngineOptions {
@@ -49,8 +49,8 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
     const step = scenario.steps[s] as Step;
     const selected = selectUsers(step, s, seed, users, (i) => eligible(ledger.intended[i] ?? 0, step));
     if (step.kind === 'group') await book.prepareGroups(step.groups?.count ?? 1);
-    let listing: Awaited<ReturnType<typeof listAllUsers>> | undefined;
-    if (step.kind === 'reconcile') listing = await listAllUsers(client, ledger, marker);
+    let listing: UserListing | undefined;
+    if (step.kind === 'reconcile') listing = await listActivity(client, marker, users);
     let done = 0;
     await pool(selected, settings.maxConcurrency, options.signal, async (i) => {
       await runStep(book, step, s, i, deleteMode, listing);
@@ -85,7 +85,7 @@ function eligible(flags: number, step: Step): boolean {
   }
 }
 
-async function runStep(book: AccountBook, step: Step, s: number, i: number, deleteMode: boolean, listing: Awaited<ReturnType<typeof listAllUsers>> | undefined): Promise<void> {
+async function runStep(book: AccountBook, step: Step, s: number, i: number, deleteMode: boolean, listing: UserListing | undefined): Promise<void> {
   const ledger = book.ledger;
   const flags = ledger.intended[i] ?? 0;
   const set = (next: number): void => {

@@ -2,7 +2,7 @@ import { SCHEMA, type JsonObject, type JsonValue } from '../scim/types.js';
 import type { AccountBook } from './accounts.js';
 import { pool } from './pool.js';
 import { ACTIVE, CREATED, DELETED, STAGES, type Stage } from './ledger.js';
-import { listAllUsers, type ListedUser } from './list-all.js';
+import { listAllUsers, listed, type ListedUser } from './list-all.js';
 
 /**
  * After the scenario, reads the target's state back and compares it with the intended one:
@@ -11,25 +11,33 @@ import { listAllUsers, type ListedUser } from './list-all.js';
  */
 export async function readBack(book: AccountBook, concurrency: number): Promise<void> {
   const { ledger } = book;
-  const listing = await listAllUsers(book.client, ledger, book.marker);
-  const observed = new Map<number, ListedUser | null>();
+  // Mismatches are few; keep them and block in account order, so examples are the lowest indices.
+  const mismatches = new Map<number, { stage: Stage; detail: string }>();
+  const check = (i: number, seen: ListedUser | null): void => {
+    if (ledger.isBlocked(i)) return;
+    const mismatch = compare(book, i, seen);
+    if (mismatch) mismatches.set(i, mismatch);
+  };
+  const present = new Uint8Array(ledger.size);
+  const listing = await listAllUsers(book.client, book.marker, ledger.size, (i, user) => {
+    present[i] = 1;
+    check(i, user);
+  });
   if (listing.ok) {
-    for (let i = 0; i < ledger.size; i++) observed.set(i, listing.users.get(book.fields(i).externalId) ?? null);
+    for (let i = 0; i < ledger.size; i++) if (present[i] === 0) check(i, null);
   } else {
     const ids: number[] = [];
     for (let i = 0; i < ledger.size; i++) if (ledger.ids[i] !== undefined && !ledger.isBlocked(i)) ids.push(i);
     await pool(ids, concurrency, undefined, async (i) => {
       const outcome = await book.client.getUser(ledger.ids[i] as string);
       const body = outcome.body;
-      if (outcome.ok && body !== null && typeof body === 'object' && !Array.isArray(body) && typeof body.id === 'string') {
-        observed.set(i, { id: body.id, active: body.active !== false && body.active !== 'False', resource: body });
-      } else if (outcome.status === 404) observed.set(i, null);
+      if (outcome.ok && body !== null && typeof body === 'object' && !Array.isArray(body) && typeof body.id === 'string') check(i, listed(body));
+      else if (outcome.status === 404) check(i, null);
     });
   }
-  for (let i = 0; i < ledger.size; i++) {
-    if (ledger.isBlocked(i) || !observed.has(i)) continue;
-    const mismatch = compare(book, i, observed.get(i) ?? null);
-    if (mismatch) ledger.block(i, mismatch.stage, { error: 'state-mismatch', detail: mismatch.detail }, undefined, mismatch.detail);
+  for (const i of [...mismatches.keys()].sort((a, b) => a - b)) {
+    const mismatch = mismatches.get(i) as { stage: Stage; detail: string };
+    ledger.block(i, mismatch.stage, { error: 'state-mismatch', detail: mismatch.detail }, undefined, mismatch.detail);
   }
 }
 

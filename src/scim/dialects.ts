@@ -38,6 +38,11 @@ export interface Dialect {
   pageSize: number | undefined;
   /** Extra query of the match-before-create lookup. */
   lookupQuery: string;
+  /**
+   * Query of a group-membership PATCH. RFC 7644 section 3.5.2 lets the client name the
+   * attributes it wants back; without it a 200 answer carries every member of the group.
+   */
+  memberPatchQuery: string;
   /** Whether the IdP deletes users at all; Okta only deactivates. */
   deletesUsers: boolean;
   /** Entra disables a user before deleting it. */
@@ -94,6 +99,7 @@ const rfc: Dialect = {
   deactivation: undefined,
   pageSize: undefined,
   lookupQuery: '&count=1',
+  memberPatchQuery: '?excludedAttributes=members',
   deletesUsers: true,
   disableBeforeDelete: false,
   createBody: userResource,
@@ -122,6 +128,7 @@ const entra: Dialect = {
   deactivation: 'patch',
   pageSize: undefined,
   lookupQuery: '',
+  memberPatchQuery: '',
   deletesUsers: true,
   disableBeforeDelete: true,
   createBody: userResource,
@@ -154,6 +161,7 @@ const okta: Dialect = {
   deactivation: 'patch',
   pageSize: 100,
   lookupQuery: '&startIndex=1&count=100',
+  memberPatchQuery: '',
   deletesUsers: false,
   disableBeforeDelete: false,
   createBody: (user) => ({ ...userResource(user), password: `Scimsim-${user.externalId}`, groups: [] }),

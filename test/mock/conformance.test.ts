@@ -215,6 +215,38 @@ describe.each(ADAPTERS.map((make) => [make().name, make] as const))('SCIM confor
     expect((answer.json.members as Array<{ value: string }>).map((m) => m.value)).toEqual([b.id]);
   });
 
+  it('adds and removes members one at a time, keeps users\' groups in step, and honours excludedAttributes on PATCH (3.5.2)', async () => {
+    await start();
+    const a = await create('alice');
+    const b = await create('bob');
+    const group = (await adapter.send('POST', G, { body: { schemas: [SCHEMA.group], displayName: 'Staff', members: [] } })).json as { id: string; meta: { version: string } };
+    const added = await adapter.send('PATCH', `${G}/${group.id}?excludedAttributes=members`, { body: patch({ op: 'add', path: 'members', value: [{ value: a.id }] }, { op: 'Add', path: 'members', value: [{ value: b.id, display: 'bob' }] }) });
+    expect(added.status).toBe(200);
+    expect(added.json.members).toBeUndefined();
+    expect((added.json.meta as { version: string }).version).not.toBe(group.meta.version);
+    const userA = (await adapter.send('GET', `${U}/${a.id}`)).json as { groups?: Array<{ value: string }> };
+    expect(userA.groups?.map((g) => g.value)).toEqual([group.id]);
+    // Adding a member that is already there does not duplicate it (the general engine decides).
+    await adapter.send('PATCH', `${G}/${group.id}`, { body: patch({ op: 'add', path: 'members', value: [{ value: a.id }] }) });
+    const removed = await adapter.send('PATCH', `${G}/${group.id}`, { body: patch({ op: 'remove', path: `members[value eq "${a.id}"]` }) });
+    expect((removed.json.members as Array<{ value: string }>).map((m) => m.value)).toEqual([b.id]);
+    const userAfter = (await adapter.send('GET', `${U}/${a.id}`)).json as { groups?: unknown };
+    expect(userAfter.groups).toBeUndefined();
+    const listed = await adapter.send('GET', `${U}?filter=${encodeURIComponent(`groups.value eq "${group.id}"`)}`);
+    expect((listed.json.Resources as Array<{ id: string }>).map((r) => r.id)).toEqual([b.id]);
+  });
+
+  it('answers 400 invalidValue for a member that does not exist, and changes nothing (3.5.2)', async () => {
+    await start();
+    const a = await create('alice');
+    const group = (await adapter.send('POST', G, { body: { schemas: [SCHEMA.group], displayName: 'Staff', members: [{ value: a.id }] } })).json as { id: string };
+    const answer = await adapter.send('PATCH', `${G}/${group.id}`, { body: patch({ op: 'add', path: 'members', value: [{ value: 'no-such-user' }] }) });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ scimType: 'invalidValue' });
+    const after = await adapter.send('GET', `${G}/${group.id}`);
+    expect((after.json.members as Array<{ value: string }>).map((m) => m.value)).toEqual([a.id]);
+  });
+
   it('runs /Bulk with bulkId references (3.7)', async () => {
     await start();
     const answer = await adapter.send('POST', `${BASE_PATH}/Bulk`, {

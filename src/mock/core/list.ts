@@ -132,9 +132,8 @@ function sortMatches(ctx: RouteContext, kind: ResourceKind, matches: readonly St
     return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value).toLowerCase() : '';
   };
   const direction = params.sortOrder === 'descending' ? -1 : 1;
-  return [...matches].sort((a, b) => {
-    const ka = keyOf(a);
-    const kb = keyOf(b);
-    return ka === kb ? 0 : ka < kb ? -direction : direction;
-  });
+  // One key per resource, read once: reading a stored User parses it.
+  const keyed = matches.map((r) => ({ r, key: keyOf(r) }));
+  keyed.sort((a, b) => (a.key === b.key ? 0 : a.key < b.key ? -direction : direction));
+  return keyed.map((k) => k.r);
 }

@@ -24,7 +24,7 @@ export function normalizeResource(input: JsonObject, type: ResourceTypeDef, opti
   for (const [key, value] of Object.entries(input)) {
     if (key.toLowerCase() === 'schemas') {
       if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) throw badRequest('invalidValue', 'schemas must be an array of schema URIs');
-      out.schemas = [...value];
+      out.schemas = value.map((urn) => internUrn(urn as string));
       continue;
     }
     const extension = type.extensions.find((e) => e.id.toLowerCase() === key.toLowerCase());
@@ -39,6 +39,16 @@ export function normalizeResource(input: JsonObject, type: ResourceTypeDef, opti
     if (resolved && resolved.parent === undefined) place(out, resolved.schema, resolved.def, value, key, options);
   }
   return out;
+}
+
+/** Schema URNs repeat on every resource: 100k users share a few strings instead of 200k copies. */
+const URNS = new Map<string, string>();
+
+function internUrn(urn: string): string {
+  const known = URNS.get(urn);
+  if (known !== undefined) return known;
+  if (URNS.size < 256) URNS.set(urn, urn);
+  return urn;
 }
 
 function place(out: JsonObject, schema: string | undefined, def: AttributeDef | undefined, value: JsonValue, where: string, options: NormalizeOptions): void {

@@ -3,15 +3,44 @@ import type { JsonObject, JsonValue } from '../../scim/types.js';
 
 export type ResourceKind = 'User' | 'Group';
 
-/** A stored resource with the bookkeeping the provider needs. */
-export interface StoredResource {
-  id: string;
-  kind: ResourceKind;
-  /** The resource as stored, without `meta` and without the derived `groups` of a User. */
-  data: JsonObject;
+/**
+ * A stored resource with the bookkeeping the provider needs. A User's data is kept as its JSON
+ * text and parsed when read: at 100k accounts that is a quarter of the memory of the object
+ * tree, and every read gets its own copy, so no caller can change the store by accident.
+ * Groups stay objects: a group of 50,000 members is patched member by member, and parsing it
+ * for each PATCH would be quadratic.
+ */
+export class StoredResource {
+  readonly id: string;
+  readonly kind: ResourceKind;
   created: number;
   lastModified: number;
   version: number;
+  #json: string | undefined;
+  #object: JsonObject | undefined;
+
+  constructor(id: string, kind: ResourceKind, data: JsonObject, now: number, version: number) {
+    this.id = id;
+    this.kind = kind;
+    this.created = now;
+    this.lastModified = now;
+    this.version = version;
+    this.data = data;
+  }
+
+  /** The resource as stored, without `meta` and without the derived `groups` of a User. */
+  get data(): JsonObject {
+    return this.#object ?? (JSON.parse(this.#json as string) as JsonObject);
+  }
+
+  set data(value: JsonObject) {
+    if (this.kind === 'User') {
+      this.#json = JSON.stringify(value);
+      this.#object = undefined;
+    } else {
+      this.#object = value;
+    }
+  }
 }
 
 /**
@@ -31,9 +60,13 @@ export class ScimStore {
   #versionCounter = 0;
   /** Bumped on every write, so list caches know when they are stale. */
   generation = 0;
-  readonly #ordered: Record<ResourceKind, { generation: number; ids: StoredResource[] }> = {
-    User: { generation: -1, ids: [] },
-    Group: { generation: -1, ids: [] },
+  /**
+   * Creation order per kind. Inserts append in place; a delete marks the cache stale and the
+   * next `all()` rebuilds it once, so match-before-create at 100k accounts never copies the map.
+   */
+  readonly #ordered: Record<ResourceKind, { stale: boolean; list: StoredResource[] }> = {
+    User: { stale: false, list: [] },
+    Group: { stale: false, list: [] },
   };
 
   /** With the caseSensitiveUserName quirk, `Alice` and `alice` are different accounts. */
@@ -65,11 +98,11 @@ export class ScimStore {
   /** Every resource of a kind, in creation order. Cached between writes. */
   all(kind: ResourceKind): readonly StoredResource[] {
     const cache = this.#ordered[kind];
-    if (cache.generation !== this.generation) {
-      cache.ids = [...this.#resources[kind].values()];
-      cache.generation = this.generation;
+    if (cache.stale) {
+      cache.list = [...this.#resources[kind].values()];
+      cache.stale = false;
     }
-    return cache.ids;
+    return cache.list;
   }
 
   /** The User with this userName: compared case-insensitively (RFC 7643 caseExact false) unless the store was built case-sensitive. */
@@ -85,27 +118,30 @@ export class ScimStore {
 
   /** Stores a new resource; the caller has checked uniqueness. */
   insert(kind: ResourceKind, id: string, data: JsonObject, now: number): StoredResource {
-    const resource: StoredResource = { id, kind, data, created: now, lastModified: now, version: ++this.#versionCounter };
+    const resource = new StoredResource(id, kind, data, now, ++this.#versionCounter);
     this.#resources[kind].set(id, resource);
-    this.#index(resource);
+    const cache = this.#ordered[kind];
+    if (!cache.stale) cache.list.push(resource);
+    this.#index(resource, data);
     this.generation++;
     return resource;
   }
 
   /** Replaces a resource's data, keeping id, creation time and position. */
   update(resource: StoredResource, data: JsonObject, now: number): StoredResource {
-    this.#unindex(resource);
+    this.#unindex(resource, resource.data);
     resource.data = data;
     resource.lastModified = now;
     resource.version = ++this.#versionCounter;
-    this.#index(resource);
+    this.#index(resource, data);
     this.generation++;
     return resource;
   }
 
   delete(resource: StoredResource): void {
-    this.#unindex(resource);
+    this.#unindex(resource, resource.data);
     this.#resources[resource.kind].delete(resource.id);
+    this.#ordered[resource.kind].stale = true;
     if (resource.kind === 'User') {
       // A deleted user leaves every group it was in (RFC 7644 section 3.6).
       for (const groupId of this.#memberOf.get(resource.id) ?? []) {
@@ -120,6 +156,29 @@ export class ScimStore {
     this.generation++;
   }
 
+  /** Whether `value` is a direct member of the group. */
+  isMember(groupId: string, value: string): boolean {
+    return this.#memberOf.get(value)?.has(groupId) ?? false;
+  }
+
+  /**
+   * Sets a group's members after a PATCH that only added or removed members, updating the
+   * membership index for those values alone: at 100k accounts a group holds tens of
+   * thousands of members, and re-indexing all of them per PATCH would be quadratic.
+   */
+  changeMembers(group: StoredResource, members: JsonValue[], added: readonly string[], removed: readonly string[], now: number): void {
+    group.data = { ...group.data, members };
+    for (const value of removed) this.#memberOf.get(value)?.delete(group.id);
+    for (const value of added) {
+      let set = this.#memberOf.get(value);
+      if (!set) this.#memberOf.set(value, (set = new Set()));
+      set.add(group.id);
+    }
+    group.lastModified = now;
+    group.version = ++this.#versionCounter;
+    this.generation++;
+  }
+
   /** Group ids a user is a direct member of, in group creation order. */
   groupsOf(userId: string): readonly StoredResource[] {
     const ids = this.#memberOf.get(userId);
@@ -127,8 +186,8 @@ export class ScimStore {
     return [...ids].map((id) => this.#resources.Group.get(id)).filter((g): g is StoredResource => g !== undefined);
   }
 
-  #index(resource: StoredResource): void {
-    const { data, kind, id } = resource;
+  #index(resource: StoredResource, data: JsonObject): void {
+    const { kind, id } = resource;
     if (kind === 'User' && typeof data.userName === 'string') this.#userNames.set(this.#userNameKey(data.userName), id);
     if (typeof data.externalId === 'string') this.#externalIds[kind].set(data.externalId, id);
     if (kind === 'Group') {
@@ -142,8 +201,8 @@ export class ScimStore {
     }
   }
 
-  #unindex(resource: StoredResource): void {
-    const { data, kind, id } = resource;
+  #unindex(resource: StoredResource, data: JsonObject): void {
+    const { kind, id } = resource;
     if (kind === 'User' && typeof data.userName === 'string' && this.#userNames.get(this.#userNameKey(data.userName)) === id) {
       this.#userNames.delete(this.#userNameKey(data.userName));
     }

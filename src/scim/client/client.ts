@@ -132,7 +132,7 @@ export class ScimClient {
   }
 
   async changeMembership(groupId: string, kind: 'add' | 'remove', userId: string): Promise<OpResult> {
-    return { outcome: await this.#patch(`/Groups/${groupId}`, this.#dialect.memberOps(kind, userId)) };
+    return { outcome: await this.#patch(`/Groups/${groupId}${this.#dialect.memberPatchQuery}`, this.#dialect.memberOps(kind, userId)) };
   }
 
   /** One page of users (RFC 7644 section 3.4.2.4); `filter` narrows it, e.g. to the run marker. */
