@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMockServer, type MockServer } from '../../src/mock/adapters/server.js';
+import { ScimProvider } from '../../src/mock/core/provider.js';
+import { loadDefaultProfile } from '../../src/mock/profile/load-profile.js';
+import { resolveProfile } from '../../src/mock/profile/resolve-profile.js';
+
+/**
+ * `run --target live` through undici against the embedded provider on a real loopback socket,
+ * in another process: the whole path a staging run takes, its cleanup, and SIGINT.
+ */
+const TOKEN = 'stg-7f3c9a1e5b2d4c6f8a0b1c2d3e4f5a6b';
+const BASE_PATH = '/acme-staging/scim/v2';
+
+let server: MockServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function startTarget(): Promise<string> {
+  const profile = resolveProfile(await loadDefaultProfile());
+  server = await startMockServer(new ScimProvider({ profile, basePath: BASE_PATH, tenantId: 'acme-staging', bearerTokens: [TOKEN], seed: 7 }));
+  return server.origin;
+}
+
+async function totalOn(origin: string, endpoint: 'Users' | 'Groups'): Promise<number> {
+  const response = await fetch(`${origin}${BASE_PATH}/${endpoint}?count=0`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { totalResults: number }).totalResults;
+}
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runLive(origin: string, users: number, rps: number, onStderr?: (text: string, kill: () => void) => void): Promise<Finished> {
+  const child = spawn(process.execPath, [
+    'dist/cli/bin.js', 'run', '--target', 'live', '--env', 'fixtures/env/baseline.env',
+    '--set', `SCIM_API_BASE_URL=${origin}${BASE_PATH}`, '--set', `SCIM_RATE_LIMIT_RPS=${rps}`, '--users', String(users), '--format', 'json',
+  ]);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    onStderr?.(stderr, () => child.kill('SIGINT'));
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('run --target live', () => {
+  it('provisions over undici, reports a run id, and removes every account and group it created', async () => {
+    const origin = await startTarget();
+    const done = await runLive(origin, 120, 0);
+    expect(done.code).toBe(0);
+    const runId = /run id: (\S+)/.exec(done.stderr)?.[1];
+    expect(runId).toBeDefined();
+    const report = JSON.parse(done.stdout) as { runId: string; target: string; result: { blocked: number; requests: unknown } };
+    expect(report.target).toBe('live');
+    expect(report.runId).toBe(runId);
+    expect(report.result.blocked).toBe(0);
+    expect(await totalOn(origin, 'Users')).toBe(0);
+    expect(await totalOn(origin, 'Groups')).toBe(0);
+    expect(done.stdout + done.stderr).not.toContain(TOKEN);
+  });
+
+  it('stops on SIGINT with a partial report, exit 130 and nothing left behind', async () => {
+    const origin = await startTarget();
+    let sent = false;
+    const done = await runLive(origin, 20_000, 20, (text, kill) => {
+      if (!sent && text.includes('run id:')) {
+        sent = true;
+        // Interrupt once the run has written something, so there is something to clean up.
+        const poll = async (): Promise<void> => {
+          if ((await totalOn(origin, 'Users')) > 0) kill();
+          else setTimeout(() => void poll(), 20);
+        };
+        void poll();
+      }
+    });
+    expect(sent).toBe(true);
+    expect(done.code).toBe(130);
+    const report = JSON.parse(done.stdout) as { partial: boolean; users: number; result: { blocked: number; byStage: Record<string, number> } };
+    expect(report.partial).toBe(true);
+    expect(Object.values(report.result.byStage).reduce((a, b) => a + b, 0)).toBe(report.result.blocked);
+    expect(report.users).toBe(20_000);
+    expect(await totalOn(origin, 'Users')).toBe(0);
+    expect(await totalOn(origin, 'Groups')).toBe(0);
+  });
+});
