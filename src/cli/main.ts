@@ -4,6 +4,7 @@ import { UserError, formatLocation } from '../errors/user-error.js';
 import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
 import { mockCommand } from './commands/mock.js';
+import { rehearseCommand } from './commands/rehearse.js';
 import { runCommand } from './commands/run.js';
 import { varsCommand } from './commands/vars.js';
 import { EXIT, type CommandContext } from './context.js';
@@ -27,8 +28,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .command(diffCommand(ctx))
     .command(varsCommand(ctx))
     .command(runCommand(ctx))
+    .command(rehearseCommand(ctx))
     .command(mockCommand(ctx))
-    .demandCommand(1, 'Name a command: check, diff, vars, run or mock.')
+    .demandCommand(1, 'Name a command: check, diff, vars, run, rehearse or mock.')
     .recommendCommands()
     .strict()
     .help()

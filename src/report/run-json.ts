@@ -1,5 +1,18 @@
 import { STAGES } from '../run/ledger.js';
+import type { Reason, Stage } from '../run/ledger.js';
 import type { RunReport } from './run-report.js';
+
+/** A reason as JSON reports show it: stage, then only the fields it has, then the count. */
+export function reasonJson(r: Reason & { stage: Stage; count: number }): Record<string, string | number> {
+  return {
+    stage: r.stage,
+    ...(r.status !== undefined && r.status !== 0 ? { status: r.status } : {}),
+    ...(r.scimType !== undefined ? { scimType: r.scimType } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.detail !== undefined ? { detail: r.detail } : {}),
+    count: r.count,
+  };
+}
 
 /** `scimsim run --format json`: the contract's envelope with the single run under `result`. */
 export function renderRunJson(report: RunReport): string {
@@ -19,12 +32,7 @@ export function renderRunJson(report: RunReport): string {
       blocked: summary.blocked,
       byStage: Object.fromEntries(STAGES.map((s) => [s, summary.byStage[s]])),
       reasons: summary.reasons.map((r, i) => ({
-        stage: r.stage,
-        ...(r.status !== undefined && r.status !== 0 ? { status: r.status } : {}),
-        ...(r.scimType !== undefined ? { scimType: r.scimType } : {}),
-        ...(r.error !== undefined ? { error: r.error } : {}),
-        ...(r.detail !== undefined ? { detail: r.detail } : {}),
-        count: r.count,
+        ...reasonJson(r),
         hint: report.hints[i] ?? null,
         examples: r.examples.map((e) => ({ ...report.accounts.get(e.index), request: e.op })),
       })),

@@ -22,6 +22,12 @@ export interface EngineOptions {
   onProgress?: (step: Step, done: number, total: number) => void;
   /** Set to stop starting new operations (SIGINT); in-flight ones finish. */
   signal?: AbortSignal;
+  /**
+   * A probe: only accounts marked 1 are sent to the target and read back. Every account still
+   * moves through its intended states, so each step picks exactly the accounts it would pick in
+   * the full run, and a sampled account sees the same operations it would see there.
+   */
+  sample?: Uint8Array;
 }
 
 export interface EngineResult {
@@ -47,7 +53,13 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
   for (let s = 0; s < scenario.steps.length; s++) {
     if (options.signal?.aborted) return { ledger, groupIds: created(book), partial: true };
     const step = scenario.steps[s] as Step;
-    const selected = selectUsers(step, s, seed, users, (i) => eligible(ledger.intended[i] ?? 0, step));
+    let selected = selectUsers(step, s, seed, users, (i) => eligibleFor(ledger.intended[i] ?? 0, step));
+    const sample = options.sample;
+    if (sample) {
+      const unsent = selected.filter((i) => sample[i] !== 1);
+      for (const i of unsent) ledger.intended[i] = intendedAfter(step, ledger.intended[i] ?? 0, deleteMode, client.dialect.deletesUsers);
+      selected = selected.filter((i) => sample[i] === 1);
+    }
     if (step.kind === 'group') await book.prepareGroups(step.groups?.count ?? 1);
     let listing: UserListing | undefined;
     if (step.kind === 'reconcile') listing = await listActivity(client, marker, users);
@@ -58,7 +70,7 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
     });
   }
   if (options.signal?.aborted) return { ledger, groupIds: created(book), partial: true };
-  await readBack(book, settings.maxConcurrency);
+  await readBack(book, settings.maxConcurrency, options.sample);
   return { ledger, groupIds: created(book), partial: false };
 }
 
@@ -67,7 +79,7 @@ function created(book: AccountBook): string[] {
 }
 
 /** Which accounts a step may pick, from intended state only. */
-function eligible(flags: number, step: Step): boolean {
+export function eligibleFor(flags: number, step: Step): boolean {
   const created = (flags & CREATED) !== 0;
   const deleted = (flags & DELETED) !== 0;
   const active = (flags & ACTIVE) !== 0;
@@ -85,34 +97,43 @@ function eligible(flags: number, step: Step): boolean {
   }
 }
 
+/** An account's intended state after a step, whatever the target does. */
+export function intendedAfter(step: Step, flags: number, deleteMode: boolean, deletesUsers: boolean): number {
+  switch (step.kind) {
+    case 'create':
+      return CREATED | ACTIVE;
+    case 'deactivate':
+    case 'reconcile':
+      return deleteMode ? (flags & ~ACTIVE) | DELETED : flags & ~ACTIVE;
+    case 'reactivate':
+      return (flags | ACTIVE) & ~DELETED;
+    case 'delete':
+      return deletesUsers ? (flags & ~ACTIVE) | DELETED : flags & ~ACTIVE;
+    default:
+      return flags;
+  }
+}
+
 async function runStep(book: AccountBook, step: Step, s: number, i: number, deleteMode: boolean, listing: UserListing | undefined): Promise<void> {
   const ledger = book.ledger;
   const flags = ledger.intended[i] ?? 0;
-  const set = (next: number): void => {
-    ledger.intended[i] = next;
-  };
+  ledger.intended[i] = intendedAfter(step, flags, deleteMode, book.client.dialect.deletesUsers);
   switch (step.kind) {
     case 'create':
-      set(CREATED | ACTIVE);
       return book.create(i, 'create');
     case 'update':
       return book.update(i, s, step.attributes ?? ['title', 'department', 'manager', 'email', 'name']);
     case 'rename':
       return book.rename(i, s, step.rename ?? { caseOnly: true });
     case 'deactivate':
-      set(deleteMode ? (flags & ~ACTIVE) | DELETED : flags & ~ACTIVE);
       return book.deactivate(i, 'deactivate');
     case 'reactivate':
-      set((flags | ACTIVE) & ~DELETED);
       return (flags & DELETED) !== 0 ? book.create(i, 'reactivate') : book.reactivate(i);
     case 'delete':
-      set(book.client.dialect.deletesUsers ? (flags & ~ACTIVE) | DELETED : flags & ~ACTIVE);
       return book.remove(i);
     case 'group':
       return book.group(i, s, step.groups?.remove ?? 0);
     case 'reconcile':
-      set(deleteMode ? (flags & ~ACTIVE) | DELETED : flags & ~ACTIVE);
       return book.reconcileLeaver(i, listing);
   }
 }
-

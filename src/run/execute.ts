@@ -33,11 +33,15 @@ export interface RunRequest {
   /** live: told the run id before the first write. */
   onRunId?: (runId: string) => void;
   signal?: AbortSignal;
+  /** A probe on these accounts only (see EngineOptions.sample). */
+  sample?: Uint8Array;
 }
 
 export interface RunOutcome {
   report: RunReport;
   ledger: Ledger;
+  /** The run marker: synthetic externalIds are `${marker}-${index}`. */
+  marker: string;
 }
 
 /**
@@ -87,6 +91,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       ...(request.collisions ? { collisions: request.collisions } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.sample ? { sample: request.sample } : {}),
     });
     if (request.target === 'live') await removeWhatWasCreated(client, ledger, groupIds);
     ledger.requests = requests;
@@ -113,7 +118,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       hints,
       timing: { simulatedMs: Math.round(clock.now()), wallMs: Math.round(performance.now() - wallStart) },
     };
-    return { report, ledger };
+    return { report, ledger, marker };
   } finally {
     await close();
   }

@@ -9,12 +9,13 @@ import { listAllUsers, listed, type ListedUser } from './list-all.js';
  * this catches servers that answer 200 and apply nothing. Lists page by page; when listing
  * fails (the env's page size may be what fails), reads each account by id instead.
  */
-export async function readBack(book: AccountBook, concurrency: number): Promise<void> {
+export async function readBack(book: AccountBook, concurrency: number, sample?: Uint8Array): Promise<void> {
   const { ledger } = book;
+  const inSample = (i: number): boolean => sample === undefined || sample[i] === 1;
   // Mismatches are few; keep them and block in account order, so examples are the lowest indices.
   const mismatches = new Map<number, { stage: Stage; detail: string }>();
   const check = (i: number, seen: ListedUser | null): void => {
-    if (ledger.isBlocked(i)) return;
+    if (ledger.isBlocked(i) || !inSample(i)) return;
     const mismatch = compare(book, i, seen);
     if (mismatch) mismatches.set(i, mismatch);
   };
@@ -27,7 +28,7 @@ export async function readBack(book: AccountBook, concurrency: number): Promise<
     for (let i = 0; i < ledger.size; i++) if (present[i] === 0) check(i, null);
   } else {
     const ids: number[] = [];
-    for (let i = 0; i < ledger.size; i++) if (ledger.ids[i] !== undefined && !ledger.isBlocked(i)) ids.push(i);
+    for (let i = 0; i < ledger.size; i++) if (ledger.ids[i] !== undefined && !ledger.isBlocked(i) && inSample(i)) ids.push(i);
     await pool(ids, concurrency, undefined, async (i) => {
       const outcome = await book.client.getUser(ledger.ids[i] as string);
       const body = outcome.body;

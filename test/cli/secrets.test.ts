@@ -33,6 +33,10 @@ describe('secrets', () => {
       runs.push(['diff', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/candidate.env', '--format', format, '--out', join(dir, `diff-${format}`)]);
       runs.push(['diff', '--base', 'fixtures/env/problems.env', '--candidate', 'fixtures/env/baseline.env', '--format', format]);
     }
+    for (const format of ['table', 'json', 'markdown', 'junit']) {
+      runs.push(['rehearse', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/candidate.env', '--users', '150', '--server-profile', 'fixtures/servers/staging.json', '--format', format, '--out', join(dir, `rehearse-${format}`)]);
+    }
+    runs.push(['run', '--env', 'fixtures/env/candidate.env', '--users', '100', '--format', 'json', '--out', join(dir, 'run-json')]);
     runs.push(['check', '--env', 'fixtures/env/okta-names.env', '--alias-file', 'fixtures/env/aliases.env']);
     runs.push(['check', '--env', 'fixtures/env/baseline.env', '--set', 'SCIM_AUTH_TOKN=stg-typo-secret-4d5e6f']);
     secrets.push('stg-typo-secret-4d5e6f');

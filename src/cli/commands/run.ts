@@ -19,6 +19,7 @@ import { emitReport } from '../emit.js';
 import { withAliasOptions } from '../env-options.js';
 import { colorsFor, type CliIO } from '../io.js';
 import { loadValidSettings } from '../valid-settings.js';
+import { untilInterrupted } from '../interrupt.js';
 
 export interface RunArgs {
   env: string[];
@@ -39,13 +40,21 @@ export interface RunArgs {
 
 /** Flags shared by run, rehearse and load (CONTRACT.md). */
 export function withRunOptions<T>(yargs: Argv<T>) {
+  return withSharedRunOptions(yargs).option('baseline', {
+    type: 'string',
+    array: true,
+    description: 'env set the mock world is built for: its base path and credentials (default: fixtures/env/baseline.env)',
+  });
+}
+
+/** The common flags without --baseline (rehearse builds its world for --base). */
+export function withSharedRunOptions<T>(yargs: Argv<T>) {
   return withAliasOptions(yargs)
     .option('scenario', { type: 'string', description: 'scenario YAML (default: scenarios/lifecycle.yaml)' })
     .option('users', { type: 'number', default: 1000, description: 'synthetic users' })
     .option('seed', { type: 'number', default: 1, description: 'seed of users, selections, latency and faults' })
     .option('target', { choices: ['mock', 'live'] as const, default: 'mock' as const, description: 'the embedded mock, or the live endpoint of the env set' })
     .option('server-profile', { type: 'string', description: 'mock world profile JSON (default: fixtures/servers/default.json)' })
-    .option('baseline', { type: 'string', array: true, description: 'env set the mock world is built for: its base path and credentials (default: fixtures/env/baseline.env)' })
     .option('dialect', { choices: DIALECT_NAMES, default: 'rfc' as DialectName, description: 'shape requests as this identity provider does' })
     .option('collisions', { type: 'number', default: 0, description: 'add this many users whose userName differs only in case from another' })
     .option('format', { choices: ['table', 'json', 'markdown', 'junit'] as const, default: 'table' as const, description: 'report format' })
@@ -72,8 +81,7 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
   checkCounts(args);
   const settings = await loadValidSettings(args.env, args.set ?? [], args, io, '--env');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
-  const dialect = getDialect(args.dialect);
-  for (const [name, why] of Object.entries(dialect.ignores)) io.stderr.write(`note: ${name} has no effect under --dialect ${args.dialect}: ${why}.\n`);
+  noteIgnoredVariables(io, args.dialect);
   const world =
     args.target === 'mock'
       ? {
@@ -81,13 +89,9 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
           settings: await loadValidSettings(args.baseline ?? [shippedFile('fixtures/env/baseline.env')], [], args, io, '--baseline'),
         }
       : undefined;
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   const progress = createProgress(io);
   try {
-    const { report } = await executeRun({
+    const { report } = await untilInterrupted((signal) => executeRun({
       settings,
       scenario,
       users: args.users,
@@ -98,20 +102,23 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
       ...(world ? { world } : {}),
       onProgress: progress.update,
       onRunId: (id) => io.stderr.write(`run id: ${id}\n`),
-      signal: controller.signal,
-    });
+      signal,
+    }));
     progress.stop();
     await emitRunReport(io, report, args.format, args.out);
     if (report.partial) return EXIT.interrupted;
     return report.summary.blocked === 0 ? EXIT.ok : EXIT.found;
   } finally {
     progress.stop();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
   }
 }
 
-function checkCounts(args: RunArgs): void {
+/** Says which variables the dialect overrides: they have no effect in this run. */
+export function noteIgnoredVariables(io: CliIO, name: DialectName): void {
+  for (const [variable, why] of Object.entries(getDialect(name).ignores)) io.stderr.write(`note: ${variable} has no effect under --dialect ${name}: ${why}.\n`);
+}
+
+export function checkCounts(args: Pick<RunArgs, 'users' | 'seed' | 'collisions'>): void {
   if (!Number.isInteger(args.users) || args.users < 1 || args.users > 1_000_000) {
     throw new UserError('bad-flags', `Failed to run: --users ${args.users} is not a whole number from 1 to 1,000,000.`);
   }

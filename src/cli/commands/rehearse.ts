@@ -1,0 +1,125 @@
+import type { Argv } from 'yargs';
+import { UserError } from '../../errors/user-error.js';
+import { DEFAULT_PROFILE_PATH, loadProfile } from '../../mock/profile/load-profile.js';
+import { resolveProfile } from '../../mock/profile/resolve-profile.js';
+import { RehearseInterrupted, rehearse } from '../../rehearse/engine.js';
+import type { RehearseReport } from '../../rehearse/types.js';
+import { renderRehearseJson } from '../../report/rehearse-json.js';
+import { renderRehearseJUnit } from '../../report/rehearse-junit.js';
+import { renderRehearseMarkdown } from '../../report/rehearse-markdown.js';
+import { renderRehearseTable } from '../../report/rehearse-table.js';
+import { createColors } from '../../report/style.js';
+import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
+import type { DialectName } from '../../scim/dialects.js';
+import { untilInterrupted } from '../interrupt.js';
+import { EXIT, type CommandContext } from '../context.js';
+import { emitReport } from '../emit.js';
+import { colorsFor, type CliIO } from '../io.js';
+import { loadValidEnvSet } from '../valid-settings.js';
+import { checkCounts, noteIgnoredVariables, withSharedRunOptions } from './run.js';
+
+export interface RehearseArgs {
+  base: string[];
+  candidate: string[];
+  couple?: string[] | undefined;
+  'max-runs': number;
+  scenario?: string | undefined;
+  users: number;
+  seed: number;
+  target: 'mock' | 'live';
+  'server-profile'?: string | undefined;
+  dialect: DialectName;
+  collisions: number;
+  format: 'table' | 'json' | 'markdown' | 'junit';
+  out?: string | undefined;
+  alias?: string[] | undefined;
+  'alias-file'?: string | undefined;
+}
+
+export function rehearseCommand(ctx: CommandContext) {
+  return {
+    command: 'rehearse',
+    describe: 'The main job: replay under the baseline and the candidate, and attribute every newly blocked account to the env change that causes it',
+    builder: (yargs: Argv) =>
+      withSharedRunOptions(yargs)
+        .option('base', { type: 'string', array: true, demandOption: true, description: 'the env set in use today; later files win' })
+        .option('candidate', { type: 'string', array: true, demandOption: true, description: 'the env set you want to ship; later files win' })
+        .option('couple', { type: 'string', array: true, description: 'A,B: these variables change together (on top of the auth and endpoint couplings)' })
+        .option('max-runs', { type: 'number', default: 64, description: 'replay budget; accounts left unexplained are counted' })
+        .example('$0 rehearse --base fixtures/env/baseline.env --candidate fixtures/env/candidate.env --server-profile fixtures/servers/staging.json', 'the demo (npm start)')
+        .example('$0 rehearse --base prod.env --candidate next.env --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a pull-request check'),
+    handler: async (args: RehearseArgs) => {
+      ctx.exitCode = await runRehearse(args, ctx.io);
+    },
+  };
+}
+
+async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
+  checkCounts(args);
+  if (!Number.isInteger(args['max-runs']) || args['max-runs'] < 2) {
+    throw new UserError('bad-flags', `Failed to rehearse: --max-runs ${args['max-runs']} must be a whole number of at least 2 (the baseline and the candidate).`);
+  }
+  const couplings = (args.couple ?? []).map((text) => {
+    const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (names.length < 2) throw new UserError('bad-flags', `Failed to rehearse: --couple ${text} names fewer than two variables.`, { hint: 'Write --couple SCIM_MAX_CONCURRENCY,SCIM_RATE_LIMIT_RPS.' });
+    return names;
+  });
+  const base = await loadValidEnvSet(args.base, [], args, io, '--base');
+  const candidate = await loadValidEnvSet(args.candidate, [], args, io, '--candidate');
+  const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
+  noteIgnoredVariables(io, args.dialect);
+  const profilePath = args['server-profile'] ?? DEFAULT_PROFILE_PATH;
+  const world = args.target === 'mock' ? await loadProfile(profilePath, io.cwd) : undefined;
+  const progress = createProgress(io);
+  try {
+    const report = await untilInterrupted((signal) => rehearse({
+      base: base.set,
+      candidate: candidate.set,
+      labels: { base: args.base.join(' + '), candidate: args.candidate.join(' + ') },
+      scenario,
+      users: args.users,
+      seed: args.seed,
+      dialect: args.dialect,
+      collisions: args.collisions,
+      target: args.target,
+      ...(world ? { world: { profile: resolveProfile(world), name: world.name } } : {}),
+      couplings,
+      maxRuns: args['max-runs'],
+      onRun: progress.update,
+      signal,
+    }));
+    progress.stop();
+    await emitRehearseReport(io, report, args.format, args.out);
+    return report.verdict === 'safe' ? EXIT.ok : EXIT.found;
+  } catch (error) {
+    progress.stop();
+    if (error instanceof RehearseInterrupted) {
+      io.stderr.write('scimsim: interrupted: the replay in progress stopped cleanly; no attribution is reported, since it would rest on unfinished runs.\n');
+      return EXIT.interrupted;
+    }
+    throw error;
+  }
+}
+
+export async function emitRehearseReport(io: CliIO, report: RehearseReport, format: RehearseArgs['format'], out: string | undefined): Promise<void> {
+  if (format === 'json') return emitReport(io, renderRehearseJson(report), out);
+  if (format === 'markdown') return emitReport(io, renderRehearseMarkdown(report), out);
+  if (format === 'junit') return emitReport(io, renderRehearseJUnit(report), out);
+  return emitReport(io, renderRehearseTable(report, colorsFor(io.stdout, io.env)), out, renderRehearseTable(report, createColors(false)));
+}
+
+/** One status line on stderr for a person at a terminal; nothing in CI logs or pipes. */
+function createProgress(io: CliIO): { update: (label: string, runs: number) => void; stop: () => void } {
+  if (io.stderr.isTTY !== true || io.env.CI !== undefined) return { update: () => undefined, stop: () => undefined };
+  let shown = false;
+  return {
+    update: (label, runs) => {
+      io.stderr.write(`\r\u001b[2Kreplay ${runs}: ${label}`);
+      shown = true;
+    },
+    stop: () => {
+      if (shown) io.stderr.write('\r\u001b[2K');
+      shown = false;
+    },
+  };
+}

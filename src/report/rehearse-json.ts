@@ -1,0 +1,60 @@
+import { reasonJson } from './run-json.js';
+import type { RehearseReport, RunTotals } from '../rehearse/types.js';
+import { STAGES } from '../run/ledger.js';
+
+/**
+ * `scimsim rehearse --format json`: the contract's envelope (`runs` is the number of replays;
+ * their breakdown is under `runDetail`). Values are display values: secrets are fingerprints.
+ */
+export function renderRehearseJson(report: RehearseReport): string {
+  const totals = (run: RunTotals): { blocked: number; byStage: Record<string, number> } => ({
+    blocked: run.blocked,
+    byStage: Object.fromEntries(STAGES.map((s) => [s, run.byStage[s]])),
+  });
+  const json = {
+    formatVersion: '1.0',
+    command: 'rehearse',
+    verdict: report.verdict,
+    users: report.users,
+    seed: report.seed,
+    target: report.target,
+    scenario: report.scenario,
+    dialect: report.dialect,
+    serverProfile: report.serverProfile ?? null,
+    labels: { base: report.labels.base, candidate: report.labels.candidate },
+    baseline: totals(report.baseline),
+    candidate: totals(report.candidate),
+    newlyBlocked: report.newlyBlocked,
+    alreadyBlocked: report.alreadyBlocked,
+    changes: report.changes.map((c) => ({
+      variable: c.variable,
+      action: c.action,
+      before: c.before ?? null,
+      after: c.after ?? null,
+      secret: c.secret,
+      unit: c.unitId,
+      effect: c.effect,
+    })),
+    attribution: report.attribution.map((a) => ({
+      variables: [...a.variables],
+      interaction: a.interaction,
+      blocked: a.blocked,
+      byStage: Object.fromEntries(STAGES.flatMap((s) => (a.byStage[s] === undefined ? [] : [[s, a.byStage[s]]]))),
+      reasons: a.reasons.map(reasonJson),
+      examples: a.examples.map((e) => ({ userName: e.userName, externalId: e.externalId, stage: e.stage, reason: e.reason })),
+      hint: a.hint,
+    })),
+    unexplained: report.unexplained,
+    runs: report.runs.total,
+    runDetail: { ...report.runs },
+    quarantine: {
+      predicted: report.quarantine.predicted,
+      reason: report.quarantine.reason ?? null,
+      failures: report.quarantine.failures,
+      failureRate: report.quarantine.failureRate,
+      line: report.quarantine.line,
+    },
+    timing: { wallMs: report.timing.wallMs },
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}

@@ -1,0 +1,82 @@
+import type { Attribution, RehearsedChange, RehearseReport } from '../rehearse/types.js';
+import { ACTION_SYMBOL, describeTransition } from './diff-summary.js';
+import {
+  attributionsOf,
+  blockingChanges,
+  describeAlreadyBlocked,
+  describeBlock,
+  describeRuns,
+  describeTarget,
+  describeUnexplained,
+  groupByUnit,
+  summarizeRehearsal,
+} from './rehearse-summary.js';
+import { truncate, type Colors } from './style.js';
+
+/**
+ * The human report of `scimsim rehearse`, read like `terraform plan`: one `+ ~ -` line per
+ * blocking change with what it blocks and why, interacting variables bracketed as a group,
+ * the harmless changes, the quarantine prediction, and a summary line last.
+ */
+export function renderRehearseTable(report: RehearseReport, colors: Colors): string {
+  const out = [
+    `${colors.bold('scimsim rehearse')} ${report.labels.base} -> ${report.labels.candidate} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${describeTarget(report)} · ${report.dialect} dialect`,
+    '',
+  ];
+  const paint = { create: colors.green, update: colors.yellow, delete: colors.red };
+  const byName = new Map(report.changes.map((c) => [c.variable, c]));
+  const transitions = new Map(report.changes.map((c) => [c.variable, truncate(describeTransition(c), 50)]));
+  const names = [...report.changes.map((c) => c.variable), ...report.attribution.flatMap((a) => a.variables)];
+  const width = Math.max(0, ...names.map((n) => n.length));
+  const transitionWidth = Math.max(0, ...[...transitions.values()].map((t) => t.length));
+
+  /** `  ┌ ~ SCIM_MAX_CONCURRENCY  8 -> 32   fact`: gutter, symbol, name and transition aligned. */
+  const planLine = (gutter: string, variable: string, fact: string): string => {
+    const change = byName.get(variable);
+    const symbol = change ? paint[change.action](ACTION_SYMBOL[change.action]) : '?';
+    const line = `  ${gutter}${symbol} ${variable.padEnd(width)}  ${(transitions.get(variable) ?? '').padEnd(transitionWidth)}`;
+    return fact === '' ? line.trimEnd() : `${line}  ${fact}`;
+  };
+
+  const indent = ' '.repeat(6);
+  const pushGroup = (attribution: Attribution): void => {
+    const vars = attribution.variables;
+    const coupled = !attribution.interaction && vars.length > 1;
+    vars.forEach((variable, i) => {
+      const gutter = vars.length === 1 ? '  ' : i === 0 ? '┌ ' : i === vars.length - 1 ? '└ ' : '│ ';
+      let fact = '';
+      if (i === 0) fact = colors.red(describeBlock(attribution));
+      else if (coupled && i === vars.length - 1) fact = colors.dim('(moves with the lines above as one unit)');
+      out.push(planLine(gutter, variable, fact));
+    });
+    const said = attribution.reasons[0]?.detail;
+    if (said) out.push(`${indent}${colors.dim(`server: ${said}`)}`);
+    const examples = attribution.examples.slice(0, 3).map((e) => e.userName);
+    if (examples.length > 0) out.push(`${indent}${colors.dim(`e.g. ${examples.join(', ')}`)}`);
+    if (attribution.hint !== '') out.push(`${indent}${colors.cyan('→')} ${attribution.hint}`);
+  };
+
+  for (const attribution of report.attribution) pushGroup(attribution);
+  // A change marked as blocking without a cause set naming it: never hide it.
+  const orphans = blockingChanges(report).filter((c) => attributionsOf(report, c.variable).length === 0);
+  for (const change of groupByUnit(orphans)) out.push(planLine('  ', change.variable, colors.red('blocks accounts (no cause set recorded)')));
+  if (report.attribution.length > 0 || orphans.length > 0) out.push('');
+
+  const harmless = groupByUnit(report.changes.filter((c: RehearsedChange) => c.effect === 'harmless'));
+  if (harmless.length > 0) {
+    out.push(colors.dim('harmless (no account blocked):'));
+    for (const change of harmless) {
+      const line = `  ${'  '}${ACTION_SYMBOL[change.action]} ${change.variable.padEnd(width)}  ${transitions.get(change.variable) ?? ''}`;
+      out.push(colors.dim(line.trimEnd()));
+    }
+    out.push('');
+  }
+
+  if (report.alreadyBlocked > 0) out.push(`${describeAlreadyBlocked(report)}.`);
+  if (report.unexplained > 0) out.push(colors.yellow(`⚠ ${describeUnexplained(report)}.`));
+  out.push(`${colors.bold('Entra ID:')} ${report.quarantine.predicted ? colors.red(report.quarantine.line) : report.quarantine.line}`);
+  out.push(describeRuns(report));
+  const summary = summarizeRehearsal(report);
+  out.push(report.verdict === 'safe' ? `${colors.green('✔')} ${colors.bold(summary)}` : `${colors.red('✖')} ${colors.bold(summary)}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { buildEnvSet, loadEnvSet, type EnvSet } from '../../src/env/load.js';
+import { resolveSettings } from '../../src/env/settings.js';
+import { loadDefaultProfile, loadProfile } from '../../src/mock/profile/load-profile.js';
+import { resolveProfile, type ResolvedProfile } from '../../src/mock/profile/resolve-profile.js';
+import { ddmin, rehearse, type RehearseRequest } from '../../src/rehearse/engine.js';
+import { predictQuarantine } from '../../src/rehearse/quarantine.js';
+import { buildUnits } from '../../src/rehearse/units.js';
+import { diffEnvSets } from '../../src/env/diff.js';
+import { executeRun } from '../../src/run/execute.js';
+import { loadScenario } from '../../src/scenario/load-scenario.js';
+
+const cwd = process.cwd();
+const lifecycle = await loadScenario('scenarios/lifecycle.yaml', cwd);
+const staging = resolveProfile(await loadProfile('fixtures/servers/staging.json', cwd));
+const rfc = resolveProfile(await loadDefaultProfile());
+const baseline = await loadEnvSet({ files: ['fixtures/env/baseline.env'], cwd });
+const candidate = await loadEnvSet({ files: ['fixtures/env/candidate.env'], cwd });
+
+/** The baseline with some lines on top (later lines win). */
+function mixed(lines: string): EnvSet {
+  const text = [...baseline.values].map(([k, v]) => `${k}=${v.value}`).join('\n');
+  return buildEnvSet([{ label: 'baseline.env', text }, { label: 'candidate.env', text: lines }], {});
+}
+
+function request(overrides: Partial<RehearseRequest>): RehearseRequest {
+  return {
+    base: baseline,
+    candidate,
+    labels: { base: 'baseline.env', candidate: 'candidate.env' },
+    scenario: lifecycle,
+    users: 1000,
+    seed: 1,
+    dialect: 'rfc',
+    target: 'mock',
+    world: { profile: staging, name: 'staging' },
+    ...overrides,
+  };
+}
+
+/** Accounts a single run of the baseline plus `lines` blocks, on the given world. */
+async function blockedBy(lines: string, profile: ResolvedProfile, users: number) {
+  const { report } = await executeRun({
+    settings: resolveSettings(mixed(lines)),
+    scenario: lifecycle,
+    users,
+    seed: 1,
+    dialect: 'rfc',
+    target: 'mock',
+    world: { profile, settings: resolveSettings(baseline) },
+  });
+  return report.summary;
+}
+
+describe('rehearse: the shipped demo', async () => {
+  const labels: string[] = [];
+  const report = await rehearse(request({ onRun: (label) => labels.push(label) }));
+
+  it('blames the rotated token for every account, at create with 401', () => {
+    const token = report.attribution.find((a) => a.variables.join() === 'SCIM_AUTH_TOKEN');
+    expect(token).toMatchObject({ blocked: 1000, interaction: false, byStage: { create: 1000 } });
+    expect(token?.reasons).toEqual([expect.objectContaining({ stage: 'create', status: 401, count: 1000 })]);
+    expect(token?.hint).toMatch(/SCIM_AUTH_TOKEN/);
+  });
+
+  it('blames the page size for the leavers a full sync finds, and only them (deactivate: 400 tooMany)', async () => {
+    const page = report.attribution.find((a) => a.variables.join() === 'SCIM_PAGE_SIZE');
+    const alone = await blockedBy('SCIM_PAGE_SIZE=500', staging, 1000);
+    expect(alone.blocked).toBeGreaterThan(0);
+    expect(page).toMatchObject({ blocked: alone.blocked, interaction: false, byStage: { deactivate: alone.blocked } });
+    expect(page?.reasons).toEqual([expect.objectContaining({ stage: 'deactivate', status: 400, scimType: 'tooMany', count: alone.blocked })]);
+  });
+
+  it('finds the pair that blocks only together: more concurrency without the client-side rate cap (429)', async () => {
+    const pair = report.attribution.find((a) => a.interaction);
+    expect(pair?.variables).toEqual(['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS']);
+    const together = await blockedBy('SCIM_MAX_CONCURRENCY=32\nSCIM_RATE_LIMIT_RPS=0', staging, 1000);
+    expect(pair?.blocked).toBe(together.blocked);
+    expect(pair?.reasons.every((r) => r.status === 429)).toBe(true);
+    expect((await blockedBy('SCIM_MAX_CONCURRENCY=32', staging, 1000)).blocked).toBe(0);
+    expect((await blockedBy('SCIM_RATE_LIMIT_RPS=0', staging, 1000)).blocked).toBe(0);
+  });
+
+  it('lists the other two changes as harmless, explains every account, and replays no configuration twice', () => {
+    expect(report.changes.filter((c) => c.effect === 'harmless').map((c) => c.variable)).toEqual(['SCIM_TIMEOUT_MS', 'SCIM_UPDATE_METHOD']);
+    expect(report.changes).toHaveLength(6);
+    expect(report.attribution).toHaveLength(3);
+    expect(report.verdict).toBe('blocks-accounts');
+    expect(report.newlyBlocked).toBe(1000);
+    expect(report.alreadyBlocked).toBe(0);
+    expect(report.unexplained).toBe(0);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels.length).toBe(report.runs.full + report.runs.probe);
+    expect(report.runs.probe).toBeGreaterThan(0);
+    expect(report.runs.total).toBe(report.runs.full + report.runs.probe + report.runs.cached);
+  });
+
+  it('shows the token only as fingerprints', () => {
+    const text = JSON.stringify(report);
+    expect(text).not.toContain('stg-7f3c9a1e5b2d4c6f8a0b1c2d3e4f5a6b');
+    expect(text).not.toContain('stg-next-2b8e61d04c9f4a7e93d5c1a0f6b2e8d4');
+    const token = report.changes.find((c) => c.variable === 'SCIM_AUTH_TOKEN');
+    expect(token?.before).toMatch(/^fp:[0-9a-f]{8,}$/);
+    expect(token?.after).toMatch(/^fp:[0-9a-f]{8,}$/);
+  });
+
+  it('is deterministic: the same seed gives the same attribution', async () => {
+    const again = await rehearse(request({}));
+    expect(again.attribution).toEqual(report.attribution);
+    expect(again.runs).toEqual(report.runs);
+  });
+});
+
+describe('rehearse: other candidates', () => {
+  it('a harmless-only candidate is safe and needs only the two full runs', async () => {
+    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000\nSCIM_UPDATE_METHOD=put'), users: 300, world: { profile: rfc, name: 'default' } }));
+    expect(report.verdict).toBe('safe');
+    expect(report.attribution).toEqual([]);
+    expect(report.changes.map((c) => [c.variable, c.effect])).toEqual([
+      ['SCIM_TIMEOUT_MS', 'harmless'],
+      ['SCIM_UPDATE_METHOD', 'harmless'],
+    ]);
+    expect(report.runs).toMatchObject({ full: 2, probe: 0 });
+  });
+
+  it('moves the auth mode with its credentials as one unit, and blames them together', async () => {
+    const oauth = mixed('SCIM_AUTH_MODE=oauth2\nSCIM_AUTH_TOKEN=\nSCIM_OAUTH_TOKEN_URL=https://login.staging.example.com/oauth2/token\nSCIM_OAUTH_CLIENT_ID=scimsim\nSCIM_OAUTH_CLIENT_SECRET=oauth-secret-5d4c3b2a1f0e\nSCIM_PAGE_SIZE=50');
+    const report = await rehearse(request({ candidate: oauth, users: 200, world: { profile: rfc, name: 'default' } }));
+    const auth = report.attribution.find((a) => a.variables.includes('SCIM_AUTH_MODE'));
+    expect(auth?.variables).toEqual(expect.arrayContaining(['SCIM_AUTH_MODE', 'SCIM_OAUTH_CLIENT_ID', 'SCIM_OAUTH_CLIENT_SECRET', 'SCIM_OAUTH_TOKEN_URL']));
+    expect(auth).toMatchObject({ interaction: false, blocked: 200 });
+    expect(report.runs.invalid).toBe(0);
+    expect(report.changes.find((c) => c.variable === 'SCIM_PAGE_SIZE')?.effect).toBe('harmless');
+    expect(JSON.stringify(report)).not.toContain('oauth-secret-5d4c3b2a1f0e');
+  });
+
+  it('a declared coupling moves two variables as one unit: blamed alone, not as an interaction', async () => {
+    const report = await rehearse(request({ candidate: mixed('SCIM_MAX_CONCURRENCY=32\nSCIM_RATE_LIMIT_RPS=0'), couplings: [['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS']], users: 500 }));
+    expect(report.attribution).toHaveLength(1);
+    expect(report.attribution[0]).toMatchObject({ variables: ['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS'], interaction: false });
+    expect(new Set(report.changes.map((c) => c.unitId)).size).toBe(1);
+  });
+
+  it('counts what a run budget leaves unexplained instead of hiding it', async () => {
+    const report = await rehearse(request({ candidate: mixed('SCIM_MAX_CONCURRENCY=32\nSCIM_RATE_LIMIT_RPS=0\nSCIM_TIMEOUT_MS=15000'), users: 500, maxRuns: 3 }));
+    expect(report.verdict).toBe('blocks-accounts');
+    expect(report.runs.budgetExhausted).toBe(true);
+    expect(report.unexplained).toBe(report.newlyBlocked);
+    expect(report.unexplained).toBeGreaterThan(0);
+  });
+
+  it('reports accounts the baseline already blocks separately, never blaming the candidate', async () => {
+    // On a world that refuses DELETE, the baseline's deletes fail already.
+    const noDelete = resolveProfile({ name: 'no-delete', description: 'DELETE is 405', capabilities: { delete: false } });
+    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000'), users: 300, world: { profile: noDelete, name: 'no-delete' } }));
+    expect(report.alreadyBlocked).toBeGreaterThan(0);
+    expect(report.baseline.blocked).toBe(report.alreadyBlocked);
+    expect(report.newlyBlocked).toBe(0);
+    expect(report.verdict).toBe('safe');
+  });
+});
+
+describe('units', () => {
+  it('couples the base URL with the tenant only when the URL carries the tenant', () => {
+    const moved = mixed('SCIM_API_BASE_URL=https://scim.staging.example.com/globex/scim/v2\nSCIM_TENANT_ID=globex');
+    expect(buildUnits(diffEnvSets(baseline, moved).changes, baseline, moved).map((u) => u.variables)).toEqual([['SCIM_API_BASE_URL', 'SCIM_TENANT_ID']]);
+    const flat = buildEnvSet([{ label: 'a', text: 'SCIM_API_BASE_URL=https://scim.example.com/scim/v2\nSCIM_TENANT_ID=acme\nSCIM_AUTH_TOKEN=t-1234567890abcdef' }], {});
+    const flatMoved = buildEnvSet([{ label: 'b', text: 'SCIM_API_BASE_URL=https://scim2.example.com/scim/v2\nSCIM_TENANT_ID=globex\nSCIM_AUTH_TOKEN=t-1234567890abcdef' }], {});
+    expect(buildUnits(diffEnvSets(flat, flatMoved).changes, flat, flatMoved).map((u) => u.variables)).toEqual([['SCIM_API_BASE_URL'], ['SCIM_TENANT_ID']]);
+  });
+});
+
+describe('ddmin', () => {
+  it('isolates a failing pair among eight changes, and a lone culprit', async () => {
+    const calls: string[] = [];
+    const pair = await ddmin([1, 2, 3, 4, 5, 6, 7, 8], async (subset) => {
+      calls.push(subset.join());
+      return subset.includes(3) && subset.includes(6) ? 'fail' : 'pass';
+    });
+    expect(pair).toEqual([3, 6]);
+    expect(await ddmin(['a', 'b', 'c', 'd'], async (s) => (s.includes('c') ? 'fail' : 'pass'))).toEqual(['c']);
+    expect(calls.length).toBeLessThan(40);
+  });
+
+  it('steps over unresolved subsets (mixes that are not valid env sets)', async () => {
+    const result = await ddmin(['x', 'y', 'z'], async (s) => (s.length === 1 ? 'unresolved' : s.includes('x') && s.includes('z') ? 'fail' : 'pass'));
+    expect(result).toEqual(['x', 'z']);
+  });
+});
+
+describe('Entra ID quarantine prediction', () => {
+  it('applies the published thresholds', () => {
+    expect(predictQuarantine(6_000, 10_000)).toMatchObject({ predicted: true, reason: 'EncounteredEscrowProportionThreshold' });
+    expect(predictQuarantine(4_000, 5_000)).toMatchObject({ predicted: false });
+    expect(predictQuarantine(4_000, 5_000).line).toMatch(/80% failure rate a directory of 6,250 or more accounts would be quarantined/);
+    expect(predictQuarantine(45_000, 1_000_000)).toMatchObject({ predicted: true, reason: 'EncounteredBaseEscrowThreshold' });
+    expect(predictQuarantine(3, 1_000)).toMatchObject({ predicted: false, failureRate: 0.003 });
+    expect(predictQuarantine(3, 1_000).line).toContain('Microsoft Learn');
+  });
+});
