@@ -35,6 +35,8 @@ export interface RehearseRequest {
   /** Accounts in a probe run; default max(200, users / 20). */
   probeSize?: number;
   onRun?: (label: string, runs: number) => void;
+  /** live: each replay's run id, before its first write. */
+  onRunId?: (runId: string) => void;
   signal?: AbortSignal;
 }
 
@@ -118,6 +120,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
         ...(world ? { world } : {}),
         ...(probe ? { sample } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.onRunId ? { onRunId: request.onRunId } : {}),
       });
       if (report.partial) throw new Interrupted();
       outcome = { failStage: ledger.failStage, failReason: ledger.failReason, reasons: ledger.reasons, marker, totals: { blocked: report.summary.blocked, byStage: report.summary.byStage } };

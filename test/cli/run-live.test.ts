@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/adapters/server.js';
 import { ScimProvider } from '../../src/mock/core/provider.js';
@@ -18,8 +21,9 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function startTarget(): Promise<string> {
-  const profile = resolveProfile(await loadDefaultProfile());
+async function startTarget(limits?: { maxResults: number }): Promise<string> {
+  const shipped = await loadDefaultProfile();
+  const profile = resolveProfile(limits ? { ...shipped, limits: { ...shipped.limits, maxResults: limits.maxResults, overMaxResults: 'tooMany' } } : shipped);
   server = await startMockServer(new ScimProvider({ profile, basePath: BASE_PATH, tenantId: 'acme-staging', bearerTokens: [TOKEN], seed: 7 }));
   return server.origin;
 }
@@ -87,6 +91,29 @@ describe('run --target live', () => {
     expect(report.partial).toBe(true);
     expect(Object.values(report.result.byStage).reduce((a, b) => a + b, 0)).toBe(report.result.blocked);
     expect(report.users).toBe(20_000);
+    expect(await totalOn(origin, 'Users')).toBe(0);
+    expect(await totalOn(origin, 'Groups')).toBe(0);
+  });
+
+  it('rehearses live: every replay with its own run id, each cleaned up, the page size blamed', async () => {
+    const origin = await startTarget({ maxResults: 50 });
+    const dir = await mkdtemp(join(tmpdir(), 'scimsim-live-rehearse-'));
+    const base = `${(await readFile('fixtures/env/baseline.env', 'utf8')).replace(/^SCIM_API_BASE_URL=.*$/m, `SCIM_API_BASE_URL=${origin}${BASE_PATH}`).replace(/^SCIM_RATE_LIMIT_RPS=.*$/m, 'SCIM_RATE_LIMIT_RPS=0').replace(/^SCIM_PAGE_SIZE=.*$/m, 'SCIM_PAGE_SIZE=50')}`;
+    await writeFile(join(dir, 'base.env'), base);
+    await writeFile(join(dir, 'candidate.env'), `${base}\nSCIM_PAGE_SIZE=100\nSCIM_TIMEOUT_MS=15000\n`);
+    const child = spawn(process.execPath, ['dist/cli/bin.js', 'rehearse', '--target', 'live', '--base', join(dir, 'base.env'), '--candidate', join(dir, 'candidate.env'), '--users', '80', '--format', 'json']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+    const report = JSON.parse(stdout) as { target: string; attribution: Array<{ variables: string[]; reasons: Array<{ status: number; scimType: string }> }>; changes: Array<{ variable: string; effect: string }>; runs: number };
+    expect(report.target).toBe('live');
+    expect(report.attribution.map((a) => a.variables)).toEqual([['SCIM_PAGE_SIZE']]);
+    expect(report.attribution[0]?.reasons[0]).toMatchObject({ status: 400, scimType: 'tooMany' });
+    expect(report.changes.find((c) => c.variable === 'SCIM_TIMEOUT_MS')?.effect).toBe('harmless');
+    expect(new Set(stderr.match(/run id: \S+/g)).size).toBeGreaterThanOrEqual(3);
     expect(await totalOn(origin, 'Users')).toBe(0);
     expect(await totalOn(origin, 'Groups')).toBe(0);
   });

@@ -86,6 +86,10 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       couplings,
       maxRuns: args['max-runs'],
       onRun: progress.update,
+      onRunId: (id) => {
+        progress.stop();
+        io.stderr.write(`run id: ${id}\n`);
+      },
       signal,
     }));
     progress.stop();
