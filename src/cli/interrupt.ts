@@ -1,12 +1,19 @@
 /**
- * Runs `job` with an AbortSignal that SIGINT or SIGTERM sets, so a command can stop cleanly
- * (finish in-flight requests, clean up, write a partial report) and exit 130.
+ * Runs `job` with an AbortSignal that the first SIGINT or SIGTERM sets, so a command can stop
+ * cleanly (finish in-flight requests, clean up, write a partial report) and exit 130. A second
+ * signal exits at once with 130, leaving the live journal for `scimsim cleanup`.
  */
-export async function untilInterrupted<T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function untilInterrupted<T>(job: (signal: AbortSignal) => Promise<T>, onForce?: () => void): Promise<T> {
   const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = (): void => {
+    if (controller.signal.aborted) {
+      onForce?.();
+      process.exit(130);
+    }
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     return await job(controller.signal);
   } finally {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { UserError, formatLocation } from '../errors/user-error.js';
 import { checkCommand } from './commands/check.js';
+import { cleanupCommand } from './commands/cleanup.js';
 import { diffCommand } from './commands/diff.js';
 import { mockCommand } from './commands/mock.js';
 import { rehearseCommand } from './commands/rehearse.js';
@@ -30,7 +31,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .command(runCommand(ctx))
     .command(rehearseCommand(ctx))
     .command(mockCommand(ctx))
-    .demandCommand(1, 'Name a command: check, diff, vars, run, rehearse or mock.')
+    .command(cleanupCommand(ctx))
+    .demandCommand(1, 'Name a command: check, diff, vars, run, rehearse, mock or cleanup.')
     .recommendCommands()
     .strict()
     .help()

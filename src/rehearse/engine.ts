@@ -4,7 +4,7 @@ import type { EnvSet } from '../env/load.js';
 import { resolveSettings, type ScimSettings } from '../env/settings.js';
 import { validateEnvSet } from '../env/validate.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
-import { executeRun } from '../run/execute.js';
+import { executeRun, type RequestBudget } from '../run/execute.js';
 import { hintFor } from '../run/hints.js';
 import { STAGES, type Reason, type Stage } from '../run/ledger.js';
 import { describeReason } from '../run/summary.js';
@@ -38,6 +38,10 @@ export interface RehearseRequest {
   /** live: each replay's run id, before its first write. */
   onRunId?: (runId: string) => void;
   signal?: AbortSignal;
+  /** live: where journals go, --keep, and the --max-requests budget shared by every replay. */
+  cwd?: string;
+  keep?: boolean;
+  budget?: RequestBudget;
 }
 
 /** One replay's result, per account: 0 = not blocked, else 1 + index in STAGES. */
@@ -121,7 +125,11 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
         ...(probe ? { sample } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onRunId ? { onRunId: request.onRunId } : {}),
+        ...(request.cwd ? { cwd: request.cwd } : {}),
+        ...(request.keep ? { keep: true } : {}),
+        ...(request.budget ? { budget: request.budget } : {}),
       });
+      if (report.capped) throw new BudgetExceeded();
       if (report.partial) throw new Interrupted();
       outcome = { failStage: ledger.failStage, failReason: ledger.failReason, reasons: ledger.reasons, marker, totals: { blocked: report.summary.blocked, byStage: report.summary.byStage } };
     }
@@ -251,7 +259,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
 }
 
 /** RehearseInterrupted: SIGINT stopped a replay; no attribution can be trusted. */
-export { Interrupted as RehearseInterrupted };
+export { Interrupted as RehearseInterrupted, BudgetExceeded as RehearseBudgetExceeded };
 
 function settingsOf(set: EnvSet, dialect: DialectName): { settings: ScimSettings } | { invalid: string[] } {
   const errors = validateEnvSet(set, { dialect: getDialect(dialect) }).problems.filter((p) => p.severity === 'error');

@@ -28,6 +28,8 @@ export function renderRunJson(report: RunReport): string {
     scenario: report.scenario,
     dialect: report.dialect,
     partial: report.partial,
+    capped: report.capped,
+    ...(report.live ? { journal: report.live.journal, kept: report.live.kept, cleanup: report.live.cleanup ?? null } : {}),
     result: {
       blocked: summary.blocked,
       byStage: Object.fromEntries(STAGES.map((s) => [s, summary.byStage[s]])),

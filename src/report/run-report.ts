@@ -1,3 +1,4 @@
+import type { CleanupResult } from '../live/cleanup.js';
 import type { RunSummary } from '../run/summary.js';
 
 /** Everything the run reporters show; built by the run command from the engine's ledger. */
@@ -9,6 +10,10 @@ export interface RunReport {
   target: 'mock' | 'live';
   runId?: string;
   partial: boolean;
+  /** --max-requests stopped the scenario. */
+  capped: boolean;
+  /** live: the journal, and what cleanup removed (absent with --keep). */
+  live?: { journal: string; kept: boolean; cleanup?: CleanupResult };
   summary: RunSummary;
   /** userName and externalId of example accounts, by index. */
   accounts: ReadonlyMap<number, { userName: string; externalId: string }>;

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { describeCleanup } from '../live/cleanup.js';
 import { STAGES } from '../run/ledger.js';
 import { describeReason } from '../run/summary.js';
 import type { RunReport } from './run-report.js';
@@ -23,6 +24,13 @@ export function renderRunTable(report: RunReport, colors: Colors): string {
   });
   if (summary.reasons.length > 8) out.push(colors.dim(`  … and ${summary.reasons.length - 8} more reasons (see --format json)`));
   if (summary.reasons.length > 0) out.push('');
+  if (report.capped) out.push(colors.yellow('⚠ --max-requests reached: the scenario stopped there (PARTIAL); cleanup still ran'));
+  if (report.live) {
+    const { live } = report;
+    if (live.kept) out.push(`kept on the target for inspection; remove with: scimsim cleanup --env <the same env> --run-id ${report.runId ?? ''}`);
+    else if (live.cleanup) out.push(`cleanup: ${describeCleanup(live.cleanup)}${live.cleanup.failed.length > 0 ? ` (retry with scimsim cleanup --run-id ${report.runId ?? ''})` : ''}`);
+    out.push(colors.dim(`journal: ${live.journal}`));
+  }
   out.push(`${plural(summary.requests, 'request')}, ${summary.retries.toLocaleString('en-US')} retried · ${Math.round(report.timing.simulatedMs / 1000)} s simulated, ${(report.timing.wallMs / 1000).toFixed(1)} s wall`);
   out.push(
     summary.blocked === 0

@@ -15,9 +15,10 @@ import { hintFor } from './hints.js';
 import type { Ledger } from './ledger.js';
 import { summarizeLedger } from './summary.js';
 import { providerOptionsFor } from './world.js';
-import { pool } from './pool.js';
 import type { RunReport } from '../report/run-report.js';
 import { createUserFactory } from '../scenario/users.js';
+import { RunJournal } from '../live/journal.js';
+import { removeRunResources, type CleanupResult } from '../live/cleanup.js';
 
 export interface RunRequest {
   settings: ScimSettings;
@@ -35,6 +36,18 @@ export interface RunRequest {
   signal?: AbortSignal;
   /** A probe on these accounts only (see EngineOptions.sample). */
   sample?: Uint8Array;
+  /** live: the folder the journal goes under (`.scimsim/runs`); default the process's cwd. */
+  cwd?: string;
+  /** live: leave the synthetic accounts on the target for inspection (`--keep`). */
+  keep?: boolean;
+  /** --max-requests: shared by every run of one invocation. */
+  budget?: RequestBudget;
+}
+
+/** A cap on the scenario's requests (`--max-requests`); cleaning up is always allowed. */
+export interface RequestBudget {
+  limit: number;
+  used: number;
 }
 
 export interface RunOutcome {
@@ -70,15 +83,41 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     request.onRunId?.(runId);
   }
   const marker = `scimsim-${runId}`;
+  let journal: RunJournal | undefined;
+  if (request.target === 'live') {
+    journal = new RunJournal(request.cwd ?? process.cwd(), runId);
+    journal.write({ op: 'start', runId, marker, target: new URL(settings.baseUrl).origin + new URL(settings.baseUrl).pathname, at: new Date().toISOString() });
+  }
   let requests = 0;
+  let capped = false;
+  let cleaning = false;
+  const stopper = new AbortController();
+  const signal = request.signal ? AbortSignal.any([request.signal, stopper.signal]) : stopper.signal;
+  const budget = request.budget;
   const client = new ScimClient(settings, {
     transport,
     clock,
     random: createRandom(`client:${seed}`),
     dialect: getDialect(request.dialect),
+    marker,
+    ...(journal ? { journal } : {}),
     onSend: () => {
       requests++;
     },
+    ...(budget
+      ? {
+          gate: () => {
+            if (cleaning) return undefined;
+            if (budget.used >= budget.limit) {
+              capped = true;
+              stopper.abort();
+              return { error: 'request-cap', detail: `--max-requests ${budget.limit} reached` };
+            }
+            budget.used++;
+            return undefined;
+          },
+        }
+      : {}),
   });
   try {
     const { ledger, groupIds, partial } = await runScenario({
@@ -90,10 +129,15 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       marker,
       ...(request.collisions ? { collisions: request.collisions } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
+      signal,
       ...(request.sample ? { sample: request.sample } : {}),
     });
-    if (request.target === 'live') await removeWhatWasCreated(client, ledger, groupIds);
+    let cleanup: CleanupResult | undefined;
+    if (request.target === 'live' && !request.keep) {
+      cleaning = true;
+      cleanup = await removeRunResources(client, ledger.ids.filter((id): id is string => id !== undefined), groupIds, journal, settings.maxConcurrency);
+      journal?.write({ op: 'end', clean: cleanup.failed.length === 0, at: new Date().toISOString() });
+    }
     ledger.requests = requests;
     const summary = summarizeLedger(ledger);
     const factory = createUserFactory({ seed, marker, domain: settings.usernameDomain, population: request.users, collisions: request.collisions ?? 0 });
@@ -113,6 +157,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       target: request.target,
       ...(request.target === 'live' ? { runId } : {}),
       partial,
+      capped,
+      ...(request.target === 'live' ? { live: { journal: journal?.path ?? '', kept: request.keep === true, ...(cleanup ? { cleanup } : {}) } } : {}),
       summary,
       accounts,
       hints,
@@ -122,19 +168,4 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   } finally {
     await close();
   }
-}
-
-/**
- * A live run leaves nothing behind: every account and group it created is deleted, or
- * deactivated where the server forbids DELETE. (The live-safety issue adds the journal and
- * `scimsim cleanup` for runs that crash before this.)
- */
-async function removeWhatWasCreated(client: ScimClient, ledger: Ledger, groupIds: readonly string[]): Promise<void> {
-  for (const id of groupIds) await client.http.send({ method: 'DELETE', path: `/Groups/${id}` });
-  const ids = ledger.ids.filter((id): id is string => id !== undefined);
-  await pool(ids.map((_, i) => i), Math.max(1, client.concurrency), undefined, async (i) => {
-    const id = ids[i] as string;
-    const deleted = await client.http.send({ method: 'DELETE', path: `/Users/${id}` });
-    if (deleted.status === 405 || deleted.status === 501) await client.setActive(id, false);
-  });
 }

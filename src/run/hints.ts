@@ -8,6 +8,9 @@ export function hintFor(reason: Reason, stage: Stage, everywhere: boolean): stri
   const { status, scimType, error } = reason;
   if (error === 'timeout') return "requests outlived SCIM_TIMEOUT_MS: raise it above the server's slow-tail latency, or lower SCIM_MAX_CONCURRENCY";
   if (error === 'state-mismatch') return 'the server answered success but the read-back shows another state: it accepts the request and does not apply it (see the server profile quirks)';
+  if (error === 'foreign-account') return 'an account (or group) with this name already exists on the target without the run marker: scimsim leaves it alone; clean the target or use another SCIM_USERNAME_DOMAIN';
+  if (error === 'not-ours') return 'the run refused to change a resource that does not carry its marker (a safety guard, not a server answer)';
+  if (error === 'request-cap') return '--max-requests stopped the run: raise it, or run fewer --users';
   if (error !== undefined) return `no answer (${error}): check SCIM_API_BASE_URL's host and port, TLS, and that the service is up; SCIM_MAX_RETRIES retries network errors`;
   if (status === 401) return 'the token was rejected: check SCIM_AUTH_TOKEN (or the OAuth client) against what the target accepts now; run scimsim check --connect';
   if (status === 403) return 'the credentials lack permission for this operation: check SCIM_OAUTH_SCOPE or the token’s grants';

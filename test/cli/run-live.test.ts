@@ -1,20 +1,16 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/adapters/server.js';
 import { ScimProvider } from '../../src/mock/core/provider.js';
 import { loadDefaultProfile } from '../../src/mock/profile/load-profile.js';
 import { resolveProfile } from '../../src/mock/profile/resolve-profile.js';
+import { BASE_PATH, TOKEN, scimsim, targetArgs, tempDir, totalOn, type Finished } from '../helpers/live.js';
 
 /**
  * `run --target live` through undici against the embedded provider on a real loopback socket,
  * in another process: the whole path a staging run takes, its cleanup, and SIGINT.
  */
-const TOKEN = 'stg-7f3c9a1e5b2d4c6f8a0b1c2d3e4f5a6b';
-const BASE_PATH = '/acme-staging/scim/v2';
-
 let server: MockServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -28,31 +24,11 @@ async function startTarget(limits?: { maxResults: number }): Promise<string> {
   return server.origin;
 }
 
-async function totalOn(origin: string, endpoint: 'Users' | 'Groups'): Promise<number> {
-  const response = await fetch(`${origin}${BASE_PATH}/${endpoint}?count=0`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { totalResults: number }).totalResults;
-}
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runLive(origin: string, users: number, rps: number, onStderr?: (text: string, kill: () => void) => void): Promise<Finished> {
-  const child = spawn(process.execPath, [
-    'dist/cli/bin.js', 'run', '--target', 'live', '--env', 'fixtures/env/baseline.env',
-    '--set', `SCIM_API_BASE_URL=${origin}${BASE_PATH}`, '--set', `SCIM_RATE_LIMIT_RPS=${rps}`, '--users', String(users), '--format', 'json',
-  ]);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    onStderr?.(stderr, () => child.kill('SIGINT'));
+async function runLive(origin: string, users: number, rps: number, onStderr?: (text: string, kill: () => void) => void): Promise<Finished> {
+  return scimsim(['run', '--target', 'live', ...targetArgs(origin, `SCIM_RATE_LIMIT_RPS=${rps}`), '--users', String(users), '--format', 'json'], {
+    cwd: await tempDir('scimsim-live-'),
+    onStderr: (text, child) => onStderr?.(text, () => child.kill('SIGINT')),
   });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 describe('run --target live', () => {
@@ -97,16 +73,11 @@ describe('run --target live', () => {
 
   it('rehearses live: every replay with its own run id, each cleaned up, the page size blamed', async () => {
     const origin = await startTarget({ maxResults: 50 });
-    const dir = await mkdtemp(join(tmpdir(), 'scimsim-live-rehearse-'));
+    const dir = await tempDir('scimsim-live-rehearse-');
     const base = `${(await readFile('fixtures/env/baseline.env', 'utf8')).replace(/^SCIM_API_BASE_URL=.*$/m, `SCIM_API_BASE_URL=${origin}${BASE_PATH}`).replace(/^SCIM_RATE_LIMIT_RPS=.*$/m, 'SCIM_RATE_LIMIT_RPS=0').replace(/^SCIM_PAGE_SIZE=.*$/m, 'SCIM_PAGE_SIZE=50')}`;
     await writeFile(join(dir, 'base.env'), base);
     await writeFile(join(dir, 'candidate.env'), `${base}\nSCIM_PAGE_SIZE=100\nSCIM_TIMEOUT_MS=15000\n`);
-    const child = spawn(process.execPath, ['dist/cli/bin.js', 'rehearse', '--target', 'live', '--base', join(dir, 'base.env'), '--candidate', join(dir, 'candidate.env'), '--users', '80', '--format', 'json']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, stdout, stderr } = await scimsim(['rehearse', '--target', 'live', '--base', join(dir, 'base.env'), '--candidate', join(dir, 'candidate.env'), '--users', '80', '--format', 'json'], { cwd: dir });
     expect(code).toBe(2);
     const report = JSON.parse(stdout) as { target: string; attribution: Array<{ variables: string[]; reasons: Array<{ status: number; scimType: string }> }>; changes: Array<{ variable: string; effect: string }>; runs: number };
     expect(report.target).toBe('live');

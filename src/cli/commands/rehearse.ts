@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { UserError } from '../../errors/user-error.js';
 import { DEFAULT_PROFILE_PATH, loadProfile } from '../../mock/profile/load-profile.js';
 import { resolveProfile } from '../../mock/profile/resolve-profile.js';
-import { RehearseInterrupted, rehearse } from '../../rehearse/engine.js';
+import { RehearseBudgetExceeded, RehearseInterrupted, rehearse } from '../../rehearse/engine.js';
 import type { RehearseReport } from '../../rehearse/types.js';
 import { renderRehearseJson } from '../../report/rehearse-json.js';
 import { renderRehearseJUnit } from '../../report/rehearse-junit.js';
@@ -16,9 +16,9 @@ import { EXIT, type CommandContext } from '../context.js';
 import { emitReport } from '../emit.js';
 import { colorsFor, type CliIO } from '../io.js';
 import { loadValidEnvSet } from '../valid-settings.js';
-import { checkCounts, noteIgnoredVariables, withSharedRunOptions } from './run.js';
+import { checkCounts, liveSafety, noteIgnoredVariables, withSharedRunOptions, type LiveArgs } from './run.js';
 
-export interface RehearseArgs {
+export interface RehearseArgs extends LiveArgs {
   base: string[];
   candidate: string[];
   couple?: string[] | undefined;
@@ -68,6 +68,8 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
   const candidate = await loadValidEnvSet(args.candidate, [], args, io, '--candidate');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
+  const safety = liveSafety(args, base.settings);
+  liveSafety(args, candidate.settings);
   const profilePath = args['server-profile'] ?? DEFAULT_PROFILE_PATH;
   const world = args.target === 'mock' ? await loadProfile(profilePath, io.cwd) : undefined;
   const progress = createProgress(io);
@@ -91,7 +93,9 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
         io.stderr.write(`run id: ${id}\n`);
       },
       signal,
-    }));
+      cwd: io.cwd,
+      ...safety,
+    }), () => io.stderr.write('scimsim: stopped at once; the journals stay for scimsim cleanup.\n'));
     progress.stop();
     await emitRehearseReport(io, report, args.format, args.out);
     return report.verdict === 'safe' ? EXIT.ok : EXIT.found;
@@ -100,6 +104,11 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
     if (error instanceof RehearseInterrupted) {
       io.stderr.write('scimsim: interrupted: the replay in progress stopped cleanly; no attribution is reported, since it would rest on unfinished runs.\n');
       return EXIT.interrupted;
+    }
+    if (error instanceof RehearseBudgetExceeded) {
+      throw new UserError('bad-flags', `Failed to rehearse: --max-runs ${args['max-runs']} or --max-requests ${args['max-requests'] ?? '(none)'} does not leave room for the baseline and candidate runs.`, {
+        hint: 'Raise the limit, or rehearse fewer --users.',
+      });
     }
     throw error;
   }

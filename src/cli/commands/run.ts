@@ -8,7 +8,9 @@ import { renderRunMarkdown } from '../../report/run-markdown.js';
 import type { RunReport } from '../../report/run-report.js';
 import { renderRunTable } from '../../report/run-table.js';
 import { createColors } from '../../report/style.js';
-import { executeRun } from '../../run/execute.js';
+import { executeRun, type RequestBudget } from '../../run/execute.js';
+import { checkLiveConsent } from '../../live/production.js';
+import type { ScimSettings } from '../../env/settings.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
 import type { Step } from '../../scenario/types.js';
 import { DIALECT_NAMES, getDialect, type DialectName } from '../../scim/dialects.js';
@@ -21,7 +23,7 @@ import { colorsFor, type CliIO } from '../io.js';
 import { loadValidSettings } from '../valid-settings.js';
 import { untilInterrupted } from '../interrupt.js';
 
-export interface RunArgs {
+export interface RunArgs extends LiveArgs {
   env: string[];
   set?: string[] | undefined;
   scenario?: string | undefined;
@@ -58,7 +60,28 @@ export function withSharedRunOptions<T>(yargs: Argv<T>) {
     .option('dialect', { choices: DIALECT_NAMES, default: 'rfc' as DialectName, description: 'shape requests as this identity provider does' })
     .option('collisions', { type: 'number', default: 0, description: 'add this many users whose userName differs only in case from another' })
     .option('format', { choices: ['table', 'json', 'markdown', 'junit'] as const, default: 'table' as const, description: 'report format' })
-    .option('out', { type: 'string', description: 'write the report to this file as well' });
+    .option('out', { type: 'string', description: 'write the report to this file as well' })
+    .option('max-requests', { type: 'number', description: 'live: stop the scenario after this many requests (cleanup is always allowed)' })
+    .option('keep', { type: 'boolean', default: false, description: 'live: leave the synthetic accounts on the target (remove them later with scimsim cleanup)' })
+    .option('allow-production', { type: 'string', array: true, description: 'live: consent to write to this production-looking host' })
+    .option('production-pattern', { type: 'string', array: true, description: 'live: host regex that means production (replaces the defaults: prod, production, prd)' });
+}
+
+/** The live-safety flags every live command shares. */
+export interface LiveArgs {
+  'max-requests'?: number | undefined;
+  keep: boolean;
+  'allow-production'?: string[] | undefined;
+  'production-pattern'?: string[] | undefined;
+}
+
+/** Refuses production-looking targets without consent, and reads --max-requests. */
+export function liveSafety(args: LiveArgs & { target: 'mock' | 'live' }, settings: ScimSettings): { budget?: RequestBudget; keep: boolean } {
+  const cap = args['max-requests'];
+  if (cap !== undefined && (!Number.isInteger(cap) || cap < 1)) throw new UserError('bad-flags', `Failed to run: --max-requests ${cap} is not a whole number of at least 1.`);
+  if (args.target !== 'live') return { keep: false };
+  checkLiveConsent(settings, { patterns: args['production-pattern'], allow: args['allow-production'] });
+  return { ...(cap !== undefined ? { budget: { limit: cap, used: 0 } } : {}), keep: args.keep };
 }
 
 export function runCommand(ctx: CommandContext) {
@@ -82,6 +105,7 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
   const settings = await loadValidSettings(args.env, args.set ?? [], args, io, '--env');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
+  const safety = liveSafety(args, settings);
   const world =
     args.target === 'mock'
       ? {
@@ -103,10 +127,14 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
       onProgress: progress.update,
       onRunId: (id) => io.stderr.write(`run id: ${id}\n`),
       signal,
-    }));
+      cwd: io.cwd,
+      ...safety,
+    }), () => io.stderr.write('scimsim: stopped at once; the journal stays for scimsim cleanup.\n'));
     progress.stop();
     await emitRunReport(io, report, args.format, args.out);
-    if (report.partial) return EXIT.interrupted;
+    if (report.partial && !report.capped) return EXIT.interrupted;
+    // A capped run did not finish: its outcome is unknown, which CI must not read as safe.
+    if (report.capped) return EXIT.found;
     return report.summary.blocked === 0 ? EXIT.ok : EXIT.found;
   } finally {
     progress.stop();

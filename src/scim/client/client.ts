@@ -15,6 +15,21 @@ export interface ClientOptions {
   dialect: Dialect;
   /** Called for every request sent (retries and token requests included). */
   onSend?: (method: string) => void;
+  /**
+   * The run marker. With it the client writes (PUT, PATCH, DELETE) only to resources it knows
+   * carry the marker: ones it created, or found with the marker in their externalId (users) or
+   * displayName (groups). Everything else on the target is refused before it is sent.
+   */
+  marker?: string;
+  /** Told before each create is sent and once its id is known (the live journal). */
+  journal?: CreateJournal;
+  /** Asked before every attempt, after the marker guard (the --max-requests budget). */
+  gate?: (method: string, path: string) => { error: string; detail: string } | undefined;
+}
+
+export interface CreateJournal {
+  intent(kind: 'User' | 'Group', name: string, externalId: string | undefined): void;
+  created(kind: 'User' | 'Group', id: string, name: string): void;
 }
 
 /** An operation's outcome, with the resource id when it produced or found one. */
@@ -32,10 +47,17 @@ export class ScimClient {
   readonly http: ScimHttp;
   readonly #settings: ScimSettings;
   readonly #dialect: Dialect;
+  readonly #marker: string | undefined;
+  readonly #journal: CreateJournal | undefined;
+  /** Ids of resources that carry the run marker: the only ones this client may change. */
+  readonly #owned = new Set<string>();
 
   constructor(settings: ScimSettings, options: ClientOptions) {
     this.#settings = settings;
     this.#dialect = options.dialect;
+    this.#marker = options.marker;
+    this.#journal = options.journal;
+    const outer = options.gate;
     const tokens: TokenSource =
       settings.auth.mode === 'bearer'
         ? staticToken(settings.auth.token)
@@ -51,7 +73,40 @@ export class ScimClient {
       pacer: new RatePacer(settings.rateLimitRps, options.clock),
       userAgent: options.dialect.userAgent,
       ...(options.onSend ? { onSend: options.onSend } : {}),
+      gate: (method, path) => this.#guard(method, path) ?? outer?.(method, path),
     });
+  }
+
+  /**
+   * The one guarded place: with a marker, a write goes only to a resource this run owns. Reads
+   * and creates pass; so does a create's POST, which carries the marker itself.
+   */
+  #guard(method: string, path: string): { error: string; detail: string } | undefined {
+    if (this.#marker === undefined || method === 'GET' || method === 'POST') return undefined;
+    const target = /^\/(Users|Groups)\/([^/?#]+)/.exec(path);
+    if (target && this.#owned.has(decodeURIComponent(target[2] as string))) return undefined;
+    return { error: 'not-ours', detail: `refused ${method} ${path.split('?')[0]}: it does not carry this run's marker ${this.#marker}` };
+  }
+
+  /** Whether a resource as the target shows it carries this run's marker. */
+  carriesMarker(resource: JsonValue | undefined): boolean {
+    if (this.#marker === undefined || resource === null || typeof resource !== 'object' || Array.isArray(resource)) return false;
+    const prefix = `${this.#marker}-`;
+    const tag = typeof resource.externalId === 'string' ? resource.externalId : typeof resource.displayName === 'string' ? resource.displayName : '';
+    return tag.startsWith(prefix);
+  }
+
+  /** Takes ownership of a resource found on the target, when it carries the marker (cleanup). */
+  adopt(resource: JsonValue | undefined): string | undefined {
+    const id = resourceId(resource);
+    if (id === undefined || !this.carriesMarker(resource)) return undefined;
+    this.#owned.add(id);
+    return id;
+  }
+
+  #own(id: string | undefined): string | undefined {
+    if (id !== undefined) this.#owned.add(id);
+    return id;
   }
 
   get dialect(): Dialect {
@@ -82,15 +137,24 @@ export class ScimClient {
     const value = attribute === 'externalId' ? user.externalId : user.userName;
     const filter = encodeURIComponent(`${attribute} eq "${value.replace(/["\\]/g, '\\$&')}"`);
     const outcome = await this.http.send({ method: 'GET', path: `/Users?filter=${filter}${this.#dialect.lookupQuery}` });
-    return { outcome, id: outcome.ok ? firstResourceId(outcome.body) : undefined };
+    const found = outcome.ok ? firstResource(outcome.body) : undefined;
+    if (found === undefined) return { outcome };
+    if (this.#marker !== undefined && !this.carriesMarker(found)) {
+      // Someone else's account with this userName: never adopt it, never touch it.
+      return { outcome: { ...outcome, ok: false, error: 'foreign-account', detail: `an account with this ${attribute} exists on the target without the run marker; it is left alone` } };
+    }
+    return { outcome, id: this.#own(resourceId(found)) };
   }
 
   /** Match-before-create: an existing account is adopted, otherwise it is created. */
   async createUser(user: UserFields): Promise<OpResult> {
     const found = await this.findUser(user);
     if (!found.outcome.ok || found.id !== undefined) return found;
+    this.#journal?.intent('User', user.userName, user.externalId);
     const outcome = await this.http.send({ method: 'POST', path: '/Users', body: this.#dialect.createBody(user) });
-    return { outcome, id: outcome.ok ? resourceId(outcome.body) : undefined };
+    const id = this.#own(outcome.ok ? resourceId(outcome.body) : undefined);
+    if (id !== undefined) this.#journal?.created('User', id, user.userName);
+    return { outcome, id };
   }
 
   /** A mover's changes, by PATCH or as GET then PUT (SCIM_UPDATE_METHOD, unless the dialect fixes it). */
@@ -125,10 +189,16 @@ export class ScimClient {
     const filter = encodeURIComponent(`displayName eq "${displayName}"`);
     const found = await this.http.send({ method: 'GET', path: `/Groups?excludedAttributes=members&filter=${filter}` });
     if (!found.ok) return { outcome: found };
-    const id = firstResourceId(found.body);
-    if (id !== undefined) return { outcome: found, id };
+    const existing = firstResource(found.body);
+    if (existing !== undefined) {
+      if (this.#marker !== undefined && !this.carriesMarker(existing)) return { outcome: { ...found, ok: false, error: 'foreign-account', detail: `a group named ${displayName} exists without the run marker` } };
+      return { outcome: found, id: this.#own(resourceId(existing)) };
+    }
+    this.#journal?.intent('Group', displayName, undefined);
     const outcome = await this.http.send({ method: 'POST', path: '/Groups', body: { schemas: [SCHEMA.group], displayName, members: [] } });
-    return { outcome, id: outcome.ok ? resourceId(outcome.body) : undefined };
+    const id = this.#own(outcome.ok ? resourceId(outcome.body) : undefined);
+    if (id !== undefined) this.#journal?.created('Group', id, displayName);
+    return { outcome, id };
   }
 
   async changeMembership(groupId: string, kind: 'add' | 'remove', userId: string): Promise<OpResult> {
@@ -162,9 +232,9 @@ function resourceId(body: JsonValue | undefined): string | undefined {
   return body !== null && typeof body === 'object' && !Array.isArray(body) && typeof body.id === 'string' ? body.id : undefined;
 }
 
-function firstResourceId(body: JsonValue | undefined): string | undefined {
+function firstResource(body: JsonValue | undefined): JsonValue | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.Resources)) return undefined;
-  return resourceId(body.Resources[0]);
+  return body.Resources[0];
 }
 
 /** The same change a PATCH would make, applied to a full resource for PUT. */

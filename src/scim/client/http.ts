@@ -41,6 +41,11 @@ export interface HttpOptions {
   userAgent: string;
   /** Counts every request sent, retries included. */
   onSend?: (method: string) => void;
+  /**
+   * Asked before every attempt: a reason to refuse it (`not-ours`, `request-cap`) or undefined.
+   * A refused request is never sent and never retried.
+   */
+  gate?: (method: string, path: string) => { error: string; detail: string } | undefined;
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
@@ -66,6 +71,8 @@ export class ScimHttp {
     let attempts = 0;
     let refreshed = false;
     for (;;) {
+      const refused = o.gate?.(request.method, request.path);
+      if (refused) return { ok: false, status: 0, ...refused, attempts, latencyMs: o.clock.now() - started, body: undefined, headers: {} };
       attempts++;
       const token = await o.tokens.get();
       const outcome = typeof token === 'string' ? await this.#attempt(request.method, url, body, token, request.headers) : token;

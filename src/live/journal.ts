@@ -1,0 +1,95 @@
+import { appendFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CreateJournal } from '../scim/client/client.js';
+
+/** Where live runs keep their journals, below the working directory (CONTRACT.md). */
+export const JOURNAL_DIR = join('.scimsim', 'runs');
+
+/** One line of a journal. Never a secret: markers, userNames, ids and the target's origin. */
+export type JournalEntry =
+  | { op: 'start'; runId: string; marker: string; target: string; at: string }
+  | { op: 'intent'; kind: 'User' | 'Group'; name: string; externalId?: string }
+  | { op: 'created'; kind: 'User' | 'Group'; id: string; name: string }
+  | { op: 'removed'; kind: 'User' | 'Group'; id: string; how: 'deleted' | 'deactivated' | 'gone' }
+  | { op: 'end'; clean: boolean; at: string };
+
+/**
+ * The journal of one live run, `.scimsim/runs/<id>.jsonl`: each create's intent is appended
+ * (synchronously, so it is in the kernel before the request leaves) before it is sent, and its
+ * id once known. A SIGKILL with creates in flight leaves their intents, which `scimsim cleanup`
+ * turns into a search for the marker.
+ */
+export class RunJournal implements CreateJournal {
+  readonly path: string;
+
+  constructor(cwd: string, runId: string) {
+    const dir = resolve(cwd, JOURNAL_DIR);
+    mkdirSync(dir, { recursive: true });
+    this.path = join(dir, `${runId}.jsonl`);
+  }
+
+  write(entry: JournalEntry): void {
+    appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
+  }
+
+  intent(kind: 'User' | 'Group', name: string, externalId: string | undefined): void {
+    this.write(externalId === undefined ? { op: 'intent', kind, name } : { op: 'intent', kind, name, externalId });
+  }
+
+  created(kind: 'User' | 'Group', id: string, name: string): void {
+    this.write({ op: 'created', kind, id, name });
+  }
+}
+
+/** What a journal says a run left: its marker, the ids it created and not yet removed. */
+export interface JournalState {
+  runId: string;
+  marker: string;
+  target: string;
+  users: string[];
+  groups: string[];
+  /** Creates sent without a known id (in flight at a crash). */
+  inFlight: number;
+  ended: boolean;
+}
+
+/** Reads a journal; a torn last line (a crash mid-write) is skipped. */
+export function readJournal(path: string): JournalState {
+  const state: JournalState = { runId: '', marker: '', target: '', users: [], groups: [], inFlight: 0, ended: false };
+  const live = { User: new Set<string>(), Group: new Set<string>() };
+  let intents = 0;
+  let created = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    let entry: JournalEntry;
+    try {
+      entry = JSON.parse(line) as JournalEntry;
+    } catch {
+      continue;
+    }
+    if (entry.op === 'start') Object.assign(state, { runId: entry.runId, marker: entry.marker, target: entry.target });
+    else if (entry.op === 'intent') intents++;
+    else if (entry.op === 'created') {
+      created++;
+      live[entry.kind].add(entry.id);
+    } else if (entry.op === 'removed') live[entry.kind].delete(entry.id);
+    else if (entry.op === 'end') state.ended = entry.clean;
+  }
+  state.users = [...live.User];
+  state.groups = [...live.Group];
+  state.inFlight = Math.max(0, intents - created);
+  return state;
+}
+
+/** Every journal in the folder, oldest name first. */
+export function listJournals(cwd: string): string[] {
+  const dir = resolve(cwd, JOURNAL_DIR);
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.jsonl'))
+      .sort()
+      .map((name) => join(dir, name));
+  } catch {
+    return [];
+  }
+}
