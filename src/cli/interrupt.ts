@@ -3,13 +3,14 @@
  * cleanly (finish in-flight requests, clean up, write a partial report) and exit 130. A second
  * signal exits at once with 130, leaving the live journal for `scimsim cleanup`.
  */
-export async function untilInterrupted<T>(job: (signal: AbortSignal) => Promise<T>, onForce?: () => void): Promise<T> {
+export async function untilInterrupted<T>(job: (signal: AbortSignal) => Promise<T>, notes?: { onStop?: () => void; onForce?: () => void }): Promise<T> {
   const controller = new AbortController();
   const stop = (): void => {
     if (controller.signal.aborted) {
-      onForce?.();
+      notes?.onForce?.();
       process.exit(130);
     }
+    notes?.onStop?.();
     controller.abort();
   };
   process.on('SIGINT', stop);

@@ -6,6 +6,7 @@ import { cleanupCommand } from './commands/cleanup.js';
 import { diffCommand } from './commands/diff.js';
 import { mockCommand } from './commands/mock.js';
 import { rehearseCommand } from './commands/rehearse.js';
+import { rotateCommand } from './commands/rotate.js';
 import { runCommand } from './commands/run.js';
 import { varsCommand } from './commands/vars.js';
 import { EXIT, type CommandContext } from './context.js';
@@ -32,7 +33,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .command(rehearseCommand(ctx))
     .command(mockCommand(ctx))
     .command(cleanupCommand(ctx))
-    .demandCommand(1, 'Name a command: check, diff, vars, run, rehearse, mock or cleanup.')
+    .command(rotateCommand(ctx))
+    .demandCommand(1, 'Name a command: check, diff, vars, run, rehearse, rotate, mock or cleanup.')
     .recommendCommands()
     .strict()
     .help()

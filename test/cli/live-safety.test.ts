@@ -86,14 +86,45 @@ describe('live safety', () => {
     expect(journal).toContain('"op":"intent"');
     expect(journal).not.toContain(TOKEN);
 
-    const cleanup = await scimsim(['cleanup', ...targetArgs(origin), '--run-id', runId], { cwd });
+    const cleanup = await scimsim(['cleanup', ...targetArgs(origin, 'SCIM_RATE_LIMIT_RPS=0'), '--run-id', runId], { cwd });
     expect(cleanup.stderr).toBe('');
     expect(cleanup.code).toBe(0);
     expect(cleanup.stdout).toMatch(new RegExp(`run ${runId}: removed \\d+ users`));
     await expectExistingUntouched();
-    const again = await scimsim(['cleanup', ...targetArgs(origin), '--all'], { cwd });
+    const again = await scimsim(['cleanup', ...targetArgs(origin, 'SCIM_RATE_LIMIT_RPS=0'), '--all'], { cwd });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('removed 0 users and 0 groups');
+    await expectExistingUntouched();
+  });
+
+  it('a second SIGINT exits at once with 130, leaving the journal for cleanup', async () => {
+    const cwd = await tempDir('scimsim-twice-');
+    let runId = '';
+    let second = false;
+    const run = await scimsim(['run', '--target', 'live', ...targetArgs(origin, 'SCIM_RATE_LIMIT_RPS=0'), '--users', '5000'], {
+      cwd,
+      onStderr: (text, child) => {
+        // The second interrupt goes once the first is acknowledged, while in-flight work drains.
+        if (text.includes('interrupt again to exit at once') && !second) {
+          second = child.kill('SIGINT');
+          return;
+        }
+        const id = /run id: (\S+)/.exec(text)?.[1];
+        if (id === undefined || runId !== '') return;
+        runId = id;
+        const poll = async (): Promise<void> => {
+          if ((await totalOn(origin, 'Users')) > 300) child.kill('SIGINT');
+          else setTimeout(() => void poll(), 20);
+        };
+        void poll();
+      },
+    });
+    expect(second).toBe(true);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('stopped at once; the journal stays for scimsim cleanup');
+    expect(await totalOn(origin, 'Users')).toBeGreaterThan(3);
+    const cleanup = await scimsim(['cleanup', ...targetArgs(origin, 'SCIM_RATE_LIMIT_RPS=0'), '--run-id', runId], { cwd });
+    expect(cleanup.code).toBe(0);
     await expectExistingUntouched();
   });
 
@@ -131,7 +162,7 @@ describe('live safety', () => {
     const runId = /run id: (\S+)/.exec(kept.stderr)?.[1] ?? '';
     expect(kept.stdout).toContain(`scimsim cleanup --env <the same env> --run-id ${runId}`);
     expect(await totalOn(origin, 'Users')).toBeGreaterThan(3);
-    expect((await scimsim(['cleanup', ...targetArgs(origin), '--run-id', runId], { cwd })).code).toBe(0);
+    expect((await scimsim(['cleanup', ...targetArgs(origin, 'SCIM_RATE_LIMIT_RPS=0'), '--run-id', runId], { cwd })).code).toBe(0);
     await expectExistingUntouched();
 
     const capped = await scimsim(['run', '--target', 'live', ...targetArgs(origin, 'SCIM_RATE_LIMIT_RPS=0'), '--users', '200', '--max-requests', '50', '--format', 'json'], { cwd });

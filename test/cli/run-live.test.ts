@@ -88,4 +88,16 @@ describe('run --target live', () => {
     expect(await totalOn(origin, 'Users')).toBe(0);
     expect(await totalOn(origin, 'Groups')).toBe(0);
   });
+
+  it('rotate --target live sends real read traffic and flags a next token the target does not accept', async () => {
+    const origin = await startTarget();
+    const dir = await tempDir('scimsim-live-rotate-');
+    await writeFile(join(dir, 'next.env'), 'SCIM_AUTH_TOKEN=stg-next-2b8e61d04c9f4a7e93d5c1a0f6b2e8d4\n');
+    await writeFile(join(dir, 'url.env'), `SCIM_API_BASE_URL=${origin}${BASE_PATH}\nSCIM_RATE_LIMIT_RPS=0\n`);
+    const { code, stdout } = await scimsim(['rotate', '--target', 'live', '--env', 'fixtures/env/baseline.env', '--env', join(dir, 'url.env'), '--next', 'fixtures/env/baseline.env', '--next', join(dir, 'url.env'), '--next', join(dir, 'next.env'), '--duration', '2s', '--rate', '20', '--format', 'json'], { cwd: process.cwd() });
+    expect(code).toBe(2);
+    const report = JSON.parse(stdout) as { target: string; requests: number; authFailures: { current: number; next: number }; findings: Array<{ code: string }> };
+    expect(report).toMatchObject({ target: 'live', requests: 40, authFailures: { current: 0, next: 20 } });
+    expect(report.findings.map((f) => f.code)).toEqual(['next-not-accepted']);
+  });
 });

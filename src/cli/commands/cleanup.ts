@@ -97,18 +97,7 @@ async function cleanRun(settings: ScimSettings, state: JournalState, io: CliIO):
     const users = new Set<string>();
     const groups = new Set<string>();
     let notOurs = 0;
-    for (const [kind, ids, into] of [['Users', state.users, users], ['Groups', state.groups, groups]] as const) {
-      for (const id of ids) {
-        const outcome = await client.http.send({ method: 'GET', path: `/${kind}/${encodeURIComponent(id)}` });
-        if (outcome.status === 404) {
-          if (kind === 'Users') result.users.gone++;
-          else result.groups.gone++;
-          journal.write({ op: 'removed', kind: kind === 'Users' ? 'User' : 'Group', id, how: 'gone' });
-        } else if (outcome.ok && client.adopt(outcome.body) !== undefined) into.add(id);
-        else if (outcome.ok) notOurs++;
-        else result.failed.push({ kind: kind === 'Users' ? 'User' : 'Group', id, reason: outcome.error ?? String(outcome.status) });
-      }
-    }
+    // The marker search first: it finds journalled ids and creates that were in flight at once.
     const searches: Array<[string, Set<string>]> = [
       [`/Users?filter=${encodeURIComponent(`externalId sw "${state.marker}-"`)}`, users],
       [`/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName sw "${state.marker}-"`)}`, groups],
@@ -122,6 +111,19 @@ async function cleanRun(settings: ScimSettings, state: JournalState, io: CliIO):
       for (const resource of found) {
         const id = client.adopt(resource);
         if (id !== undefined) into.add(id);
+      }
+    }
+    for (const [kind, ids, into] of [['Users', state.users, users], ['Groups', state.groups, groups]] as const) {
+      for (const id of ids) {
+        if (into.has(id)) continue; // found by the marker search already
+        const outcome = await client.http.send({ method: 'GET', path: `/${kind}/${encodeURIComponent(id)}` });
+        if (outcome.status === 404) {
+          if (kind === 'Users') result.users.gone++;
+          else result.groups.gone++;
+          journal.write({ op: 'removed', kind: kind === 'Users' ? 'User' : 'Group', id, how: 'gone' });
+        } else if (outcome.ok && client.adopt(outcome.body) !== undefined) into.add(id);
+        else if (outcome.ok) notOurs++;
+        else result.failed.push({ kind: kind === 'Users' ? 'User' : 'Group', id, reason: outcome.error ?? String(outcome.status) });
       }
     }
     if (notOurs > 0) io.stderr.write(`note: ${notOurs} journalled id(s) now hold resources without the run marker; left alone.\n`);

@@ -95,7 +95,10 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       signal,
       cwd: io.cwd,
       ...safety,
-    }), () => io.stderr.write('scimsim: stopped at once; the journals stay for scimsim cleanup.\n'));
+    }), {
+      onStop: () => io.stderr.write('scimsim: stopping: letting requests in flight finish, then cleaning up (interrupt again to exit at once).\n'),
+      onForce: () => io.stderr.write('scimsim: stopped at once; the journals stay for scimsim cleanup.\n'),
+    });
     progress.stop();
     await emitRehearseReport(io, report, args.format, args.out);
     return report.verdict === 'safe' ? EXIT.ok : EXIT.found;

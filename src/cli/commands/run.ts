@@ -129,7 +129,10 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
       signal,
       cwd: io.cwd,
       ...safety,
-    }), () => io.stderr.write('scimsim: stopped at once; the journal stays for scimsim cleanup.\n'));
+    }), {
+      onStop: () => io.stderr.write('scimsim: stopping: letting requests in flight finish, then cleaning up (interrupt again to exit at once).\n'),
+      onForce: () => io.stderr.write('scimsim: stopped at once; the journal stays for scimsim cleanup.\n'),
+    });
     progress.stop();
     await emitRunReport(io, report, args.format, args.out);
     if (report.partial && !report.capped) return EXIT.interrupted;

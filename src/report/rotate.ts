@@ -1,0 +1,32 @@
+import Table from 'cli-table3';
+import type { RotationReport } from '../rotate/rotate.js';
+import { COMPACT_ROWS, type Colors } from './style.js';
+
+const s = (ms: number | undefined): string => (ms === undefined ? 'never' : `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`);
+
+/** `scimsim rotate`: the plan of the rotation, a timeline of requests and refusals, findings, a verdict. */
+export function renderRotationTable(report: RotationReport, colors: Colors): string {
+  const { credentials: c } = report;
+  const out = [
+    `${colors.bold('scimsim rotate')} ${c.kind} ${c.current} -> ${c.next} · ${report.target} · ${report.requests.toLocaleString('en-US')} read requests over ${s(report.durationMs)}`,
+    `traffic moves to the next credential at ${s(report.switchAtMs)}${report.world ? `; the target accepts it from ${s(report.world.nextValidFromMs)} and revokes the current one at ${s(report.world.revokeAtMs)}` : ''}`,
+    '',
+  ];
+  const table = new Table({ head: ['from', 'to', 'credential', 'requests', 'auth refused', 'other failures'], style: { head: [], border: [] }, chars: COMPACT_ROWS, colAligns: ['right', 'right', 'left', 'right', 'right', 'right'] });
+  for (const b of report.timeline) {
+    table.push([s(b.fromMs), s(b.toMs), b.credential, String(b.requests), b.authFailures === 0 ? colors.dim('0') : colors.red(String(b.authFailures)), String(b.otherFailures)]);
+  }
+  out.push(table.toString(), '');
+  for (const f of report.findings) out.push(`${colors.red('✖')} ${f.message}`);
+  if (report.findings.length > 0) out.push('');
+  out.push(
+    report.verdict === 'zero-downtime'
+      ? `${colors.green('✔')} ${colors.bold('zero downtime')}: none of ${report.requests.toLocaleString('en-US')} requests was refused on authorisation`
+      : `${colors.red('✖')} ${colors.bold('downtime')}: ${report.authFailures.total.toLocaleString('en-US')} of ${report.requests.toLocaleString('en-US')} requests refused on authorisation, from ${s(report.authFailures.firstAtMs)} to ${s(report.authFailures.lastAtMs)}`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+export function renderRotationJson(report: RotationReport): string {
+  return `${JSON.stringify({ formatVersion: '1.0', command: 'rotate', ...report }, null, 2)}\n`;
+}
