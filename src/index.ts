@@ -29,3 +29,7 @@ export { loadProfile, DEFAULT_PROFILE_PATH } from './mock/profile/load-profile.j
 export { resolveProfile, type ResolvedProfile } from './mock/profile/resolve-profile.js';
 export type { ServerProfile, QuirkSet } from './mock/profile/types.js';
 export { VirtualClock, createRealClock, type Clock } from './scim/clock.js';
+export { executeRun, type RunRequest, type RunOutcome, type RequestBudget } from './run/execute.js';
+export { rehearse, ddmin, type RehearseRequest } from './rehearse/engine.js';
+export type { RehearseReport, Attribution } from './rehearse/types.js';
+export { rehearseRotation, type RotationReport, type RotationRequest } from './rotate/rotate.js';
