@@ -1,4 +1,5 @@
 import type { ScimClient } from '../scim/client/client.js';
+import { pool } from '../run/pool.js';
 import type { RunJournal } from './journal.js';
 
 export interface CleanupResult {
@@ -34,31 +35,27 @@ export async function removeRunResources(
       journal?.write({ op: 'removed', kind: 'Group', id, how: outcome.ok ? 'deleted' : 'gone' });
     } else result.failed.push({ kind: 'Group', id, reason: reasonOf(outcome) });
   }
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < users.length) {
-      const id = users[next++] as string;
-      const deleted = await client.http.send({ method: 'DELETE', path: `/Users/${id}` });
-      if (deleted.ok || deleted.status === 404) {
-        if (deleted.ok) result.users.removed++;
-        else result.users.gone++;
-        journal?.write({ op: 'removed', kind: 'User', id, how: deleted.ok ? 'deleted' : 'gone' });
-        continue;
-      }
-      if (deleted.status === 405 || deleted.status === 501) {
-        const { outcome } = await client.setActive(id, false);
-        if (outcome.ok) {
-          result.users.deactivated++;
-          journal?.write({ op: 'removed', kind: 'User', id, how: 'deactivated' });
-          continue;
-        }
-        result.failed.push({ kind: 'User', id, reason: `DELETE ${deleted.status}, deactivation ${reasonOf(outcome)}` });
-        continue;
-      }
-      result.failed.push({ kind: 'User', id, reason: reasonOf(deleted) });
+  await pool(Array.from(users.keys()), concurrency, undefined, async (k) => {
+    const id = users[k] as string;
+    const deleted = await client.http.send({ method: 'DELETE', path: `/Users/${id}` });
+    if (deleted.ok || deleted.status === 404) {
+      if (deleted.ok) result.users.removed++;
+      else result.users.gone++;
+      journal?.write({ op: 'removed', kind: 'User', id, how: deleted.ok ? 'deleted' : 'gone' });
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, users.length)) }, worker));
+    if (deleted.status !== 405 && deleted.status !== 501) {
+      result.failed.push({ kind: 'User', id, reason: reasonOf(deleted) });
+      return;
+    }
+    const { outcome } = await client.setActive(id, false);
+    if (!outcome.ok) {
+      result.failed.push({ kind: 'User', id, reason: `DELETE ${deleted.status}, deactivation ${reasonOf(outcome)}` });
+      return;
+    }
+    result.users.deactivated++;
+    journal?.write({ op: 'removed', kind: 'User', id, how: 'deactivated' });
+  });
   return result;
 }
 

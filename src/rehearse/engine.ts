@@ -4,11 +4,10 @@ import type { EnvSet } from '../env/load.js';
 import { resolveSettings, type ScimSettings } from '../env/settings.js';
 import { validateEnvSet } from '../env/validate.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
-import { executeRun, type RequestBudget } from '../run/execute.js';
+import { executeRun, type RunRequest } from '../run/execute.js';
 import { hintFor } from '../run/hints.js';
 import { STAGES, type Reason, type Stage } from '../run/ledger.js';
 import { describeReason } from '../run/summary.js';
-import type { Scenario } from '../scenario/types.js';
 import { createUserFactory } from '../scenario/users.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
 import { predictQuarantine } from './quarantine.js';
@@ -16,16 +15,12 @@ import { sampleSize, stratifiedSample } from './sample.js';
 import type { AttributedReason, Attribution, RehearseReport, RehearsedChange, RunTotals } from './types.js';
 import { buildUnits, mixEnvSets, type ChangeUnit } from './units.js';
 
-export interface RehearseRequest {
+/** What a rehearsal replays: the run's own options, for two env sets and their mixes. */
+export interface RehearseRequest
+  extends Pick<RunRequest, 'scenario' | 'users' | 'seed' | 'dialect' | 'collisions' | 'target' | 'onRunId' | 'signal' | 'cwd' | 'keep' | 'budget'> {
   base: EnvSet;
   candidate: EnvSet;
   labels: { base: string; candidate: string };
-  scenario: Scenario;
-  users: number;
-  seed: number;
-  dialect: DialectName;
-  collisions?: number;
-  target: 'mock' | 'live';
   /** mock: the world every replay runs in, fresh each time; it accepts the baseline's credentials. */
   world?: { profile: ResolvedProfile; name: string };
   /** Extra couplings (`--couple A,B`): these variables move as one unit. */
@@ -35,13 +30,6 @@ export interface RehearseRequest {
   /** Accounts in a probe run; default max(200, users / 20). */
   probeSize?: number;
   onRun?: (label: string, runs: number) => void;
-  /** live: each replay's run id, before its first write. */
-  onRunId?: (runId: string) => void;
-  signal?: AbortSignal;
-  /** live: where journals go, --keep, and the --max-requests budget shared by every replay. */
-  cwd?: string;
-  keep?: boolean;
-  budget?: RequestBudget;
 }
 
 /** One replay's result, per account: 0 = not blocked, else 1 + index in STAGES. */
@@ -134,7 +122,6 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       outcome = { failStage: ledger.failStage, failReason: ledger.failReason, reasons: ledger.reasons, marker, totals: { blocked: report.summary.blocked, byStage: report.summary.byStage } };
     }
     cache.set(key, outcome);
-    runs.total = runs.full + runs.probe + runs.cached;
     return outcome;
   };
 

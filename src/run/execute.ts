@@ -86,7 +86,9 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   let journal: RunJournal | undefined;
   if (request.target === 'live') {
     journal = new RunJournal(request.cwd ?? process.cwd(), runId);
-    journal.write({ op: 'start', runId, marker, target: new URL(settings.baseUrl).origin + new URL(settings.baseUrl).pathname, at: new Date().toISOString() });
+    // Origin and path only: a URL's userinfo or query could hold a secret.
+    const url = new URL(settings.baseUrl);
+    journal.write({ op: 'start', runId, marker, target: `${url.origin}${url.pathname}`, at: new Date().toISOString() });
   }
   let requests = 0;
   let capped = false;

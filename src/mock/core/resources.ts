@@ -45,13 +45,15 @@ export function patchResource(ctx: RouteContext, kind: ResourceKind, id: string,
     if (ctx.profile.quirks.patchNoContent) return { status: 204, headers: versionHeader(ctx, resource) };
     return resourceReply(ctx, resource, 200, false);
   }
-  const patched = applyPatch({ ...resource.data, id: resource.id }, operations, resourceTypeByName(kind), {
+  // A stored User is parsed on every read: read it once.
+  const current = resource.data;
+  const patched = applyPatch({ ...current, id: resource.id }, operations, resourceTypeByName(kind), {
     rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans,
   });
   delete patched.id;
   delete patched.meta;
   delete patched.groups;
-  keepDeactivationQuirk(ctx, resource.data, patched);
+  keepDeactivationQuirk(ctx, current, patched);
   checkResource(ctx, kind, patched, resource);
   ctx.store.update(resource, patched, ctx.now);
   if (ctx.profile.quirks.patchNoContent) return { status: 204, headers: versionHeader(ctx, resource) };

@@ -16,6 +16,8 @@ export class StoredResource {
   created: number;
   lastModified: number;
   version: number;
+  /** The userName key and externalId it is indexed under, so unindexing never re-reads data. */
+  indexed: { userName?: string; externalId?: string } = {};
   #json: string | undefined;
   #object: JsonObject | undefined;
 
@@ -129,7 +131,7 @@ export class ScimStore {
 
   /** Replaces a resource's data, keeping id, creation time and position. */
   update(resource: StoredResource, data: JsonObject, now: number): StoredResource {
-    this.#unindex(resource, resource.data);
+    this.#unindex(resource);
     resource.data = data;
     resource.lastModified = now;
     resource.version = ++this.#versionCounter;
@@ -139,7 +141,7 @@ export class ScimStore {
   }
 
   delete(resource: StoredResource): void {
-    this.#unindex(resource, resource.data);
+    this.#unindex(resource);
     this.#resources[resource.kind].delete(resource.id);
     this.#ordered[resource.kind].stale = true;
     if (resource.kind === 'User') {
@@ -188,8 +190,15 @@ export class ScimStore {
 
   #index(resource: StoredResource, data: JsonObject): void {
     const { kind, id } = resource;
-    if (kind === 'User' && typeof data.userName === 'string') this.#userNames.set(this.#userNameKey(data.userName), id);
-    if (typeof data.externalId === 'string') this.#externalIds[kind].set(data.externalId, id);
+    resource.indexed = {};
+    if (kind === 'User' && typeof data.userName === 'string') {
+      resource.indexed.userName = this.#userNameKey(data.userName);
+      this.#userNames.set(resource.indexed.userName, id);
+    }
+    if (typeof data.externalId === 'string') {
+      resource.indexed.externalId = data.externalId;
+      this.#externalIds[kind].set(data.externalId, id);
+    }
     if (kind === 'Group') {
       for (const member of Array.isArray(data.members) ? data.members : []) {
         const value = memberValue(member);
@@ -201,14 +210,13 @@ export class ScimStore {
     }
   }
 
-  #unindex(resource: StoredResource, data: JsonObject): void {
-    const { kind, id } = resource;
-    if (kind === 'User' && typeof data.userName === 'string' && this.#userNames.get(this.#userNameKey(data.userName)) === id) {
-      this.#userNames.delete(this.#userNameKey(data.userName));
-    }
-    if (typeof data.externalId === 'string' && this.#externalIds[kind].get(data.externalId) === id) this.#externalIds[kind].delete(data.externalId);
+  #unindex(resource: StoredResource): void {
+    const { kind, id, indexed } = resource;
+    if (indexed.userName !== undefined && this.#userNames.get(indexed.userName) === id) this.#userNames.delete(indexed.userName);
+    if (indexed.externalId !== undefined && this.#externalIds[kind].get(indexed.externalId) === id) this.#externalIds[kind].delete(indexed.externalId);
     if (kind === 'Group') {
-      for (const member of Array.isArray(data.members) ? data.members : []) {
+      // Groups are kept as objects: reading data costs nothing.
+      for (const member of Array.isArray(resource.data.members) ? resource.data.members : []) {
         const value = memberValue(member);
         if (value !== undefined) this.#memberOf.get(value)?.delete(id);
       }
