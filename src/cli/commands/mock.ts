@@ -42,11 +42,14 @@ export function mockCommand(ctx: CommandContext) {
           hint: error.code === 'EADDRINUSE' ? 'Pick another --port, or 0 for a free one.' : 'Check the port.',
         });
       });
-      ctx.io.stdout.write(`listening ${server.origin}\n`);
-      await new Promise<void>((resolve) => {
+      // Listen for the signals before announcing the origin: a caller may signal
+      // as soon as it reads the line, and without a listener Node dies of it.
+      const stopped = new Promise<void>((resolve) => {
         process.once('SIGTERM', resolve);
         process.once('SIGINT', resolve);
       });
+      ctx.io.stdout.write(`listening ${server.origin}\n`);
+      await stopped;
       await server.close();
       ctx.exitCode = EXIT.ok;
     },
