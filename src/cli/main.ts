@@ -7,6 +7,8 @@ import { diffCommand } from './commands/diff.js';
 import { mockCommand } from './commands/mock.js';
 import { rehearseCommand } from './commands/rehearse.js';
 import { rotateCommand } from './commands/rotate.js';
+import { loadCommand } from './commands/load.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { varsCommand } from './commands/vars.js';
 import { EXIT, type CommandContext } from './context.js';
@@ -34,6 +36,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .command(mockCommand(ctx))
     .command(cleanupCommand(ctx))
     .command(rotateCommand(ctx))
+    .command(loadCommand(ctx))
+    .command(reportCommand(ctx))
     .demandCommand(1, 'Name a command: check, diff, vars, run, rehearse, rotate, mock or cleanup.')
     .recommendCommands()
     .strict()

@@ -1,24 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import type { ScimSettings } from '../env/settings.js';
-import { createInProcessTransport } from '../mock/adapters/in-process.js';
-import { ScimProvider } from '../mock/core/provider.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import type { Scenario, Step } from '../scenario/types.js';
-import { ScimClient } from '../scim/client/client.js';
-import { VirtualClock, createRealClock, type Clock } from '../scim/clock.js';
-import { getDialect, type DialectName } from '../scim/dialects.js';
-import { createRandom } from '../scim/random.js';
-import type { Transport } from '../scim/transport.js';
-import { createUndiciTransport } from '../scim/transports/undici.js';
+import type { DialectName } from '../scim/dialects.js';
 import { runScenario } from './engine.js';
 import { hintFor } from './hints.js';
 import type { Ledger } from './ledger.js';
 import { summarizeLedger } from './summary.js';
-import { providerOptionsFor } from './world.js';
 import type { RunReport } from '../report/run-report.js';
 import { createUserFactory } from '../scenario/users.js';
-import { RunJournal } from '../live/journal.js';
 import { removeRunResources, type CleanupResult } from '../live/cleanup.js';
+import { openTarget, type RequestBudget } from './target.js';
+
+export type { RequestBudget } from './target.js';
 
 export interface RunRequest {
   settings: ScimSettings;
@@ -44,11 +37,6 @@ export interface RunRequest {
   budget?: RequestBudget;
 }
 
-/** A cap on the scenario's requests (`--max-requests`); cleaning up is always allowed. */
-export interface RequestBudget {
-  limit: number;
-  used: number;
-}
 
 export interface RunOutcome {
   report: RunReport;
@@ -64,63 +52,9 @@ export interface RunOutcome {
 export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const wallStart = performance.now();
   const { settings, seed } = request;
-  let clock: Clock;
-  let transport: Transport;
-  let close = async (): Promise<void> => undefined;
-  let runId: string;
-  if (request.target === 'mock') {
-    if (!request.world) throw new Error('a mock run needs a world');
-    const virtual = new VirtualClock();
-    clock = virtual;
-    transport = createInProcessTransport(new ScimProvider(providerOptionsFor(request.world.settings, request.world.profile, seed)), virtual);
-    runId = `mock-${seed}`;
-  } else {
-    clock = createRealClock();
-    const live = createUndiciTransport({ connections: settings.maxConcurrency, timeoutMs: settings.timeoutMs });
-    transport = live.transport;
-    close = live.close;
-    runId = `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
-    request.onRunId?.(runId);
-  }
-  const marker = `scimsim-${runId}`;
-  let journal: RunJournal | undefined;
-  if (request.target === 'live') {
-    journal = new RunJournal(request.cwd ?? process.cwd(), runId);
-    // Origin and path only: a URL's userinfo or query could hold a secret.
-    const url = new URL(settings.baseUrl);
-    journal.write({ op: 'start', runId, marker, target: `${url.origin}${url.pathname}`, at: new Date().toISOString() });
-  }
-  let requests = 0;
-  let capped = false;
-  let cleaning = false;
-  const stopper = new AbortController();
-  const signal = request.signal ? AbortSignal.any([request.signal, stopper.signal]) : stopper.signal;
-  const budget = request.budget;
-  const client = new ScimClient(settings, {
-    transport,
-    clock,
-    random: createRandom(`client:${seed}`),
-    dialect: getDialect(request.dialect),
-    marker,
-    ...(journal ? { journal } : {}),
-    onSend: () => {
-      requests++;
-    },
-    ...(budget
-      ? {
-          gate: () => {
-            if (cleaning) return undefined;
-            if (budget.used >= budget.limit) {
-              capped = true;
-              stopper.abort();
-              return { error: 'request-cap', detail: `--max-requests ${budget.limit} reached` };
-            }
-            budget.used++;
-            return undefined;
-          },
-        }
-      : {}),
-  });
+  const session = openTarget(request);
+  const { client, clock, runId, marker, journal } = session;
+  const signal = request.signal ? AbortSignal.any([request.signal, session.capSignal]) : session.capSignal;
   try {
     const { ledger, groupIds, partial } = await runScenario({
       settings,
@@ -136,11 +70,11 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     });
     let cleanup: CleanupResult | undefined;
     if (request.target === 'live' && !request.keep) {
-      cleaning = true;
+      session.beginCleanup();
       cleanup = await removeRunResources(client, ledger.ids.filter((id): id is string => id !== undefined), groupIds, journal, settings.maxConcurrency);
       journal?.write({ op: 'end', clean: cleanup.failed.length === 0, at: new Date().toISOString() });
     }
-    ledger.requests = requests;
+    ledger.requests = session.requests();
     const summary = summarizeLedger(ledger);
     const factory = createUserFactory({ seed, marker, domain: settings.usernameDomain, population: request.users, collisions: request.collisions ?? 0 });
     const accounts = new Map<number, { userName: string; externalId: string }>();
@@ -159,7 +93,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       target: request.target,
       ...(request.target === 'live' ? { runId } : {}),
       partial,
-      capped,
+      capped: session.capped(),
       ...(request.target === 'live' ? { live: { journal: journal?.path ?? '', kept: request.keep === true, ...(cleanup ? { cleanup } : {}) } } : {}),
       summary,
       accounts,
@@ -168,6 +102,6 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     };
     return { report, ledger, marker };
   } finally {
-    await close();
+    await session.close();
   }
 }

@@ -15,4 +15,5 @@ export const STREAM = {
   rename: 17,
   moverName: 18,
   select: 19,
+  load: 20,
 } as const;

@@ -37,6 +37,10 @@ describe('secrets', () => {
       runs.push(['rehearse', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/candidate.env', '--users', '150', '--server-profile', 'fixtures/servers/staging.json', '--format', format, '--out', join(dir, `rehearse-${format}`)]);
     }
     runs.push(['run', '--env', 'fixtures/env/candidate.env', '--users', '100', '--format', 'json', '--out', join(dir, 'run-json')]);
+    for (const format of ['table', 'json', 'markdown', 'junit']) {
+      runs.push(['load', '--env', 'fixtures/env/candidate.env', '--rate', '5', '--duration', '5s', '--threshold', 'errors.rate<0.5', '--format', format, '--out', join(dir, `load-${format}`)]);
+    }
+    runs.push(['report', 'merge', join(dir, 'load-json')]);
     runs.push(['check', '--env', 'fixtures/env/okta-names.env', '--alias-file', 'fixtures/env/aliases.env']);
     runs.push(['check', '--env', 'fixtures/env/baseline.env', '--set', 'SCIM_AUTH_TOKN=stg-typo-secret-4d5e6f']);
     secrets.push('stg-typo-secret-4d5e6f');

@@ -5,7 +5,7 @@ import type { Random } from '../random.js';
 import type { Transport } from '../transport.js';
 import { SCHEMA, type JsonObject, type JsonValue, type PatchOperation } from '../types.js';
 import { clientCredentials, staticToken, type TokenSource } from './auth.js';
-import { ScimHttp, type HttpOutcome } from './http.js';
+import { ScimHttp, carryThrottles, type HttpOutcome } from './http.js';
 import { RatePacer } from './limiter.js';
 
 export interface ClientOptions {
@@ -150,6 +150,11 @@ export class ScimClient {
   async createUser(user: UserFields): Promise<OpResult> {
     const found = await this.findUser(user);
     if (!found.outcome.ok || found.id !== undefined) return found;
+    return this.postUser(user);
+  }
+
+  /** The create itself (POST /Users), journalled first on a live run; `createUser` matches before it. */
+  async postUser(user: UserFields): Promise<OpResult> {
     this.#journal?.intent('User', user.userName, user.externalId);
     const outcome = await this.http.send({ method: 'POST', path: '/Users', body: this.#dialect.createBody(user) });
     const id = this.#own(outcome.ok ? resourceId(outcome.body) : undefined);
@@ -224,7 +229,7 @@ export class ScimClient {
     if (!current.ok || current.body === null || typeof current.body !== 'object' || Array.isArray(current.body)) return current;
     const { meta: _meta, groups: _groups, ...resource } = current.body;
     const headers = typeof current.headers.etag === 'string' ? { 'if-match': current.headers.etag } : undefined;
-    return this.http.send({ method: 'PUT', path: `/Users/${id}`, body: change(resource), ...(headers ? { headers } : {}) });
+    return carryThrottles(current, await this.http.send({ method: 'PUT', path: `/Users/${id}`, body: change(resource), ...(headers ? { headers } : {}) }));
   }
 }
 

@@ -19,6 +19,10 @@ export interface HttpOutcome {
   latencyMs: number;
   body: JsonValue | undefined;
   headers: Record<string, string>;
+  /** Attempts answered 429, when any were (set only then, to keep the common path lean). */
+  throttled?: number;
+  /** The Retry-After each 429 carried, in ms (only when a 429 carried one). */
+  retryAfterMs?: number[];
 }
 
 export interface HttpRequest {
@@ -70,9 +74,11 @@ export class ScimHttp {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     let attempts = 0;
     let refreshed = false;
+    let throttled = 0;
+    let retryAfters: number[] | undefined;
     for (;;) {
       const refused = o.gate?.(request.method, request.path);
-      if (refused) return { ok: false, status: 0, ...refused, attempts, latencyMs: o.clock.now() - started, body: undefined, headers: {} };
+      if (refused) return withThrottles({ ok: false, status: 0, ...refused, attempts, latencyMs: o.clock.now() - started, body: undefined, headers: {} }, throttled, retryAfters);
       attempts++;
       const token = await o.tokens.get();
       const outcome = typeof token === 'string' ? await this.#attempt(request.method, url, body, token, request.headers) : token;
@@ -82,11 +88,16 @@ export class ScimHttp {
         attempts--;
         continue;
       }
+      const retryAfterHeader = outcome.headers['retry-after'];
+      const retryAfter = retryAfterHeader === undefined ? undefined : parseRetryAfterMs(retryAfterHeader, Date.now());
+      if (outcome.status === 429) {
+        throttled++;
+        if (retryAfter !== undefined) (retryAfters ??= []).push(retryAfter);
+      }
       const retryable = outcome.error !== undefined || RETRYABLE.has(outcome.status);
       if (!retryable || attempts > o.maxRetries) {
-        return { ...outcome, attempts, latencyMs: o.clock.now() - started };
+        return withThrottles({ ...outcome, attempts, latencyMs: o.clock.now() - started }, throttled, retryAfters);
       }
-      const retryAfter = parseRetryAfterMs(outcome.headers['retry-after'], Date.now());
       await o.clock.sleep(retryAfter ?? backoffDelayMs(attempts, o.random.next()));
     }
   }
@@ -137,6 +148,20 @@ class TimeoutSignal {
   clear(): void {
     this.#cancel.abort();
   }
+}
+
+function withThrottles(outcome: HttpOutcome, throttled: number, retryAfters: number[] | undefined): HttpOutcome {
+  if (throttled > 0) outcome.throttled = throttled;
+  if (retryAfters) outcome.retryAfterMs = retryAfters;
+  return outcome;
+}
+
+/** Adds what `earlier` (a request of the same operation) met to `later`'s 429 tally. */
+export function carryThrottles(earlier: HttpOutcome, later: HttpOutcome): HttpOutcome {
+  if (earlier.throttled === undefined) return later;
+  later.throttled = (later.throttled ?? 0) + earlier.throttled;
+  if (earlier.retryAfterMs) later.retryAfterMs = [...earlier.retryAfterMs, ...(later.retryAfterMs ?? [])];
+  return later;
 }
 
 function failed(error: string): HttpOutcome {

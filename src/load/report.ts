@@ -1,0 +1,297 @@
+import { UserError } from '../errors/user-error.js';
+import type { CleanupResult } from '../live/cleanup.js';
+import { LOAD_OPERATIONS, OperationStats, type LoadOperation, type OperationJson } from './metrics.js';
+import type { LoadMix } from './mix.js';
+import type { LoadFailure, LoadResult } from './runner.js';
+import type { LoadPlan, LoadStage } from './schedule.js';
+import { evaluateThreshold, parseThreshold, type MetricSource, type ThresholdResult } from './thresholds.js';
+
+/** A load test's report, from a run or read back from shard JSON files for merging. */
+export interface LoadReport {
+  scenario: string;
+  seed: number;
+  target: 'mock' | 'live';
+  dialect: string;
+  runId?: string;
+  /** This report's shard; undefined for a whole test (unsharded, or merged). */
+  shard: { index: number; count: number } | undefined;
+  /** A merge: how many shard reports went into it. */
+  mergedFrom?: number;
+  plan: LoadPlan;
+  vus: number;
+  mix: LoadMix;
+  iterations: { scheduled: number; started: number; dropped: number; completed: number };
+  operations: Record<LoadOperation, OperationStats>;
+  failures: LoadFailure[];
+  retryAfterMs: Map<number, number>;
+  thresholds: string[];
+  results: ThresholdResult[];
+  partial: boolean;
+  capped: boolean;
+  live?: { journal: string; kept: boolean; cleanup?: CleanupResult };
+  timing: { simulatedMs: number; wallMs: number };
+}
+
+export function buildLoadReport(result: LoadResult, scenario: string, thresholds: string[]): LoadReport {
+  const { request } = result;
+  const report: LoadReport = {
+    scenario,
+    seed: request.seed,
+    target: request.target,
+    dialect: request.dialect,
+    ...(result.runId ? { runId: result.runId } : {}),
+    shard: request.shard && request.shard.count > 1 ? request.shard : undefined,
+    plan: request.plan,
+    vus: result.vus,
+    mix: request.mix,
+    iterations: result.iterations,
+    operations: result.operations,
+    failures: sortFailures(result.failures),
+    retryAfterMs: result.retryAfterMs,
+    thresholds,
+    results: [],
+    partial: result.partial,
+    capped: result.capped,
+    ...(result.live ? { live: result.live } : {}),
+    timing: result.timing,
+  };
+  report.results = thresholds.map((t) => evaluateThreshold(parseThreshold(t), metricSource(report)));
+  return report;
+}
+
+/** Whole-test totals over every operation. */
+export function totals(report: LoadReport): OperationStats {
+  const all = new OperationStats();
+  for (const op of LOAD_OPERATIONS) all.add(report.operations[op]);
+  return all;
+}
+
+export function metricSource(report: LoadReport): MetricSource {
+  const all = totals(report);
+  const stats = (op: LoadOperation | undefined): OperationStats => (op === undefined ? all : report.operations[op]);
+  return {
+    latencyMs: (op, stat) => {
+      const s = stats(op);
+      if (s.count === 0) return 0;
+      if (stat === 'avg') return s.sumUs / s.count / 1000;
+      if (stat === 'min') return s.minUs / 1000;
+      if (stat === 'max') return s.maxUs / 1000;
+      return s.percentileMs(Number(stat.slice(1)));
+    },
+    counter: (op, name) => {
+      const s = stats(op);
+      switch (name) {
+        case 'count':
+          return s.count;
+        case 'errors.rate':
+          return s.count === 0 ? 0 : s.errors / s.count;
+        case 'errors.count':
+          return s.errors;
+        case 'throttled.rate':
+          return s.requests === 0 ? 0 : s.throttled / s.requests;
+        case 'throttled.count':
+          return s.throttled;
+        case 'dropped.count':
+          return report.iterations.dropped;
+        case 'dropped.rate':
+          return report.iterations.scheduled === 0 ? 0 : report.iterations.dropped / report.iterations.scheduled;
+        case 'iterations.count':
+          return report.iterations.started;
+        default:
+          return NaN;
+      }
+    },
+  };
+}
+
+export function passed(report: LoadReport): boolean {
+  return report.results.every((r) => r.ok);
+}
+
+function sortFailures(failures: LoadFailure[]): LoadFailure[] {
+  return [...failures].sort((a, b) => b.count - a.count || LOAD_OPERATIONS.indexOf(a.operation) - LOAD_OPERATIONS.indexOf(b.operation) || a.status - b.status || (a.scimType ?? a.error ?? '').localeCompare(b.scimType ?? b.error ?? ''));
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON (the shard format `scimsim report merge` reads back)
+
+export interface LoadJson {
+  formatVersion: '1.0';
+  command: 'load';
+  verdict: 'pass' | 'fail';
+  scenario: string;
+  seed: number;
+  target: 'mock' | 'live';
+  dialect: string;
+  runId?: string;
+  shard: { index: number; count: number } | null;
+  mergedFrom?: number;
+  partial: boolean;
+  capped: boolean;
+  schedule: { stages: LoadStage[]; durationMs: number; iterations: number; vus: number };
+  mix: LoadMix;
+  thresholds: ThresholdResult[];
+  iterations: LoadReport['iterations'];
+  totals: { operations: number; errors: number; errorRate: number; requests: number; throttled: number; throttledShare: number; latencyMs: OperationJson['latencyMs'] };
+  operations: Record<LoadOperation, OperationJson>;
+  retryAfter: { count: number; minMs: number; maxMs: number; values: Array<{ ms: number; count: number }> };
+  failures: LoadFailure[];
+  live?: LoadReport['live'];
+  timing: LoadReport['timing'];
+}
+
+export function loadReportToJson(report: LoadReport): LoadJson {
+  const all = totals(report).toJSON();
+  const values = [...report.retryAfterMs.entries()].sort((a, b) => a[0] - b[0]).map(([ms, count]) => ({ ms, count }));
+  return {
+    formatVersion: '1.0',
+    command: 'load',
+    verdict: passed(report) ? 'pass' : 'fail',
+    scenario: report.scenario,
+    seed: report.seed,
+    target: report.target,
+    dialect: report.dialect,
+    ...(report.runId ? { runId: report.runId } : {}),
+    shard: report.shard ?? null,
+    ...(report.mergedFrom !== undefined ? { mergedFrom: report.mergedFrom } : {}),
+    partial: report.partial,
+    capped: report.capped,
+    schedule: { stages: report.plan.stages, durationMs: report.plan.durationMs, iterations: report.plan.iterations, vus: report.vus },
+    mix: report.mix,
+    thresholds: report.results,
+    iterations: report.iterations,
+    totals: { operations: all.count, errors: all.errors, errorRate: all.errorRate, requests: all.requests, throttled: all.throttled, throttledShare: all.throttledShare, latencyMs: all.latencyMs },
+    operations: Object.fromEntries(LOAD_OPERATIONS.map((op) => [op, report.operations[op].toJSON()])) as Record<LoadOperation, OperationJson>,
+    retryAfter: { count: values.reduce((n, v) => n + v.count, 0), minMs: values[0]?.ms ?? 0, maxMs: values.at(-1)?.ms ?? 0, values },
+    failures: report.failures,
+    ...(report.live ? { live: report.live } : {}),
+    timing: report.timing,
+  };
+}
+
+/** Reads a `scimsim load --format json` report back; `file` names it in messages. */
+export function loadReportFromJson(value: unknown, file: string): LoadReport {
+  const json = value as Partial<LoadJson> | null;
+  const bad = (what: string): UserError =>
+    new UserError('bad-report', `Failed to merge: ${file} ${what}.`, { hint: 'Give the JSON reports of `scimsim load --shard i/n --format json --out FILE`.', location: { file } });
+  if (json === null || typeof json !== 'object' || json.command !== 'load') throw bad('is not a scimsim load JSON report');
+  if (json.formatVersion !== '1.0') throw bad(`has formatVersion ${String(json.formatVersion)}; this scimsim reads 1.0`);
+  if (!json.schedule || !json.operations || !json.iterations || !json.mix || !Array.isArray(json.thresholds)) throw bad('lacks schedule, mix, iterations, thresholds or operations');
+  const operations = {} as Record<LoadOperation, OperationStats>;
+  for (const op of LOAD_OPERATIONS) {
+    const o = json.operations[op];
+    if (!o || typeof o.histogram !== 'string' || typeof o.sumUs !== 'number') throw bad(`lacks the ${op} histogram`);
+    try {
+      operations[op] = OperationStats.fromJSON(o);
+    } catch {
+      throw bad(`has a ${op} histogram that does not decode`);
+    }
+  }
+  return {
+    scenario: String(json.scenario),
+    seed: Number(json.seed),
+    target: json.target === 'live' ? 'live' : 'mock',
+    dialect: String(json.dialect),
+    ...(json.runId ? { runId: json.runId } : {}),
+    shard: json.shard ?? undefined,
+    ...(json.mergedFrom !== undefined ? { mergedFrom: json.mergedFrom } : {}),
+    plan: { stages: json.schedule.stages, durationMs: json.schedule.durationMs, iterations: json.schedule.iterations },
+    vus: json.schedule.vus,
+    mix: json.mix,
+    iterations: json.iterations,
+    operations,
+    failures: json.failures ?? [],
+    retryAfterMs: new Map((json.retryAfter?.values ?? []).map((v) => [v.ms, v.count])),
+    thresholds: json.thresholds.map((t) => t.expression),
+    results: json.thresholds,
+    partial: json.partial === true,
+    capped: json.capped === true,
+    ...(json.live ? { live: json.live } : {}),
+    timing: json.timing ?? { simulatedMs: 0, wallMs: 0 },
+  };
+}
+
+/**
+ * Combines the shard reports of one sharded load test into the report of the whole test:
+ * counts add, histograms merge bucket by bucket, and the thresholds are checked again on the
+ * merged figures. Refuses reports of different tests, a shard given twice, or a missing one.
+ */
+export function mergeLoadReports(reports: Array<{ report: LoadReport; file: string }>): LoadReport {
+  const first = reports[0];
+  if (!first) throw new UserError('bad-flags', 'Failed to merge: no reports given.', { hint: 'scimsim report merge shard-0.json shard-1.json ...' });
+  const count = first.report.shard?.count ?? 1;
+  const seen = new Map<number, string>();
+  const sameTest = (r: LoadReport): string | undefined => {
+    const a = first.report;
+    if (r.seed !== a.seed) return `seed ${r.seed}, not ${a.seed}`;
+    if (JSON.stringify(r.plan) !== JSON.stringify(a.plan)) return 'a different schedule (--rate, --duration, --stage)';
+    if (JSON.stringify(r.mix) !== JSON.stringify(a.mix)) return 'a different mix';
+    if (r.vus !== a.vus || r.target !== a.target || r.dialect !== a.dialect || r.scenario !== a.scenario) return 'a different target, dialect, scenario or concurrency';
+    if (JSON.stringify(r.thresholds) !== JSON.stringify(a.thresholds)) return 'different thresholds';
+    return undefined;
+  };
+  for (const { report, file } of reports) {
+    if (!report.shard) throw new UserError('bad-report', `Failed to merge: ${file} is not a shard report (no --shard).`, { location: { file } });
+    if (report.shard.count !== count) throw new UserError('bad-report', `Failed to merge: ${file} is shard ${report.shard.index + 1}/${report.shard.count}, the others are of ${count}.`, { location: { file } });
+    const differs = sameTest(report);
+    if (differs) throw new UserError('bad-report', `Failed to merge: ${file} is from another load test: ${differs}.`, { location: { file } });
+    const twice = seen.get(report.shard.index);
+    if (twice) throw new UserError('bad-report', `Failed to merge: ${file} and ${twice} are both shard ${report.shard.index + 1}/${count}.`, { location: { file } });
+    seen.set(report.shard.index, file);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  if (missing.length > 0) {
+    throw new UserError('bad-report', `Failed to merge: shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i + 1}/${count}`).join(', ')} missing.`, {
+      hint: 'Merge every shard of the test: a partial merge would understate the load.',
+    });
+  }
+  const operations = Object.fromEntries(LOAD_OPERATIONS.map((op) => [op, new OperationStats()])) as Record<LoadOperation, OperationStats>;
+  const failures = new Map<string, LoadFailure>();
+  const retryAfterMs = new Map<number, number>();
+  const iterations = { scheduled: 0, started: 0, dropped: 0, completed: 0 };
+  let partial = false;
+  let capped = false;
+  const timing = { simulatedMs: 0, wallMs: 0 };
+  for (const { report } of reports) {
+    for (const op of LOAD_OPERATIONS) operations[op].add(report.operations[op]);
+    for (const f of report.failures) {
+      const key = `${f.operation}|${f.status}|${f.scimType ?? ''}|${f.error ?? ''}`;
+      const known = failures.get(key);
+      if (known) known.count += f.count;
+      else failures.set(key, { ...f });
+    }
+    for (const [ms, n] of report.retryAfterMs) retryAfterMs.set(ms, (retryAfterMs.get(ms) ?? 0) + n);
+    iterations.scheduled += report.iterations.scheduled;
+    iterations.started += report.iterations.started;
+    iterations.dropped += report.iterations.dropped;
+    iterations.completed += report.iterations.completed;
+    partial ||= report.partial;
+    capped ||= report.capped;
+    timing.simulatedMs = Math.max(timing.simulatedMs, report.timing.simulatedMs);
+    timing.wallMs = Math.max(timing.wallMs, report.timing.wallMs);
+  }
+  const base = first.report;
+  const merged: LoadReport = {
+    scenario: base.scenario,
+    seed: base.seed,
+    target: base.target,
+    dialect: base.dialect,
+    shard: undefined,
+    mergedFrom: reports.length,
+    plan: base.plan,
+    vus: base.vus,
+    mix: base.mix,
+    iterations,
+    operations,
+    failures: sortFailures([...failures.values()]),
+    retryAfterMs,
+    thresholds: base.thresholds,
+    results: [],
+    partial,
+    capped,
+    timing,
+  };
+  merged.results = merged.thresholds.map((t) => evaluateThreshold(parseThreshold(t), metricSource(merged)));
+  return merged;
+}
+

@@ -1,0 +1,248 @@
+import type { ScimSettings } from '../env/settings.js';
+import { removeRunResources, type CleanupResult } from '../live/cleanup.js';
+import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
+import { hash32 } from '../scenario/hash.js';
+import { STREAM } from '../scenario/streams.js';
+import { createUserFactory } from '../scenario/users.js';
+import type { HttpOutcome } from '../scim/client/http.js';
+import type { UserFields } from '../scim/dialects.js';
+import type { DialectName } from '../scim/dialects.js';
+import { openTarget, type RequestBudget } from '../run/target.js';
+import { LOAD_OPERATIONS, OperationStats, type LoadOperation } from './metrics.js';
+import type { LoadMix } from './mix.js';
+import { arrivalTimes, type LoadPlan } from './schedule.js';
+
+export interface LoadRequest {
+  settings: ScimSettings;
+  plan: LoadPlan;
+  mix: LoadMix;
+  seed: number;
+  dialect: DialectName;
+  target: 'mock' | 'live';
+  world?: { profile: ResolvedProfile; settings: ScimSettings } | undefined;
+  /** `--shard i/n`: this process runs iterations k with k mod n = i, at their scheduled times. */
+  shard?: { index: number; count: number } | undefined;
+  signal?: AbortSignal | undefined;
+  onRunId?: ((runId: string) => void) | undefined;
+  cwd?: string | undefined;
+  keep?: boolean | undefined;
+  budget?: RequestBudget | undefined;
+}
+
+/** Why operations failed, counted. */
+export interface LoadFailure {
+  operation: LoadOperation;
+  status: number;
+  scimType?: string;
+  error?: string;
+  count: number;
+}
+
+export interface LoadResult {
+  request: LoadRequest;
+  /** Iterations the process may have in flight: SCIM_MAX_CONCURRENCY, as the provisioning service would. */
+  vus: number;
+  iterations: { scheduled: number; started: number; dropped: number; completed: number };
+  operations: Record<LoadOperation, OperationStats>;
+  failures: LoadFailure[];
+  /** Retry-After values the target sent with its 429s: ms -> times seen. */
+  retryAfterMs: Map<number, number>;
+  runId?: string;
+  partial: boolean;
+  capped: boolean;
+  live?: { journal: string; kept: boolean; cleanup?: CleanupResult };
+  timing: { simulatedMs: number; wallMs: number };
+}
+
+/** A live progress reading, for the TTY line. */
+export interface LoadProgress {
+  elapsedMs: number;
+  durationMs: number;
+  started: number;
+  dropped: number;
+  inFlight: number;
+  operations: number;
+  errors: number;
+}
+
+/**
+ * An open-model load test. Iterations start at the plan's arrival times on the run's clock
+ * (virtual on the embedded mock, real on a live target), whatever the target does; when all
+ * SCIM_MAX_CONCURRENCY slots are busy at an arrival, that iteration is dropped and counted, as
+ * k6's arrival-rate executors do. Each iteration is one joiner: a match lookup and a create, then
+ * by the mix's chances a move (update), a leave (deactivate) and a reconcile page (list). The
+ * first operation's latency counts from the iteration's scheduled start, so lag before sending
+ * (a busy process, the client-side rate limit) shows in the figures rather than hiding
+ * (coordinated omission). Iteration k acts on synthetic user k only, so shards never share an
+ * account and their merged figures equal one process's.
+ */
+export class LoadRun {
+  readonly #request: LoadRequest;
+  #inFlight = 0;
+  #started = 0;
+  #dropped = 0;
+  #completed = 0;
+  #scheduled = 0;
+  readonly #operations = Object.fromEntries(LOAD_OPERATIONS.map((op) => [op, new OperationStats()])) as Record<LoadOperation, OperationStats>;
+  readonly #failures = new Map<string, LoadFailure>();
+  readonly #retryAfter = new Map<number, number>();
+  #now: () => number = () => 0;
+
+  constructor(request: LoadRequest) {
+    this.#request = request;
+  }
+
+  progress(): LoadProgress {
+    let operations = 0;
+    let errors = 0;
+    for (const op of LOAD_OPERATIONS) {
+      operations += this.#operations[op].count;
+      errors += this.#operations[op].errors;
+    }
+    return { elapsedMs: this.#now(), durationMs: this.#request.plan.durationMs, started: this.#started, dropped: this.#dropped, inFlight: this.#inFlight, operations, errors };
+  }
+
+  /** Runs the test; `stop` (SIGINT) ends the schedule early, in-flight iterations finish. */
+  async execute(stop?: AbortSignal): Promise<LoadResult> {
+    const wallStart = performance.now();
+    const request = this.#request;
+    const { settings, plan, seed } = request;
+    const vus = settings.maxConcurrency;
+    const session = openTarget({ ...request, connections: vus });
+    const { client, clock, marker } = session;
+    this.#now = () => clock.now();
+    const signals = [session.capSignal, ...(request.signal ? [request.signal] : []), ...(stop ? [stop] : [])];
+    const signal = signals.length === 1 ? session.capSignal : AbortSignal.any(signals);
+    const factory = createUserFactory({ seed, marker, domain: settings.usernameDomain, population: Math.max(1, plan.iterations) });
+    const created: string[] = [];
+    const keepIds = request.target === 'live';
+    const shard = request.shard ?? { index: 0, count: 1 };
+    const running = new Set<Promise<void>>();
+
+    const record = (op: LoadOperation, outcome: HttpOutcome, since: number): void => {
+      this.#operations[op].record(outcome, clock.now() - since);
+      if (outcome.retryAfterMs) for (const ms of outcome.retryAfterMs) this.#retryAfter.set(ms, (this.#retryAfter.get(ms) ?? 0) + 1);
+      if (!outcome.ok) this.#fail(op, outcome);
+    };
+
+    const iteration = async (k: number, due: number): Promise<void> => {
+      const user = factory.user(k);
+      const fields: UserFields = {
+        userName: user.userName,
+        externalId: user.externalId,
+        givenName: user.givenName,
+        familyName: user.familyName,
+        displayName: user.displayName,
+        email: user.email,
+        title: user.title,
+        department: user.department,
+        phone: user.phone,
+        active: true,
+      };
+      const found = await client.findUser(fields);
+      record('lookup', found.outcome, due);
+      if (!found.outcome.ok) return;
+      let id = found.id;
+      if (id === undefined) {
+        const start = clock.now();
+        const made = await client.postUser(fields);
+        record('create', made.outcome, start);
+        id = made.id;
+        if (id === undefined) return;
+        if (keepIds) created.push(id);
+      }
+      const mix = request.mix;
+      if (chance(seed, k, 1) < mix.update && !signal.aborted) {
+        const change = factory.mover(k, 0, ['title', 'department']);
+        const start = clock.now();
+        record('update', (await client.updateUser(id, { title: change.title, department: change.department })).outcome, start);
+      }
+      if (chance(seed, k, 2) < mix.deactivate && !signal.aborted) {
+        const start = clock.now();
+        record('deactivate', (await client.setActive(id, false)).outcome, start);
+      }
+      if (chance(seed, k, 3) < mix.list && !signal.aborted) {
+        const start = clock.now();
+        record('list', await client.listUsers(1, client.pageSize, `externalId sw "${marker}-"`), start);
+      }
+    };
+
+    try {
+      for (const due of arrivalTimes(plan, shard.index, shard.count)) {
+        const k = shard.index + this.#scheduled * shard.count;
+        const wait = due - clock.now();
+        if (wait > 0) {
+          try {
+            await clock.sleep(wait, signal);
+          } catch {
+            break;
+          }
+        }
+        if (signal.aborted) break;
+        this.#scheduled++;
+        if (this.#inFlight >= vus) {
+          this.#dropped++;
+          continue;
+        }
+        this.#inFlight++;
+        this.#started++;
+        const task: Promise<void> = iteration(k, due).then(() => {
+          this.#inFlight--;
+          this.#completed++;
+          running.delete(task);
+        });
+        running.add(task);
+      }
+      await Promise.all(running);
+      // Iterations the schedule never reached (interrupted or capped) count as scheduled but not started.
+      const total = countShard(plan.iterations, shard);
+      const partial = signal.aborted;
+      let cleanup: CleanupResult | undefined;
+      if (request.target === 'live' && request.keep !== true) {
+        session.beginCleanup();
+        cleanup = await removeRunResources(client, created, [], session.journal, vus);
+        session.journal?.write({ op: 'end', clean: cleanup.failed.length === 0, at: new Date().toISOString() });
+      }
+      return {
+        request,
+        vus,
+        iterations: { scheduled: partial ? this.#scheduled : total, started: this.#started, dropped: this.#dropped, completed: this.#completed },
+        operations: this.#operations,
+        failures: [...this.#failures.values()],
+        retryAfterMs: this.#retryAfter,
+        ...(request.target === 'live' ? { runId: session.runId, live: { journal: session.journal?.path ?? '', kept: request.keep === true, ...(cleanup ? { cleanup } : {}) } } : {}),
+        partial,
+        capped: session.capped(),
+        timing: { simulatedMs: Math.round(clock.now()), wallMs: Math.round(performance.now() - wallStart) },
+      };
+    } finally {
+      await session.close();
+    }
+  }
+
+  #fail(operation: LoadOperation, outcome: HttpOutcome): void {
+    const key = `${operation}|${outcome.status}|${outcome.scimType ?? ''}|${outcome.error ?? ''}`;
+    const known = this.#failures.get(key);
+    if (known) {
+      known.count++;
+      return;
+    }
+    this.#failures.set(key, {
+      operation,
+      status: outcome.status,
+      ...(outcome.scimType !== undefined ? { scimType: outcome.scimType } : {}),
+      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+      count: 1,
+    });
+  }
+}
+
+/** Iterations of `total` that fall to `shard`. */
+export function countShard(total: number, shard: { index: number; count: number }): number {
+  return shard.index >= total ? 0 : Math.floor((total - 1 - shard.index) / shard.count) + 1;
+}
+
+/** A per-iteration chance in [0, 1), fixed by (seed, iteration, decision). */
+function chance(seed: number, k: number, decision: number): number {
+  return hash32(seed, STREAM.load, k, decision) / 4294967296;
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import type { ScimSettings } from '../env/settings.js';
+import { RunJournal } from '../live/journal.js';
+import { createInProcessTransport } from '../mock/adapters/in-process.js';
+import { ScimProvider } from '../mock/core/provider.js';
+import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
+import { ScimClient } from '../scim/client/client.js';
+import { VirtualClock, createRealClock, type Clock } from '../scim/clock.js';
+import { getDialect, type DialectName } from '../scim/dialects.js';
+import { createRandom } from '../scim/random.js';
+import type { Transport } from '../scim/transport.js';
+import { createUndiciTransport } from '../scim/transports/undici.js';
+import { providerOptionsFor } from './world.js';
+
+/** A cap on the requests of one invocation (`--max-requests`); cleaning up is always allowed. */
+export interface RequestBudget {
+  limit: number;
+  used: number;
+}
+
+export interface TargetRequest {
+  settings: ScimSettings;
+  seed: number;
+  dialect: DialectName;
+  target: 'mock' | 'live';
+  /** mock: the world, and the env set it is valid in (the baseline). */
+  world?: { profile: ResolvedProfile; settings: ScimSettings } | undefined;
+  /** live: told the run id before the first write. */
+  onRunId?: ((runId: string) => void) | undefined;
+  /** live: the folder the journal goes under (`.scimsim/runs`); default the process's cwd. */
+  cwd?: string | undefined;
+  budget?: RequestBudget | undefined;
+  /** live: keep-alive connections of the undici pool (default SCIM_MAX_CONCURRENCY). */
+  connections?: number | undefined;
+}
+
+/**
+ * One run's way to the target, shared by `run` and `load`: a fresh embedded world on a virtual
+ * clock, or undici on the real clock with a run id, a marker, a journal and the request budget.
+ */
+export interface TargetSession {
+  readonly client: ScimClient;
+  readonly clock: Clock;
+  readonly runId: string;
+  /** The run marker: synthetic externalIds are `${marker}-${index}`. */
+  readonly marker: string;
+  readonly journal: RunJournal | undefined;
+  /** Aborted when the request budget runs out. */
+  readonly capSignal: AbortSignal;
+  /** Requests sent so far, retries and token requests included. */
+  requests(): number;
+  /** Whether --max-requests stopped the run. */
+  capped(): boolean;
+  /** From here on the budget no longer applies: the run is removing what it created. */
+  beginCleanup(): void;
+  close(): Promise<void>;
+}
+
+export function openTarget(request: TargetRequest): TargetSession {
+  const { settings, seed } = request;
+  let clock: Clock;
+  let transport: Transport;
+  let close = async (): Promise<void> => undefined;
+  let runId: string;
+  if (request.target === 'mock') {
+    if (!request.world) throw new Error('a mock run needs a world');
+    const virtual = new VirtualClock();
+    clock = virtual;
+    transport = createInProcessTransport(new ScimProvider(providerOptionsFor(request.world.settings, request.world.profile, seed)), virtual);
+    runId = `mock-${seed}`;
+  } else {
+    clock = createRealClock();
+    const live = createUndiciTransport({ connections: request.connections ?? settings.maxConcurrency, timeoutMs: settings.timeoutMs });
+    transport = live.transport;
+    close = live.close;
+    runId = `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
+    request.onRunId?.(runId);
+  }
+  const marker = `scimsim-${runId}`;
+  let journal: RunJournal | undefined;
+  if (request.target === 'live') {
+    journal = new RunJournal(request.cwd ?? process.cwd(), runId);
+    // Origin and path only: a URL's userinfo or query could hold a secret.
+    const url = new URL(settings.baseUrl);
+    journal.write({ op: 'start', runId, marker, target: `${url.origin}${url.pathname}`, at: new Date().toISOString() });
+  }
+  let requests = 0;
+  let capped = false;
+  let cleaning = false;
+  const stopper = new AbortController();
+  const budget = request.budget;
+  const client = new ScimClient(settings, {
+    transport,
+    clock,
+    random: createRandom(`client:${seed}`),
+    dialect: getDialect(request.dialect),
+    marker,
+    ...(journal ? { journal } : {}),
+    onSend: () => {
+      requests++;
+    },
+    ...(budget
+      ? {
+          gate: () => {
+            if (cleaning) return undefined;
+            if (budget.used >= budget.limit) {
+              capped = true;
+              stopper.abort();
+              return { error: 'request-cap', detail: `--max-requests ${budget.limit} reached` };
+            }
+            budget.used++;
+            return undefined;
+          },
+        }
+      : {}),
+  });
+  return {
+    client,
+    clock,
+    runId,
+    marker,
+    journal,
+    capSignal: stopper.signal,
+    requests: () => requests,
+    capped: () => capped,
+    beginCleanup: () => {
+      cleaning = true;
+    },
+    close,
+  };
+}
