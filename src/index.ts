@@ -33,3 +33,8 @@ export { executeRun, type RunRequest, type RunOutcome, type RequestBudget } from
 export { rehearse, ddmin, type RehearseRequest } from './rehearse/engine.js';
 export type { RehearseReport, Attribution } from './rehearse/types.js';
 export { rehearseRotation, type RotationReport, type RotationRequest } from './rotate/rotate.js';
+export { LoadRun, type LoadRequest, type LoadResult } from './load/runner.js';
+export { createPlan, arrivalTimes, type LoadPlan, type LoadStage } from './load/schedule.js';
+export { parseThreshold, evaluateThreshold, type Threshold, type ThresholdResult } from './load/thresholds.js';
+export { buildLoadReport, loadReportToJson, loadReportFromJson, mergeLoadReports, type LoadReport, type LoadJson } from './load/report.js';
+export { renderLoadTable, renderLoadJson, renderLoadMarkdown, renderLoadJUnit } from './report/load.js';

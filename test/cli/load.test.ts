@@ -161,3 +161,25 @@ describe('sharded load tests', () => {
     expect(notJson.stderr).toMatch(/README\.md is not JSON/);
   });
 });
+
+describe('the progress line', () => {
+  async function loadWith(stderrIsTTY: boolean, env: Record<string, string>): Promise<string> {
+    const { runCli } = await import('../../src/cli/main.js');
+    let stderr = '';
+    await runCli([...BASE, '--rate', '5', '--duration', '30s'], {
+      stdout: { write: () => true, isTTY: false },
+      stderr: { write: (text: string) => ((stderr += text), true), isTTY: stderrIsTTY },
+      env,
+      cwd: process.cwd(),
+    });
+    return stderr;
+  }
+
+  it('is drawn on a terminal and cleared at the end, and never written to CI logs or pipes', async () => {
+    const tty = await loadWith(true, { NO_COLOR: '1' });
+    expect(tty).toMatch(/\r\x1b\[2K {2}0% · 0s\/30s · 0 iterations, 0 in flight, 0 dropped/);
+    expect(tty.endsWith('\r\x1b[2K')).toBe(true);
+    expect(await loadWith(true, { NO_COLOR: '1', CI: 'true' })).toBe('');
+    expect(await loadWith(false, { NO_COLOR: '1' })).toBe('');
+  });
+});

@@ -165,6 +165,7 @@ function startProgress(io: CliIO, run: LoadRun): { stop: () => void } {
       `\r\x1b[2K${String(done).padStart(3)}% · ${Math.round(p.elapsedMs / 1000)}s/${Math.round(p.durationMs / 1000)}s · ${p.started.toLocaleString('en-US')} iterations, ${p.inFlight} in flight, ${p.dropped} dropped · ${p.operations.toLocaleString('en-US')} operations, ${p.errors} errors`,
     );
   };
+  draw(run.progress());
   const timer = setInterval(() => draw(run.progress()), 250);
   timer.unref();
   return {
