@@ -96,7 +96,11 @@ export class ScimHttp {
       }
       const retryable = outcome.error !== undefined || RETRYABLE.has(outcome.status);
       if (!retryable || attempts > o.maxRetries) {
-        return withThrottles({ ...outcome, attempts, latencyMs: o.clock.now() - started }, throttled, retryAfters);
+        // A fresh outcome from this attempt is ours to complete; a token failure may be shared.
+        const final = typeof token === 'string' ? outcome : { ...outcome };
+        final.attempts = attempts;
+        final.latencyMs = o.clock.now() - started;
+        return withThrottles(final, throttled, retryAfters);
       }
       await o.clock.sleep(retryAfter ?? backoffDelayMs(attempts, o.random.next()));
     }
@@ -133,20 +137,13 @@ export class ScimHttp {
 /** Aborts the request after `ms` on the injected clock, and remembers that it did. */
 class TimeoutSignal {
   fired = false;
-  readonly #cancel = new AbortController();
+  readonly clear: () => void;
 
   constructor(clock: Clock, ms: number, target: AbortController) {
-    clock.sleep(ms, this.#cancel.signal).then(
-      () => {
-        this.fired = true;
-        target.abort(new TransportError('ETIMEDOUT', `no answer within ${ms} ms`));
-      },
-      () => undefined,
-    );
-  }
-
-  clear(): void {
-    this.#cancel.abort();
+    this.clear = clock.timer(ms, () => {
+      this.fired = true;
+      target.abort(new TransportError('ETIMEDOUT', `no answer within ${ms} ms`));
+    });
   }
 }
 
