@@ -4,7 +4,8 @@ import type { EnvSet } from '../env/load.js';
 import { resolveSettings, type ScimSettings } from '../env/settings.js';
 import { validateEnvSet } from '../env/validate.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
-import { executeRun, type RunRequest } from '../run/execute.js';
+import type { RunRequest } from '../run/execute.js';
+import { inProcessReplayer, workerReplayer } from './replayer.js';
 import { hintFor } from '../run/hints.js';
 import { STAGES, type Reason, type Stage } from '../run/ledger.js';
 import { describeReason } from '../run/summary.js';
@@ -30,6 +31,8 @@ export interface RehearseRequest
   /** Accounts in a probe run; default max(200, users / 20). */
   probeSize?: number;
   onRun?: (label: string, runs: number) => void;
+  /** mock: replay independent runs in this many worker threads (default 1: in this thread). */
+  workers?: number;
 }
 
 /** One replay's result, per account: 0 = not blocked, else 1 + index in STAGES. */
@@ -72,177 +75,224 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
   const dialect = getDialect(request.dialect);
   const baseSettings = settingsOf(base, request.dialect);
   if ('invalid' in baseSettings) throw new Error('the baseline env set is invalid');
+  const baseValid = baseSettings.settings;
   const world = request.world ? { profile: request.world.profile, settings: baseSettings.settings } : undefined;
   const runs = { total: 0, full: 0, probe: 0, cached: 0, invalid: 0 };
-  const cache = new Map<string, Outcome>();
   const deleteMode = (dialect.deactivation ?? baseSettings.settings.deactivationMode) === 'delete';
   const probeSize = request.probeSize ?? Math.max(200, Math.ceil(users / 20));
   const sample = stratifiedSample(scenario, users, seed, probeSize, deleteMode, dialect.deletesUsers);
   const probing = sampleSize(sample) < users;
 
-  const replay = async (subset: readonly ChangeUnit[], mode: 'full' | 'probe'): Promise<Outcome> => {
+  // Live targets replay one run after another (each with its own run id and cleanup); the
+  // embedded mock may overlap independent replays in worker threads.
+  const replayer = request.target === 'mock' ? workerReplayer(request.workers ?? 1, request.signal) : inProcessReplayer();
+  const slots = { free: replayer.parallel, waiting: [] as Array<() => void> };
+  const acquire = async (): Promise<void> => {
+    if (slots.free > 0) {
+      slots.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => slots.waiting.push(resolve));
+  };
+  const release = (): void => {
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.free++;
+  };
+  const cache = new Map<string, Promise<Outcome>>();
+  /** Replays started ahead of need: their first use is not a cache hit. */
+  const ahead = new Set<string>();
+
+  /** Starts (or finds) the replay of `subset`; runs are counted and labelled in call order. */
+  const replay = (subset: readonly ChangeUnit[], mode: 'full' | 'probe'): Promise<Outcome> => {
     const ids = subset.map((u) => u.id).sort();
     const key = `${mode === 'probe' && probing ? 'probe' : 'full'}:${ids.join('\u0000')}`;
     const known = cache.get(key);
     if (known) {
-      runs.cached++;
+      if (!ahead.delete(key)) runs.cached++;
       return known;
     }
-    if (request.signal?.aborted) throw new Interrupted();
+    if (request.signal?.aborted) return Promise.reject(new Interrupted());
     const mixed = mixEnvSets(base, candidate, subset);
     const resolved = settingsOf(mixed, request.dialect);
-    let outcome: Outcome;
+    let started: Promise<Outcome>;
     if ('invalid' in resolved) {
       runs.invalid++;
-      outcome = { failStage: new Uint8Array(users), failReason: new Uint16Array(users), reasons: [], marker: '', totals: emptyTotals(), invalid: resolved.invalid };
+      started = Promise.resolve({ failStage: new Uint8Array(users), failReason: new Uint16Array(users), reasons: [], marker: '', totals: emptyTotals(), invalid: resolved.invalid });
     } else {
-      if (runs.full + runs.probe >= maxRuns) throw new BudgetExceeded();
+      if (runs.full + runs.probe >= maxRuns) return Promise.reject(new BudgetExceeded());
       const probe = mode === 'probe' && probing;
       if (probe) runs.probe++;
       else runs.full++;
       request.onRun?.(`${probe ? 'probe' : 'full'} ${ids.length === 0 ? 'baseline' : ids.length === units.length ? 'candidate' : `baseline + ${ids.join(', ')}`}`, runs.full + runs.probe);
-      const { ledger, marker, report } = await executeRun({
-        settings: resolved.settings,
-        scenario,
-        users,
-        seed,
-        dialect: request.dialect,
-        ...(request.collisions ? { collisions: request.collisions } : {}),
-        target: request.target,
-        ...(world ? { world } : {}),
-        ...(probe ? { sample } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.onRunId ? { onRunId: request.onRunId } : {}),
-        ...(request.cwd ? { cwd: request.cwd } : {}),
-        ...(request.keep ? { keep: true } : {}),
-        ...(request.budget ? { budget: request.budget } : {}),
-      });
-      if (report.capped) throw new BudgetExceeded();
-      if (report.partial) throw new Interrupted();
-      outcome = { failStage: ledger.failStage, failReason: ledger.failReason, reasons: ledger.reasons, marker, totals: { blocked: report.summary.blocked, byStage: report.summary.byStage } };
+      started = (async () => {
+        await acquire();
+        try {
+          if (request.signal?.aborted) throw new Interrupted();
+          const result = await replayer.replay(
+            {
+              settings: resolved.settings,
+              scenario,
+              users,
+              seed,
+              dialect: request.dialect,
+              ...(request.collisions ? { collisions: request.collisions } : {}),
+              target: request.target,
+              ...(world ? { world } : {}),
+              ...(probe ? { sample } : {}),
+              ...(request.cwd ? { cwd: request.cwd } : {}),
+              ...(request.keep ? { keep: true } : {}),
+              ...(request.budget ? { budget: request.budget } : {}),
+            },
+            { ...(request.signal ? { signal: request.signal } : {}), ...(request.onRunId ? { onRunId: request.onRunId } : {}) },
+          );
+          if (result.capped) throw new BudgetExceeded();
+          if (result.partial) throw new Interrupted();
+          return { failStage: result.failStage, failReason: result.failReason, reasons: result.reasons, marker: result.marker, totals: { blocked: result.blocked, byStage: result.byStage } };
+        } finally {
+          release();
+        }
+      })();
     }
-    cache.set(key, outcome);
-    return outcome;
+    cache.set(key, started);
+    // A replay started ahead of need may fail unobserved; whoever awaits it sees the error.
+    started.catch(() => undefined);
+    return started;
   };
 
-  const baseline = await replay([], 'full');
-  const full = await replay(units, 'full');
-  if (full.invalid) throw new Error('the candidate env set is invalid');
-  const newly = new Uint8Array(users);
-  let newlyBlocked = 0;
-  let alreadyBlocked = 0;
-  for (let i = 0; i < users; i++) {
-    if (baseline.failStage[i] !== 0) alreadyBlocked++;
-    else if (full.failStage[i] !== 0) {
-      newly[i] = 1;
-      newlyBlocked++;
-    }
+  try {
+    return await attribute();
+  } finally {
+    await replayer.close();
   }
 
-  /** Newly blocked accounts (within `among`) that a configuration blocks. */
-  const blockedBy = (outcome: Outcome, among: Uint8Array): number[] => {
-    const found: number[] = [];
-    for (let i = 0; i < users; i++) if (among[i] === 1 && outcome.failStage[i] !== 0 && baseline.failStage[i] === 0) found.push(i);
-    return found;
-  };
+  async function attribute(): Promise<RehearseReport> {
+    const [baseline, full] = await Promise.all([replay([], 'full'), replay(units, 'full')]);
+    if (full.invalid) throw new Error('the candidate env set is invalid');
+    const newly = new Uint8Array(users);
+    let newlyBlocked = 0;
+    let alreadyBlocked = 0;
+    for (let i = 0; i < users; i++) {
+      if (baseline.failStage[i] !== 0) alreadyBlocked++;
+      else if (full.failStage[i] !== 0) {
+        newly[i] = 1;
+        newlyBlocked++;
+      }
+    }
 
-  const causes: Array<{ units: ChangeUnit[]; accounts: number[]; outcome: Outcome }> = [];
-  const unexplained = new Uint8Array(users);
-  let budgetLeft = true;
-  try {
-    if (newlyBlocked > 0) {
-      // 2. Singles: probe, then confirm in full.
-      const suspects: ChangeUnit[] = [];
-      if (units.length === 1) suspects.push(...units);
-      else {
-        const probeBase = await replay([], 'probe');
-        for (const unit of units) {
-          const probe = await replay([unit], 'probe');
-          for (let i = 0; i < users; i++) {
-            if (probe.failStage[i] !== 0 && probeBase.failStage[i] === 0) {
-              suspects.push(unit);
-              break;
+    /** Newly blocked accounts (within `among`) that a configuration blocks. */
+    const blockedBy = (outcome: Outcome, among: Uint8Array): number[] => {
+      const found: number[] = [];
+      for (let i = 0; i < users; i++) if (among[i] === 1 && outcome.failStage[i] !== 0 && baseline.failStage[i] === 0) found.push(i);
+      return found;
+    };
+
+    const causes: Array<{ units: ChangeUnit[]; accounts: number[]; outcome: Outcome }> = [];
+    const unexplained = new Uint8Array(users);
+    let budgetLeft = true;
+    try {
+      if (newlyBlocked > 0) {
+        // 2. Singles: probe, then confirm in full.
+        const suspects: ChangeUnit[] = [];
+        if (units.length === 1) suspects.push(...units);
+        else {
+          const [probeBase, ...probes] = await Promise.all([replay([], 'probe'), ...units.map((unit) => replay([unit], 'probe'))]);
+          for (const [k, unit] of units.entries()) {
+            const probe = probes[k] as Outcome;
+            for (let i = 0; i < users; i++) {
+              if (probe.failStage[i] !== 0 && probeBase.failStage[i] === 0) {
+                suspects.push(unit);
+                break;
+              }
             }
           }
         }
-      }
-      for (const unit of suspects) {
-        const outcome = await replay([unit], 'full');
-        const accounts = blockedBy(outcome, newly);
-        if (accounts.length > 0) causes.push({ units: [unit], accounts, outcome });
-      }
-      // 3. What the blamed units leave blocked: delta debugging over the rest.
-      for (;;) {
-        const blamed = new Set(causes.flatMap((c) => c.units.map((u) => u.id)));
-        const rest = units.filter((u) => !blamed.has(u.id));
-        if (rest.length === 0) break;
-        const residual = await replay(rest, 'full');
-        const left = new Uint8Array(users);
-        const leftAccounts = blockedBy(residual, newly);
-        if (leftAccounts.length === 0) break;
-        for (const i of leftAccounts) left[i] = 1;
-        try {
-          const minimal = await ddmin(rest, async (subset) => {
-            const outcome = await replay(subset, 'full');
-            if (outcome.invalid) return 'unresolved';
-            return blockedBy(outcome, left).length > 0 ? 'fail' : 'pass';
-          });
-          // Every newly blocked account this set blocks on its own, as for single changes.
-          const outcome = await replay(minimal, 'full');
-          causes.push({ units: minimal, accounts: blockedBy(outcome, newly), outcome });
-        } catch (error) {
-          if (error instanceof BudgetExceeded) for (const i of leftAccounts) unexplained[i] = 1;
-          throw error;
+        // The confirmations, and (ahead of need) what is left if every suspect is confirmed.
+        const unsuspected = units.filter((u) => !suspects.includes(u));
+        const confirmed = suspects.map((unit) => replay([unit], 'full'));
+        const residualKey = `full:${unsuspected.map((u) => u.id).sort().join('\u0000')}`;
+        if (request.target === 'mock' && unsuspected.length > 0 && suspects.length > 0 && !cache.has(residualKey)) {
+          replay(unsuspected, 'full').catch(() => undefined);
+          ahead.add(residualKey);
+        }
+        for (const [k, unit] of suspects.entries()) {
+          const outcome = await (confirmed[k] as Promise<Outcome>);
+          const accounts = blockedBy(outcome, newly);
+          if (accounts.length > 0) causes.push({ units: [unit], accounts, outcome });
+        }
+        // 3. What the blamed units leave blocked: delta debugging over the rest.
+        for (;;) {
+          const blamed = new Set(causes.flatMap((c) => c.units.map((u) => u.id)));
+          const rest = units.filter((u) => !blamed.has(u.id));
+          if (rest.length === 0) break;
+          const residual = await replay(rest, 'full');
+          const left = new Uint8Array(users);
+          const leftAccounts = blockedBy(residual, newly);
+          if (leftAccounts.length === 0) break;
+          for (const i of leftAccounts) left[i] = 1;
+          try {
+            const minimal = await ddmin(rest, async (subset) => {
+              const outcome = await replay(subset, 'full');
+              if (outcome.invalid) return 'unresolved';
+              return blockedBy(outcome, left).length > 0 ? 'fail' : 'pass';
+            });
+            // Every newly blocked account this set blocks on its own, as for single changes.
+            const outcome = await replay(minimal, 'full');
+            causes.push({ units: minimal, accounts: blockedBy(outcome, newly), outcome });
+          } catch (error) {
+            if (error instanceof BudgetExceeded) for (const i of leftAccounts) unexplained[i] = 1;
+            throw error;
+          }
         }
       }
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) throw error;
+      budgetLeft = false;
     }
-  } catch (error) {
-    if (!(error instanceof BudgetExceeded)) throw error;
-    budgetLeft = false;
-  }
-  const explained = new Uint8Array(users);
-  for (const cause of causes) for (const i of cause.accounts) explained[i] = 1;
-  let unexplainedCount = 0;
-  for (let i = 0; i < users; i++) if (newly[i] === 1 && (explained[i] === 0 || unexplained[i] === 1)) unexplainedCount++;
+    const explained = new Uint8Array(users);
+    for (const cause of causes) for (const i of cause.accounts) explained[i] = 1;
+    let unexplainedCount = 0;
+    for (let i = 0; i < users; i++) if (newly[i] === 1 && (explained[i] === 0 || unexplained[i] === 1)) unexplainedCount++;
 
-  const blamedUnits = new Set(causes.flatMap((c) => c.units.map((u) => u.id)));
-  const unitOf = new Map(units.flatMap((u) => u.variables.map((v) => [v, u.id] as const)));
-  const changes: RehearsedChange[] = diff.changes.map((c) => {
-    const unitId = unitOf.get(c.variable) ?? c.variable;
-    return { ...c, unitId, effect: blamedUnits.has(unitId) ? 'blocks' : 'harmless' };
-  });
-  const factories = new Map<string, ReturnType<typeof createUserFactory>>();
-  const factoryFor = (marker: string): ReturnType<typeof createUserFactory> => {
-    let factory = factories.get(marker);
-    if (!factory) {
-      factory = createUserFactory({ seed, marker, domain: baseSettings.settings.usernameDomain, population: users, collisions: request.collisions ?? 0 });
-      factories.set(marker, factory);
-    }
-    return factory;
-  };
-  const attribution = causes
-    .map((cause) => describeCause(cause, users, factoryFor(cause.outcome.marker)))
-    .sort((a, b) => b.blocked - a.blocked || catalogRank(a.variables[0]) - catalogRank(b.variables[0]));
-  return {
-    scenario: scenario.name,
-    dialect: request.dialect,
-    users,
-    seed,
-    target: request.target,
-    ...(request.world ? { serverProfile: request.world.name } : {}),
-    labels: request.labels,
-    verdict: newlyBlocked === 0 ? 'safe' : 'blocks-accounts',
-    baseline: baseline.totals,
-    candidate: full.totals,
-    newlyBlocked,
-    alreadyBlocked,
-    changes,
-    attribution,
-    unexplained: unexplainedCount,
-    runs: { ...runs, total: runs.full + runs.probe + runs.cached, budgetExhausted: !budgetLeft },
-    quarantine: predictQuarantine(full.totals.blocked, users),
-    timing: { wallMs: Math.round(performance.now() - wallStart) },
-  };
+    const blamedUnits = new Set(causes.flatMap((c) => c.units.map((u) => u.id)));
+    const unitOf = new Map(units.flatMap((u) => u.variables.map((v) => [v, u.id] as const)));
+    const changes: RehearsedChange[] = diff.changes.map((c) => {
+      const unitId = unitOf.get(c.variable) ?? c.variable;
+      return { ...c, unitId, effect: blamedUnits.has(unitId) ? 'blocks' : 'harmless' };
+    });
+    const factories = new Map<string, ReturnType<typeof createUserFactory>>();
+    const factoryFor = (marker: string): ReturnType<typeof createUserFactory> => {
+      let factory = factories.get(marker);
+      if (!factory) {
+        factory = createUserFactory({ seed, marker, domain: baseValid.usernameDomain, population: users, collisions: request.collisions ?? 0 });
+        factories.set(marker, factory);
+      }
+      return factory;
+    };
+    const attribution = causes
+      .map((cause) => describeCause(cause, users, factoryFor(cause.outcome.marker)))
+      .sort((a, b) => b.blocked - a.blocked || catalogRank(a.variables[0]) - catalogRank(b.variables[0]));
+    return {
+      scenario: scenario.name,
+      dialect: request.dialect,
+      users,
+      seed,
+      target: request.target,
+      ...(request.world ? { serverProfile: request.world.name } : {}),
+      labels: request.labels,
+      verdict: newlyBlocked === 0 ? 'safe' : 'blocks-accounts',
+      baseline: baseline.totals,
+      candidate: full.totals,
+      newlyBlocked,
+      alreadyBlocked,
+      changes,
+      attribution,
+      unexplained: unexplainedCount,
+      runs: { ...runs, total: runs.full + runs.probe + runs.cached, budgetExhausted: !budgetLeft },
+      quarantine: predictQuarantine(full.totals.blocked, users),
+      timing: { wallMs: Math.round(performance.now() - wallStart) },
+    };
+  }
 }
 
 /** RehearseInterrupted: SIGINT stopped a replay; no attribution can be trusted. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { UserError } from '../../errors/user-error.js';
 import { DEFAULT_PROFILE_PATH, loadProfile } from '../../mock/profile/load-profile.js';
@@ -23,6 +24,7 @@ export interface RehearseArgs extends LiveArgs {
   candidate: string[];
   couple?: string[] | undefined;
   'max-runs': number;
+  workers?: number | undefined;
   scenario?: string | undefined;
   users: number;
   seed: number;
@@ -46,6 +48,7 @@ export function rehearseCommand(ctx: CommandContext) {
         .option('candidate', { type: 'string', array: true, demandOption: true, description: 'the env set you want to ship; later files win' })
         .option('couple', { type: 'string', array: true, description: 'A,B: these variables change together (on top of the auth and endpoint couplings)' })
         .option('max-runs', { type: 'number', default: 64, description: 'replay budget; accounts left unexplained are counted' })
+        .option('workers', { type: 'number', description: 'mock: replay independent runs in this many worker threads (default: the cores, at most 4; 1 = this thread)' })
         .example('$0 rehearse --base fixtures/env/baseline.env --candidate fixtures/env/candidate.env --server-profile fixtures/servers/staging.json', 'the demo (npm start)')
         .example('$0 rehearse --base prod.env --candidate next.env --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a pull-request check'),
     handler: async (args: RehearseArgs) => {
@@ -87,6 +90,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       ...(world ? { world: { profile: resolveProfile(world), name: world.name } } : {}),
       couplings,
       maxRuns: args['max-runs'],
+      workers: workerCount(args.workers),
       onRun: progress.update,
       onRunId: (id) => {
         progress.stop();
@@ -138,4 +142,11 @@ function createProgress(io: CliIO): { update: (label: string, runs: number) => v
       shown = false;
     },
   };
+}
+
+/** --workers, or the machine's cores (at most 4: past that, replays wait on memory bandwidth). */
+function workerCount(flag: number | undefined): number {
+  if (flag === undefined) return Math.min(4, availableParallelism());
+  if (!Number.isInteger(flag) || flag < 1 || flag > 64) throw new UserError('bad-flags', `Failed to rehearse: --workers ${flag} is not a whole number from 1 to 64.`);
+  return flag;
 }
