@@ -34,7 +34,7 @@ export class OperationStats {
     const us = Math.max(1, Math.round(latencyMs * 1000));
     this.count++;
     if (!outcome.ok) this.errors++;
-    this.requests += Math.max(1, outcome.attempts);
+    this.requests += outcome.attempts;
     if (outcome.throttled !== undefined) this.throttled += outcome.throttled;
     this.sumUs += us;
     if (us < this.minUs) this.minUs = us;

@@ -70,4 +70,19 @@ describe('load --target live', () => {
     expect(json.live?.cleanup?.users.removed).toBe(json.operations.create.count);
     expect(await totalOn(origin, 'Users')).toBe(0);
   });
+
+  it('stops at --max-requests, reports capped with exit 2, and still removes what it created', async () => {
+    const profile = resolveProfile(await loadDefaultProfile());
+    server = await startMockServer(new ScimProvider({ profile, basePath: BASE_PATH, tenantId: 'acme-staging', bearerTokens: [TOKEN], seed: 5 }));
+    const origin = server.origin;
+    const done = await scimsim(['load', '--target', 'live', ...targetArgs(origin, 'SCIM_RATE_LIMIT_RPS=0'), '--rate', '50', '--duration', '30s', '--max-requests', '40', '--format', 'json'], { cwd: await tempDir('scimsim-load-live-') });
+    expect(done.code).toBe(2);
+    const json = JSON.parse(done.stdout) as LoadJson;
+    expect(json.capped).toBe(true);
+    expect(json.partial).toBe(true);
+    expect(json.iterations.scheduled).toBeLessThan(1500);
+    expect(json.totals.requests).toBeLessThanOrEqual(40);
+    expect(json.live?.cleanup?.users.removed).toBe(json.operations.create.count - json.operations.create.errors);
+    expect(await totalOn(origin, 'Users')).toBe(0);
+  });
 });
