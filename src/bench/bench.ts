@@ -1,0 +1,324 @@
+/**
+ * `npm run bench` (a measuring tool, not a test): proves, on this machine, that the simulator is
+ * not the bottleneck. Figures, all requests per second unless named otherwise:
+ *
+ * 1. rawLoopbackRps: an undici Pool against a trivial node:http server (another process) that
+ *    answers a small fixed JSON body: the most a Node client gets from loopback HTTP here.
+ * 2. mockRps, mockUsersPerSecond: the full lifecycle scenario (`run`) on the embedded mock with the
+ *    in-process transport and the virtual clock: SCIM requests and users per wall second.
+ * 3. mswFetchRps: the same lifecycle, same client, same provider core, with msw as usually
+ *    used: `setupServer` handlers answering global `fetch`.
+ * 4. liveRps, autocannonRps: `scimsim mock` in another process holding pre-created users; the
+ *    simulator's client in live mode (undici, real clock) and autocannon send the same GET-heavy
+ *    mix (GET /Users/{id} and a userName filter lookup, alternately) over the same number of
+ *    connections for the same time.
+ * 5. peakRssMb100k: peak RSS of `scimsim run --users 100000` (always 100,000 users).
+ * 6. rehearseOverRun: wall time of `scimsim rehearse` (10,000 users, fixtures/env/bench-candidate.env
+ *    with five changed variables) over a single `scimsim run` of the baseline, same world.
+ *
+ * `--json` prints one JSON object with exactly those keys and `ratios`, nothing else on stdout.
+ * `--quick` takes smaller sizes for 1-4 and 6 (figure 5 stays at 100,000 users).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { setupServer } from 'msw/node';
+import { Pool } from 'undici';
+import { loadEnvSet } from '../env/load.js';
+import { resolveSettings, type ScimSettings } from '../env/settings.js';
+import { createScimHandlers } from '../mock/adapters/msw.js';
+import { ScimProvider } from '../mock/core/provider.js';
+import { DEFAULT_PROFILE_PATH, loadProfile } from '../mock/profile/load-profile.js';
+import { resolveProfile } from '../mock/profile/resolve-profile.js';
+import { runScenario } from '../run/engine.js';
+import { executeRun } from '../run/execute.js';
+import { providerOptionsFor } from '../run/world.js';
+import { loadScenario, DEFAULT_SCENARIO_PATH } from '../scenario/load-scenario.js';
+import { ScimClient } from '../scim/client/client.js';
+import { createRealClock } from '../scim/clock.js';
+import { getDialect } from '../scim/dialects.js';
+import { createRandom } from '../scim/random.js';
+import type { Transport } from '../scim/transport.js';
+import { createUndiciTransport } from '../scim/transports/undici.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+const RSS_CHILD = fileURLToPath(new URL('./rss-child.js', import.meta.url));
+const TOKEN_PATH = '/acme-staging/scim/v2';
+
+interface Sizes {
+  seconds: number;
+  connections: number;
+  mockUsers: number;
+  mswUsers: number;
+  liveUsers: number;
+  rehearseUsers: number;
+}
+
+const FULL: Sizes = { seconds: 8, connections: 16, mockUsers: 20_000, mswUsers: 3_000, liveUsers: 500, rehearseUsers: 10_000 };
+const QUICK: Sizes = { seconds: 3, connections: 16, mockUsers: 5_000, mswUsers: 1_000, liveUsers: 200, rehearseUsers: 3_000 };
+
+const args = process.argv.slice(2);
+for (const arg of args) {
+  if (arg !== '--json' && arg !== '--quick') {
+    process.stderr.write(`bench: unknown flag ${arg}. Use --quick (under 3 minutes) and/or --json (one JSON object on stdout).\n`);
+    process.exit(1);
+  }
+}
+const json = args.includes('--json');
+const sizes = args.includes('--quick') ? QUICK : FULL;
+const note = (text: string): void => {
+  process.stderr.write(`bench: ${text}\n`);
+};
+const children = new Set<ChildProcess>();
+const killAll = (): void => children.forEach((c) => c.kill('SIGKILL'));
+process.on('exit', killAll);
+
+const baselineSet = await loadEnvSet({ files: ['fixtures/env/baseline.env'], cwd: ROOT });
+const baseline = resolveSettings(baselineSet);
+/** Real-time sides must not wait on the client's own rate cap: every side runs uncapped. */
+const uncapped: ScimSettings = { ...baseline, rateLimitRps: 0 };
+const scenario = await loadScenario(DEFAULT_SCENARIO_PATH, ROOT);
+const defaultProfile = resolveProfile(await loadProfile(DEFAULT_PROFILE_PATH, ROOT));
+
+/** Spawns a node process and resolves with its first stdout line. */
+async function startChild(argv: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  let out = '';
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0] as string);
+    });
+    child.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited with ${code} before it was ready`)));
+  });
+  return { child, line };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+  children.delete(child);
+}
+
+/** Runs `concurrency` loops of `task` for `seconds`; returns completions per second. */
+async function saturate(seconds: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = worker; performance.now() < until; i += concurrency) {
+        await task(i);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+// 1. The raw limit.
+async function rawLoopback(): Promise<number> {
+  const server = `
+    const body = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [] });
+    const s = require('node:http').createServer((req, res) => { req.resume(); res.writeHead(200, { 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(body) }); res.end(body); });
+    s.keepAliveTimeout = 60000;
+    s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port));`;
+  const { child, line } = await startChild(['-e', server]);
+  const pool = new Pool(line, { connections: sizes.connections });
+  try {
+    const hit = async (): Promise<void> => {
+      const response = await pool.request({ method: 'GET', path: '/Users' });
+      await response.body.text();
+    };
+    await saturate(1, sizes.connections, hit);
+    return await saturate(sizes.seconds, sizes.connections, hit);
+  } finally {
+    await pool.close();
+    await stopChild(child);
+  }
+}
+
+// 2. The simulator on the embedded mock.
+async function mockLifecycle(users: number): Promise<{ rps: number; usersPerSecond: number; requests: number }> {
+  const started = performance.now();
+  const { report } = await executeRun({ settings: uncapped, scenario, users, seed: 1, dialect: 'rfc', target: 'mock', world: { profile: defaultProfile, settings: baseline } });
+  const seconds = (performance.now() - started) / 1000;
+  return { rps: report.summary.requests / seconds, usersPerSecond: users / seconds, requests: report.summary.requests };
+}
+
+// 3. msw as usually used: global fetch, answered by setupServer handlers over the same core.
+async function mswLifecycle(users: number): Promise<number> {
+  const provider = new ScimProvider(providerOptionsFor(baseline, defaultProfile, 1));
+  const server = setupServer(...createScimHandlers(provider, new URL(baseline.baseUrl).origin));
+  server.listen({ onUnhandledRequest: 'error' });
+  const fetchTransport: Transport = async (request) => {
+    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal: request.signal ?? null });
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return { status: response.status, headers, body: await response.text() };
+  };
+  try {
+    let requests = 0;
+    const clock = createRealClock();
+    const client = new ScimClient(uncapped, { transport: fetchTransport, clock, random: createRandom('client:1'), dialect: getDialect('rfc'), marker: 'scimsim-mock-1', onSend: () => void requests++ });
+    const started = performance.now();
+    await runScenario({ settings: uncapped, client, scenario, users, seed: 1, marker: 'scimsim-mock-1' });
+    return requests / ((performance.now() - started) / 1000);
+  } finally {
+    server.close();
+  }
+}
+
+// 4. Live mode against `scimsim mock`, and autocannon against the same server.
+async function liveAgainstAutocannon(): Promise<{ live: number; autocannon: number }> {
+  const { child, line } = await startChild([BIN, 'mock']);
+  const origin = /^listening (\S+)$/.exec(line)?.[1];
+  if (!origin) throw new Error(`scimsim mock printed ${line}`);
+  const root = `${origin}${TOKEN_PATH}`;
+  const auth = `Bearer ${baseline.auth.mode === 'bearer' ? baseline.auth.token : ''}`;
+  try {
+    const paths: string[] = [];
+    const names: string[] = [];
+    const seedPool = new Pool(origin, { connections: 8 });
+    for (let i = 0; i < sizes.liveUsers; i++) {
+      const userName = `bench.user.${i}@example.com`;
+      const response = await seedPool.request({
+        method: 'POST',
+        path: `${TOKEN_PATH}/Users`,
+        headers: { authorization: auth, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, externalId: `scimsim-bench-${i}`, name: { givenName: 'Bench', familyName: `User ${i}` }, active: true }),
+      });
+      const created = (await response.body.json()) as { id: string };
+      paths.push(`${TOKEN_PATH}/Users/${created.id}`);
+      names.push(userName);
+    }
+    await seedPool.close();
+    // The mix, in order: GET by id, then the match lookup by userName, alternately.
+    const mix = names.flatMap((userName, i) => [paths[i] as string, `${TOKEN_PATH}/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`]);
+
+    const settings: ScimSettings = { ...uncapped, baseUrl: root, maxConcurrency: sizes.connections };
+    const undiciLive = createUndiciTransport({ connections: sizes.connections, timeoutMs: settings.timeoutMs });
+    const client = new ScimClient(settings, { transport: undiciLive.transport, clock: createRealClock(), random: createRandom('client:1'), dialect: getDialect('rfc') });
+    const ids = paths.map((p) => p.slice(p.lastIndexOf('/') + 1));
+    const fields = (userName: string) => ({ userName, externalId: '', givenName: '', familyName: '', displayName: '', email: userName, active: true });
+    const simulator = async (i: number): Promise<void> => {
+      const k = i % mix.length;
+      const u = k >> 1;
+      const outcome = k % 2 === 0 ? await client.getUser(ids[u] as string) : (await client.findUser(fields(names[u] as string))).outcome;
+      if (!outcome.ok) throw new Error(`live request failed: ${outcome.status} ${outcome.error ?? ''}`);
+    };
+    await saturate(1, sizes.connections, simulator);
+    const live = await saturate(sizes.seconds, sizes.connections, simulator);
+    await undiciLive.close();
+
+    const result = await autocannon({
+      url: origin,
+      connections: sizes.connections,
+      duration: sizes.seconds,
+      headers: { authorization: auth, accept: 'application/scim+json' },
+      requests: mix.map((path) => ({ method: 'GET' as const, path })),
+    });
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+    return { live, autocannon: result.requests.total / (result.duration || sizes.seconds) };
+  } finally {
+    await stopChild(child);
+  }
+}
+
+// 5. Peak RSS of a 100,000-user run.
+async function peakRss100k(): Promise<number> {
+  const child = spawn(process.execPath, [RSS_CHILD, 'run', '--env', 'fixtures/env/baseline.env', '--users', '100000', '--format', 'json'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await once(child, 'exit');
+  children.delete(child);
+  const kb = Number(/peak-rss-kb (\d+)/.exec(stderr)?.[1]);
+  if (!Number.isFinite(kb)) throw new Error(`the 100k run reported no RSS: ${stderr.slice(0, 400)}`);
+  return kb / 1024;
+}
+
+// 6. Rehearse over run, both as users run them: the CLI in a fresh process.
+async function wallOf(argv: string[]): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...argv], { cwd: ROOT, stdio: 'ignore' });
+  children.add(child);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  children.delete(child);
+  if (code !== 0 && code !== 2) throw new Error(`scimsim ${argv[0]} exited with ${code}`);
+  return performance.now() - started;
+}
+
+async function rehearseOverRun(users: number): Promise<{ ratio: number; runMs: number; rehearseMs: number }> {
+  const common = ['--users', String(users), '--server-profile', 'fixtures/servers/staging.json', '--format', 'json'];
+  const runMs = await wallOf(['run', '--env', 'fixtures/env/baseline.env', ...common]);
+  const rehearseMs = await wallOf(['rehearse', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/bench-candidate.env', ...common]);
+  return { ratio: rehearseMs / runMs, runMs, rehearseMs };
+}
+
+const round = (value: number, digits = 0): number => Math.round(value * 10 ** digits) / 10 ** digits;
+const benchStart = performance.now();
+try {
+  note(`${sizes === QUICK ? 'quick' : 'full'} mode; ${sizes.connections} connections, ${sizes.seconds} s per HTTP figure`);
+  note('1/6 raw loopback: undici Pool against a trivial node:http server');
+  const rawLoopbackRps = await rawLoopback();
+  note(`2/6 lifecycle on the embedded mock: ${sizes.mockUsers.toLocaleString('en-US')} users, in-process transport`);
+  await mockLifecycle(500);
+  const mock = await mockLifecycle(sizes.mockUsers);
+  note(`3/6 lifecycle through msw setupServer and global fetch: ${sizes.mswUsers.toLocaleString('en-US')} users`);
+  await mswLifecycle(100);
+  const mswFetchRps = await mswLifecycle(sizes.mswUsers);
+  note(`4/6 live mode and autocannon against scimsim mock (${sizes.liveUsers} users, GET by id and by userName)`);
+  const live = await liveAgainstAutocannon();
+  note('5/6 peak RSS of a 100,000-user run');
+  const peakRssMb100k = await peakRss100k();
+  note(`6/6 rehearse over run: ${sizes.rehearseUsers.toLocaleString('en-US')} users, five changed variables`);
+  const rehearse = await rehearseOverRun(sizes.rehearseUsers);
+  const figures = {
+    rawLoopbackRps: round(rawLoopbackRps),
+    mockRps: round(mock.rps),
+    mockUsersPerSecond: round(mock.usersPerSecond),
+    mswFetchRps: round(mswFetchRps),
+    liveRps: round(live.live),
+    autocannonRps: round(live.autocannon),
+    peakRssMb100k: round(peakRssMb100k, 1),
+    rehearseOverRun: round(rehearse.ratio, 2),
+    ratios: {
+      mockOverRaw: round(mock.rps / rawLoopbackRps, 2),
+      mockOverMsw: round(mock.rps / mswFetchRps, 2),
+      liveOverAutocannon: round(live.live / live.autocannon, 2),
+    },
+  };
+  note(`done in ${round((performance.now() - benchStart) / 1000, 1)} s (run ${round(rehearse.runMs / 1000, 1)} s, rehearse ${round(rehearse.rehearseMs / 1000, 1)} s)`);
+  if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
+  else {
+    const target = (ok: boolean): string => (ok ? 'holds' : 'MISSED');
+    const rows: Array<[string, string, string]> = [
+      ['1 raw loopback (undici Pool, node:http)', `${figures.rawLoopbackRps.toLocaleString('en-US')} req/s`, ''],
+      ['2 lifecycle on the embedded mock', `${figures.mockRps.toLocaleString('en-US')} req/s, ${figures.mockUsersPerSecond.toLocaleString('en-US')} users/s`, ''],
+      ['3 msw setupServer + global fetch', `${figures.mswFetchRps.toLocaleString('en-US')} req/s`, ''],
+      ['4 live mode vs scimsim mock', `${figures.liveRps.toLocaleString('en-US')} req/s`, ''],
+      ['  autocannon, same server and mix', `${figures.autocannonRps.toLocaleString('en-US')} req/s`, ''],
+      ['5 peak RSS, 100,000 users', `${figures.peakRssMb100k} MB`, `<= 400: ${target(figures.peakRssMb100k <= 400)}`],
+      ['6 rehearse / run (5 changes)', `${figures.rehearseOverRun}x`, `<= 3: ${target(figures.rehearseOverRun <= 3)}`],
+      ['mock / raw', `${figures.ratios.mockOverRaw}x`, `>= 1.5: ${target(figures.ratios.mockOverRaw >= 1.5)}`],
+      ['mock / msw', `${figures.ratios.mockOverMsw}x`, `>= 5: ${target(figures.ratios.mockOverMsw >= 5)}`],
+      ['live / autocannon', `${figures.ratios.liveOverAutocannon}x`, `>= 0.9: ${target(figures.ratios.liveOverAutocannon >= 0.9)}`],
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    const valueWidth = Math.max(...rows.map((r) => r[1].length));
+    process.stdout.write(`${rows.map(([a, b, c]) => `${a.padEnd(width)}  ${b.padStart(valueWidth)}  ${c}`.trimEnd()).join('\n')}\n`);
+  }
+} catch (error) {
+  process.stderr.write(`bench: failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+} finally {
+  killAll();
+}
