@@ -63,8 +63,10 @@ function runOne(raw: JsonValue, bulkIds: Map<string, string>, dispatch: BulkDisp
   if (location) out.location = location;
   if (reply.headers?.etag) out.version = reply.headers.etag;
   if (reply.status >= 400 && reply.body !== undefined && typeof reply.body !== 'string') out.response = reply.body;
-  if (method === 'POST' && bulkId !== undefined && reply.status === 201 && reply.body && typeof reply.body !== 'string' && typeof reply.body.id === 'string') {
-    bulkIds.set(bulkId, reply.body.id);
+  // A created resource may come back as its JSON text (the reply fast path); read its id either way.
+  if (method === 'POST' && bulkId !== undefined && reply.status === 201 && reply.body !== undefined) {
+    const created = typeof reply.body === 'string' ? (JSON.parse(reply.body) as JsonObject) : reply.body;
+    if (typeof created.id === 'string') bulkIds.set(bulkId, created.id);
   }
   return out;
 }

@@ -46,6 +46,26 @@ export function renderResource(store: ScimStore, resource: StoredResource, root:
   return wire;
 }
 
+/** Keys a stored text must not hold for {@link renderUserText} to equal renderResource's JSON. */
+const RENDERED_KEYS = ['"id":', '"meta":', '"groups":', '"password":'];
+
+/**
+ * The JSON text of `renderResource` for a stored User, spliced from its stored text instead of
+ * parsed and serialised again (the hot path of every create, read and update reply). Undefined
+ * when the splice would not give the same text; the caller then renders the object.
+ */
+export function renderUserText(store: ScimStore, resource: StoredResource, root: string): string | undefined {
+  const text = resource.text;
+  if (text === undefined || text.length < 2 || RENDERED_KEYS.some((key) => text.includes(key))) return undefined;
+  let out = text.length === 2 ? `{"id":${JSON.stringify(resource.id)}` : `${text.slice(0, -1)},"id":${JSON.stringify(resource.id)}`;
+  const groups = store.groupsOf(resource.id);
+  if (groups.length > 0) {
+    out += `,"groups":${JSON.stringify(groups.map((g) => ({ value: g.id, $ref: `${root}/Groups/${g.id}`, display: typeof g.data.displayName === 'string' ? g.data.displayName : '', type: 'direct' })))}`;
+  }
+  const meta = { resourceType: resource.kind, created: isoAt(resource.created), lastModified: isoAt(resource.lastModified), location: `${root}${endpointOf(resource.kind)}/${resource.id}`, version: etagOf(resource) };
+  return `${out},"meta":${JSON.stringify(meta)}}`;
+}
+
 /**
  * RFC 7644 section 3.4.2.5 `attributes` / `excludedAttributes`: keeps or drops top-level
  * attributes and sub-attributes (`name.givenName`), names compared case-insensitively.

@@ -5,7 +5,7 @@ import { ScimHttpError, badRequest } from './errors.js';
 import { jsonReply, type Reply } from './http.js';
 import { normalizeResource } from './normalize.js';
 import { applyPatch } from './patch/index.js';
-import { etagOf, project, renderResource } from './render.js';
+import { etagOf, project, renderResource, renderUserText } from './render.js';
 import { memberValue, type ResourceKind, type StoredResource } from './store.js';
 
 /** RFC 7644 section 3.3: POST creates a resource; 201 with Location and ETag. */
@@ -138,10 +138,13 @@ function findOrFail(ctx: RouteContext, kind: ResourceKind, id: string): StoredRe
 }
 
 function resourceReply(ctx: RouteContext, resource: StoredResource, status: number, withLocation: boolean): Reply {
-  const wire = project(renderResource(ctx.store, resource, ctx.root), listParam(ctx.query.get('attributes')), listParam(ctx.query.get('excludedAttributes')));
+  const attributes = listParam(ctx.query.get('attributes'));
+  const excluded = listParam(ctx.query.get('excludedAttributes'));
   const headers = versionHeader(ctx, resource);
   if (withLocation) headers.location = `${ctx.root}${kind(resource)}/${resource.id}`;
-  return jsonReply(status, wire, headers);
+  const text = attributes === undefined && excluded === undefined ? renderUserText(ctx.store, resource, ctx.root) : undefined;
+  if (text !== undefined) return { status, body: text, headers };
+  return jsonReply(status, project(renderResource(ctx.store, resource, ctx.root), attributes, excluded), headers);
 }
 
 function kind(resource: StoredResource): string {

@@ -30,6 +30,11 @@ export class StoredResource {
     this.data = data;
   }
 
+  /** A User's stored JSON text (undefined for a Group), for replies that need no parsing. */
+  get text(): string | undefined {
+    return this.#json;
+  }
+
   /** The resource as stored, without `meta` and without the derived `groups` of a User. */
   get data(): JsonObject {
     return this.#object ?? (JSON.parse(this.#json as string) as JsonObject);
