@@ -4,8 +4,18 @@ import type { ScimStore, StoredResource } from './store.js';
 /** Fixed epoch of simulated time, so timestamps replay identically for the same seed. */
 const EPOCH_MS = Date.UTC(2026, 0, 1);
 
+/** The last two instants rendered: created and lastModified of busy resources repeat them. */
+const recentIso: [number, string, number, string] = [NaN, '', NaN, ''];
+
 export function isoAt(ms: number): string {
-  return new Date(EPOCH_MS + ms).toISOString();
+  if (ms === recentIso[0]) return recentIso[1];
+  if (ms === recentIso[2]) return recentIso[3];
+  const iso = new Date(EPOCH_MS + ms).toISOString();
+  recentIso[2] = recentIso[0];
+  recentIso[3] = recentIso[1];
+  recentIso[0] = ms;
+  recentIso[1] = iso;
+  return iso;
 }
 
 /** The weak ETag of a resource version (RFC 7644 section 3.14). */
