@@ -35,6 +35,8 @@ export function loadCommand(ctx: CommandContext) {
     describe: 'Open-model load on the target: iterations at a constant or ramping arrival rate, latency percentiles per operation, k6-style thresholds',
     builder: (yargs: Argv) =>
       withRunOptions(yargs)
+        .option('users', { type: 'number', default: 1000, description: "population the scenario's mix is read from (each iteration creates a joiner of its own)" })
+        .hide('collisions')
         .option('env', { type: 'string', array: true, demandOption: true, description: 'env file(s); later files win' })
         .option('set', { type: 'string', array: true, description: 'K=V that wins over every file' })
         .option('rate', { type: 'number', description: 'iterations started per second (each: a joiner looked up and created, then maybe moved, deactivated, a page listed)' })
