@@ -85,7 +85,10 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
 
   // Live targets replay one run after another (each with its own run id and cleanup); the
   // embedded mock may overlap independent replays in worker threads.
-  const replayer = request.target === 'mock' ? workerReplayer(request.workers ?? 1, request.signal) : inProcessReplayer();
+  // (A request budget is shared state: runs that spend it stay in this thread.)
+  const replayer = request.target === 'mock' && request.budget === undefined ? workerReplayer(request.workers ?? 1, request.signal) : inProcessReplayer();
+  /** Set when the rehearsal has ended or must: replays still queued must not start (a live run would print and write). */
+  let ended = false;
   const slots = { free: replayer.parallel, waiting: [] as Array<() => void> };
   const acquire = async (): Promise<void> => {
     if (slots.free > 0) {
@@ -128,7 +131,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       started = (async () => {
         await acquire();
         try {
-          if (request.signal?.aborted) throw new Interrupted();
+          if (ended || request.signal?.aborted) throw new Interrupted();
           const result = await replayer.replay(
             {
               settings: resolved.settings,
@@ -146,8 +149,15 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
             },
             { ...(request.signal ? { signal: request.signal } : {}), ...(request.onRunId ? { onRunId: request.onRunId } : {}) },
           );
-          if (result.capped) throw new BudgetExceeded();
-          if (result.partial) throw new Interrupted();
+          // A capped or interrupted replay ends the rehearsal: nothing queued may start after it.
+          if (result.capped) {
+            ended = true;
+            throw new BudgetExceeded();
+          }
+          if (result.partial) {
+            ended = true;
+            throw new Interrupted();
+          }
           return { failStage: result.failStage, failReason: result.failReason, reasons: result.reasons, marker: result.marker, totals: { blocked: result.blocked, byStage: result.byStage } };
         } finally {
           release();
@@ -163,6 +173,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
   try {
     return await attribute();
   } finally {
+    ended = true;
     await replayer.close();
   }
 

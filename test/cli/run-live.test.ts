@@ -89,6 +89,19 @@ describe('run --target live', () => {
     expect(await totalOn(origin, 'Groups')).toBe(0);
   });
 
+  it('rehearse --target live stops at --max-requests after the baseline run: no further replay starts, nothing is left behind', async () => {
+    const origin = await startTarget();
+    const dir = await tempDir('scimsim-live-rehearse-cap-');
+    const base = `${(await readFile('fixtures/env/baseline.env', 'utf8')).replace(/^SCIM_API_BASE_URL=.*$/m, `SCIM_API_BASE_URL=${origin}${BASE_PATH}`).replace(/^SCIM_RATE_LIMIT_RPS=.*$/m, 'SCIM_RATE_LIMIT_RPS=0')}`;
+    await writeFile(join(dir, 'base.env'), base);
+    await writeFile(join(dir, 'candidate.env'), `${base}\nSCIM_PAGE_SIZE=200\n`);
+    const { code, stderr } = await scimsim(['rehearse', '--target', 'live', '--base', join(dir, 'base.env'), '--candidate', join(dir, 'candidate.env'), '--users', '80', '--max-requests', '60'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--max-requests 60 does not leave room for the baseline and candidate runs/);
+    expect(stderr.match(/run id: \S+/g)).toHaveLength(1);
+    expect(await totalOn(origin, 'Users')).toBe(0);
+  });
+
   it('rotate --target live sends real read traffic and flags a next token the target does not accept', async () => {
     const origin = await startTarget();
     const dir = await tempDir('scimsim-live-rotate-');
