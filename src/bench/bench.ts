@@ -17,7 +17,8 @@
  *    with five changed variables) over a single `scimsim run` of the baseline, same world.
  *
  * `--json` prints one JSON object with exactly those keys and `ratios`, nothing else on stdout.
- * `--quick` takes smaller sizes for 1-4 and 6 (figure 5 stays at 100,000 users).
+ * `--quick` takes smaller sizes for 1-4 and 6 (figure 5 stays at 100,000 users). `--only 2,4`
+ * measures just those figures (the rest print as null), for profiling one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -57,15 +58,23 @@ interface Sizes {
 }
 
 const FULL: Sizes = { seconds: 8, connections: 16, mockUsers: 20_000, mswUsers: 3_000, liveUsers: 500, rehearseUsers: 10_000 };
-const QUICK: Sizes = { seconds: 3, connections: 16, mockUsers: 5_000, mswUsers: 1_000, liveUsers: 200, rehearseUsers: 3_000 };
+const QUICK: Sizes = { seconds: 4, connections: 16, mockUsers: 5_000, mswUsers: 1_500, liveUsers: 200, rehearseUsers: 3_000 };
 
 const args = process.argv.slice(2);
-for (const arg of args) {
+/** `--only 2,4`: measure just these figures (for profiling one); the others print as null. */
+let only: Set<number> | undefined;
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i] as string;
+  if (arg === '--only' && /^[1-6](,[1-6])*$/.test(args[i + 1] ?? '')) {
+    only = new Set((args[++i] as string).split(',').map(Number));
+    continue;
+  }
   if (arg !== '--json' && arg !== '--quick') {
-    process.stderr.write(`bench: unknown flag ${arg}. Use --quick (under 3 minutes) and/or --json (one JSON object on stdout).\n`);
+    process.stderr.write(`bench: unknown flag ${arg}. Use --quick (under 3 minutes), --json (one JSON object on stdout) and --only 1,4 (just those figures).\n`);
     process.exit(1);
   }
 }
+const wanted = (figure: number): boolean => only === undefined || only.has(figure);
 const json = args.includes('--json');
 const sizes = args.includes('--quick') ? QUICK : FULL;
 const note = (text: string): void => {
@@ -201,7 +210,9 @@ async function liveAgainstAutocannon(): Promise<{ live: number; autocannon: numb
     }
     await seedPool.close();
     // The mix, in order: GET by id, then the match lookup by userName, alternately.
-    const mix = names.flatMap((userName, i) => [paths[i] as string, `${TOKEN_PATH}/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`]);
+    // The very requests the simulator's rfc client sends (its match lookup asks for count=1).
+    const lookupQuery = getDialect('rfc').lookupQuery;
+    const mix = names.flatMap((userName, i) => [paths[i] as string, `${TOKEN_PATH}/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}${lookupQuery}`]);
 
     const settings: ScimSettings = { ...uncapped, baseUrl: root, maxConcurrency: sizes.connections };
     const undiciLive = createUndiciTransport({ connections: sizes.connections, timeoutMs: settings.timeoutMs });
@@ -214,19 +225,33 @@ async function liveAgainstAutocannon(): Promise<{ live: number; autocannon: numb
       const outcome = k % 2 === 0 ? await client.getUser(ids[u] as string) : (await client.findUser(fields(names[u] as string))).outcome;
       if (!outcome.ok) throw new Error(`live request failed: ${outcome.status} ${outcome.error ?? ''}`);
     };
+    const cannon = async (seconds: number): Promise<number> => {
+      const result = await autocannon({
+        url: origin,
+        connections: sizes.connections,
+        duration: seconds,
+        headers: { authorization: auth, accept: 'application/scim+json', 'user-agent': getDialect('rfc').userAgent },
+        requests: mix.map((path) => ({ method: 'GET' as const, path })),
+      });
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+      return result.requests.total / (result.duration || seconds);
+    };
+    // Both sides warm the server up, then take turns twice, so neither gets a warmer server.
     await saturate(1, sizes.connections, simulator);
-    const live = await saturate(sizes.seconds, sizes.connections, simulator);
+    await cannon(1);
+    const live: number[] = [];
+    const ac: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      live.push(await saturate(sizes.seconds / 4, sizes.connections, simulator));
+      ac.push(await cannon(Math.max(1, Math.round(sizes.seconds / 4))));
+    }
     await undiciLive.close();
-
-    const result = await autocannon({
-      url: origin,
-      connections: sizes.connections,
-      duration: sizes.seconds,
-      headers: { authorization: auth, accept: 'application/scim+json' },
-      requests: mix.map((path) => ({ method: 'GET' as const, path })),
-    });
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx answers and ${result.errors} errors`);
-    return { live, autocannon: result.requests.total / (result.duration || sizes.seconds) };
+    // The median round of each: a machine's passing hiccup moves one round, not the figure.
+    const median = (xs: number[]): number => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return ((sorted[1] as number) + (sorted[2] as number)) / 2;
+    };
+    return { live: median(live), autocannon: median(ac) };
   } finally {
     await stopChild(child);
   }
@@ -268,19 +293,19 @@ const benchStart = performance.now();
 try {
   note(`${sizes === QUICK ? 'quick' : 'full'} mode; ${sizes.connections} connections, ${sizes.seconds} s per HTTP figure`);
   note('1/6 raw loopback: undici Pool against a trivial node:http server');
-  const rawLoopbackRps = await rawLoopback();
+  const rawLoopbackRps = wanted(1) ? await rawLoopback() : NaN;
   note(`2/6 lifecycle on the embedded mock: ${sizes.mockUsers.toLocaleString('en-US')} users, in-process transport`);
-  await mockLifecycle(500);
-  const mock = await mockLifecycle(sizes.mockUsers);
+  if (wanted(2)) await mockLifecycle(500);
+  const mock = wanted(2) ? await mockLifecycle(sizes.mockUsers) : { rps: NaN, usersPerSecond: NaN };
   note(`3/6 lifecycle through msw setupServer and global fetch: ${sizes.mswUsers.toLocaleString('en-US')} users`);
-  await mswLifecycle(100);
-  const mswFetchRps = await mswLifecycle(sizes.mswUsers);
+  if (wanted(3)) await mswLifecycle(100);
+  const mswFetchRps = wanted(3) ? await mswLifecycle(sizes.mswUsers) : NaN;
   note(`4/6 live mode and autocannon against scimsim mock (${sizes.liveUsers} users, GET by id and by userName)`);
-  const live = await liveAgainstAutocannon();
+  const live = wanted(4) ? await liveAgainstAutocannon() : { live: NaN, autocannon: NaN };
   note('5/6 peak RSS of a 100,000-user run');
-  const peakRssMb100k = await peakRss100k();
+  const peakRssMb100k = wanted(5) ? await peakRss100k() : NaN;
   note(`6/6 rehearse over run: ${sizes.rehearseUsers.toLocaleString('en-US')} users, five changed variables`);
-  const rehearse = await rehearseOverRun(sizes.rehearseUsers);
+  const rehearse = wanted(6) ? await rehearseOverRun(sizes.rehearseUsers) : { ratio: NaN, runMs: NaN, rehearseMs: NaN };
   const figures = {
     rawLoopbackRps: round(rawLoopbackRps),
     mockRps: round(mock.rps),
@@ -297,6 +322,7 @@ try {
     },
   };
   note(`done in ${round((performance.now() - benchStart) / 1000, 1)} s (run ${round(rehearse.runMs / 1000, 1)} s, rehearse ${round(rehearse.rehearseMs / 1000, 1)} s)`);
+  // Figures left out with --only are NaN, which JSON writes as null.
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   else {
     const target = (ok: boolean): string => (ok ? 'holds' : 'MISSED');
