@@ -1,10 +1,12 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { TransportError, type Transport } from '../transport.js';
 
 /**
  * Live targets over undici: one keep-alive Agent whose per-origin pool has as many connections
  * as SCIM_MAX_CONCURRENCY, so requests never queue behind a smaller pool.
  */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+
 export function createUndiciTransport(options: { connections: number; timeoutMs: number }): { transport: Transport; close(): Promise<void> } {
   const agent = new Agent({
     connections: options.connections,
@@ -13,14 +15,28 @@ export function createUndiciTransport(options: { connections: number; timeoutMs:
     bodyTimeout: options.timeoutMs,
     connect: { timeout: options.timeoutMs },
   });
+  // One SCIM root per run: split its URLs without a URL parse per request, when the path holds
+  // only characters a URL parse would leave as they are (RFC 3986 pchar, '/', '?').
+  let lastOrigin = '';
+  const split = (url: string): { origin: string; path: string } => {
+    if (lastOrigin !== '' && url.startsWith(lastOrigin) && url.charCodeAt(lastOrigin.length) === 47) {
+      const path = url.slice(lastOrigin.length);
+      if (PLAIN_PATH.test(path) && !path.includes('/.')) return { origin: lastOrigin, path };
+    }
+    const parsed = new URL(url);
+    lastOrigin = parsed.origin;
+    return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+  };
   const transport: Transport = async (req) => {
     try {
-      const response = await request(req.url, {
+      const { origin, path } = split(req.url);
+      const response = await agent.request({
+        origin,
+        path,
         method: req.method as 'GET',
         headers: req.headers,
         body: req.body ?? null,
         ...(req.signal ? { signal: req.signal } : {}),
-        dispatcher: agent,
       });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
