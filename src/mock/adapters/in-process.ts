@@ -11,11 +11,27 @@ import type { ScimProvider } from '../core/provider.js';
 export function createInProcessTransport(provider: ScimProvider, clock: Clock): Transport {
   return async (request) => {
     if (request.signal?.aborted) throw request.signal.reason;
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
-    const response = provider.handle({ method: request.method, url: request.url, headers, body: request.body }, clock.now());
+    const response = provider.handle({ method: request.method, url: request.url, headers: lowerCaseNames(request.headers), body: request.body }, clock.now());
     if (response.latencyMs > 0) await clock.sleep(response.latencyMs, request.signal);
     if (response.fault === 'reset') throw new TransportError('ECONNRESET', 'the server reset the connection');
     return { status: response.status, headers: response.headers, body: response.body ?? '' };
   };
+}
+
+/**
+ * The headers with lower-case names, as the provider reads them. The built-in client already
+ * sends them so: then the provider reads them as they are (it never writes to them), with no copy.
+ */
+function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
+  let lower = true;
+  for (const name in headers) {
+    if (name !== name.toLowerCase()) {
+      lower = false;
+      break;
+    }
+  }
+  if (lower) return headers;
+  const copy: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) copy[name.toLowerCase()] = value;
+  return copy;
 }

@@ -4,7 +4,7 @@ import { listParam, type RouteContext } from './context.js';
 import { ScimHttpError, badRequest } from './errors.js';
 import { compileFilter, equalityLookup, filterAttributes, parseFilter } from './filter/index.js';
 import { jsonReply, type Reply } from './http.js';
-import { project, renderResource } from './render.js';
+import { project, renderResource, renderUserText } from './render.js';
 import type { ResourceKind, StoredResource } from './store.js';
 
 /** The parameters of a list, from a query string or a SearchRequest body (RFC 7644 section 3.4.3). */
@@ -78,14 +78,33 @@ export function listResources(ctx: RouteContext, kind: ResourceKind, params: Lis
   }
   const startIndex = Math.max(1, params.startIndex);
   const page = profile.quirks.ignoreCount ? sorted.slice(startIndex - 1) : sorted.slice(startIndex - 1, startIndex - 1 + count);
+  const itemsPerPage = profile.quirks.itemsPerPageEchoesCount && params.count !== undefined ? params.count : page.length;
+  const texts = params.attributes === undefined && params.excludedAttributes === undefined ? renderUserTexts(ctx, page) : undefined;
+  if (texts !== undefined) {
+    // The same bytes as the object form below (a full sync's hot path): the envelope as
+    // JSON.stringify writes it, with each User spliced from its stored text.
+    const envelope = `{"schemas":${JSON.stringify([SCHEMA.listResponse])},"totalResults":${JSON.stringify(matches.length)},"startIndex":${JSON.stringify(startIndex)},"itemsPerPage":${JSON.stringify(itemsPerPage)}`;
+    return { status: 200, body: `${envelope},"Resources":[${texts.join(',')}]}`, headers: {} };
+  }
   const resources = page.map((r) => project(renderResource(ctx.store, r, ctx.root), params.attributes, params.excludedAttributes));
   return jsonReply(200, {
     schemas: [SCHEMA.listResponse],
     totalResults: matches.length,
     startIndex,
-    itemsPerPage: profile.quirks.itemsPerPageEchoesCount && params.count !== undefined ? params.count : resources.length,
+    itemsPerPage,
     Resources: resources,
   });
+}
+
+/** Every resource of the page as renderUserText splices it, or undefined if one cannot be. */
+function renderUserTexts(ctx: RouteContext, page: readonly StoredResource[]): string[] | undefined {
+  const texts: string[] = [];
+  for (const resource of page) {
+    const text = renderUserText(ctx.store, resource, ctx.root);
+    if (text === undefined) return undefined;
+    texts.push(text);
+  }
+  return texts;
 }
 
 /** Matches, answered from an index for `id`, `userName` or `externalId` eq, otherwise by scanning. */

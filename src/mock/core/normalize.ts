@@ -1,4 +1,4 @@
-import { findAttribute, resolveAttribute, type AttributeDef, type ResourceTypeDef } from '../../scim/schema.js';
+import { findAttribute, resolveAttribute, type AttributeDef, type ResourceTypeDef, type SchemaDef } from '../../scim/schema.js';
 import type { JsonObject, JsonValue } from '../../scim/types.js';
 import { badRequest, type ScimHttpError } from './errors.js';
 import { isJsonObject } from './filter/values.js';
@@ -22,23 +22,58 @@ export interface NormalizeOptions {
 export function normalizeResource(input: JsonObject, type: ResourceTypeDef, options: NormalizeOptions = {}): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(input)) {
-    if (key.toLowerCase() === 'schemas') {
+    const route = routeOf(type, key);
+    if (route.kind === 'schemas') {
       if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) throw badRequest('invalidValue', 'schemas must be an array of schema URIs');
       out.schemas = value.map((urn) => internUrn(urn as string));
       continue;
     }
-    const extension = type.extensions.find((e) => e.id.toLowerCase() === key.toLowerCase());
-    if (extension) {
+    if (route.kind === 'extension') {
+      const extension = route.extension;
       if (value === null) continue;
       if (!isJsonObject(value)) throw mismatch(extension.id, `an object of ${extension.name} attributes`, value);
       for (const [name, v] of Object.entries(value)) place(out, extension.id, findAttribute(extension.attributes, name), v, `${extension.id}:${name}`, options);
       continue;
     }
-    const resolved = resolveAttribute(type, key);
-    // A dotted key (`name.givenName`) is a PATCH form, not an attribute of a resource body.
-    if (resolved && resolved.parent === undefined) place(out, resolved.schema, resolved.def, value, key, options);
+    if (route.kind === 'attribute') place(out, route.schema, route.def, value, key, options);
   }
   return out;
+}
+
+/** Where a top-level key of a resource body goes: `schemas`, an extension object, an attribute, or nowhere. */
+type Route =
+  | { kind: 'schemas' }
+  | { kind: 'extension'; extension: SchemaDef }
+  | { kind: 'attribute'; schema: string | undefined; def: AttributeDef }
+  | { kind: 'dropped' };
+
+/**
+ * Routes per resource type and key. Every POST and PUT body repeats the same dozen keys, and a
+ * key's route depends only on the schema, so each is worked out once. Bounded, so bodies with
+ * endless distinct keys cannot grow it.
+ */
+const routes = new WeakMap<ResourceTypeDef, Map<string, Route>>();
+const MAX_ROUTES = 1024;
+
+function routeOf(type: ResourceTypeDef, key: string): Route {
+  let known = routes.get(type);
+  if (!known) routes.set(type, (known = new Map()));
+  let route = known.get(key);
+  if (route === undefined) {
+    route = findRoute(type, key);
+    if (known.size < MAX_ROUTES) known.set(key, route);
+  }
+  return route;
+}
+
+function findRoute(type: ResourceTypeDef, key: string): Route {
+  if (key.toLowerCase() === 'schemas') return { kind: 'schemas' };
+  const extension = type.extensions.find((e) => e.id.toLowerCase() === key.toLowerCase());
+  if (extension) return { kind: 'extension', extension };
+  const resolved = resolveAttribute(type, key);
+  // A dotted key (`name.givenName`) is a PATCH form, not an attribute of a resource body.
+  if (resolved && resolved.parent === undefined) return { kind: 'attribute', schema: resolved.schema, def: resolved.def };
+  return { kind: 'dropped' };
 }
 
 /** Schema URNs repeat on every resource: 100k users share a few strings instead of 200k copies. */

@@ -104,7 +104,8 @@ export class ScimProvider {
 
   #readBody(request: ProviderRequest): JsonObject {
     const text = request.body ?? '';
-    if (Buffer.byteLength(text) > this.profile.limits.maxBodyBytes) {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: most bodies need no byte count at all.
+    if (text.length * 3 > this.profile.limits.maxBodyBytes && Buffer.byteLength(text) > this.profile.limits.maxBodyBytes) {
       throw new ScimHttpError(413, `the request body is larger than ${this.profile.limits.maxBodyBytes} bytes`);
     }
     const type = request.headers['content-type'] ?? '';
@@ -190,17 +191,25 @@ function operationKind(method: string, rest: string): OperationKind {
  * served tenant may stand in its place; the root of a request keeps the tenant it named.
  */
 class RootMatcher {
+  readonly #basePath: string;
   readonly #segments: string[];
   readonly #tenantIndex: number;
   readonly #tenants: Set<string>;
 
   constructor(basePath: string, tenantId: string | undefined, extraTenants: readonly string[]) {
-    this.#segments = basePath.replace(/\/+$/, '').split('/');
+    this.#basePath = basePath.replace(/\/+$/, '');
+    this.#segments = this.#basePath.split('/');
     this.#tenantIndex = tenantId === undefined ? -1 : this.#segments.indexOf(tenantId);
     this.#tenants = new Set([...(tenantId === undefined ? [] : [tenantId]), ...extraTenants]);
   }
 
   match(pathname: string): { root: string; rest: string } | undefined {
+    // Nearly every request names the configured root itself: the segment-by-segment walk below
+    // would match it segment for segment and give this same root and rest.
+    const base = this.#basePath;
+    if (pathname.startsWith(base) && (pathname.length === base.length || pathname.charCodeAt(base.length) === 47)) {
+      return { root: base, rest: pathname.slice(base.length) };
+    }
     const parts = pathname.split('/');
     if (parts.length < this.#segments.length) return undefined;
     for (let i = 0; i < this.#segments.length; i++) {

@@ -66,7 +66,10 @@ const RENDERED_KEYS = ['"id":', '"meta":', '"groups":', '"password":'];
  */
 export function renderUserText(store: ScimStore, resource: StoredResource, root: string): string | undefined {
   const text = resource.text;
-  if (text === undefined || text.length < 2 || RENDERED_KEYS.some((key) => text.includes(key))) return undefined;
+  if (text === undefined) return undefined;
+  // The text only changes with the data, which forgets this: scan it once per write, not per read.
+  resource.spliceable ??= text.length >= 2 && !RENDERED_KEYS.some((key) => text.includes(key));
+  if (!resource.spliceable) return undefined;
   let out = text.length === 2 ? `{"id":${JSON.stringify(resource.id)}` : `${text.slice(0, -1)},"id":${JSON.stringify(resource.id)}`;
   const groups = store.groupsOf(resource.id);
   if (groups.length > 0) {

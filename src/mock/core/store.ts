@@ -18,6 +18,8 @@ export class StoredResource {
   version: number;
   /** The userName key and externalId it is indexed under, so unindexing never re-reads data. */
   indexed: { userName?: string; externalId?: string } = {};
+  /** Whether render may splice `text` into a reply (renderUserText): checked once per write. */
+  spliceable: boolean | undefined = undefined;
   #json: string | undefined;
   #object: JsonObject | undefined;
 
@@ -41,6 +43,7 @@ export class StoredResource {
   }
 
   set data(value: JsonObject) {
+    this.spliceable = undefined;
     if (this.kind === 'User') {
       this.#json = JSON.stringify(value);
       this.#object = undefined;

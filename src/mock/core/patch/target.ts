@@ -30,6 +30,25 @@ export interface AttributeTarget {
  * throws 400 invalidPath.
  */
 export function resolveTarget(text: string, type: ResourceTypeDef): Target {
+  let known = resolved.get(type);
+  if (!known) resolved.set(type, (known = new Map()));
+  const cached = known.get(text);
+  if (cached) return cached;
+  const target = resolveUncached(text, type);
+  if (known.size < MAX_RESOLVED) known.set(text, target);
+  return target;
+}
+
+/**
+ * Resolved paths per resource type. Clients send the same few paths on every PATCH (Entra's
+ * `emails[type eq "work"].value` among them), and a Target is never modified after it is built
+ * (its filter test is pure), so parsing and compiling each once is enough. Bounded, so a client
+ * that sends endless distinct paths cannot grow it; a path that fails to resolve is not kept.
+ */
+const resolved = new WeakMap<ResourceTypeDef, Map<string, Target>>();
+const MAX_RESOLVED = 1024;
+
+function resolveUncached(text: string, type: ResourceTypeDef): Target {
   const trimmed = text.trim();
   const extension = type.extensions.find((e) => e.id.toLowerCase() === trimmed.toLowerCase());
   if (extension) return { kind: 'extension', text, schema: extension };
