@@ -5,11 +5,8 @@ import { buildLoadReport, passed, type LoadReport } from '../../load/report.js';
 import { LoadRun, type LoadProgress } from '../../load/runner.js';
 import { createPlan, type LoadPlan, type LoadStage } from '../../load/schedule.js';
 import { parseThreshold } from '../../load/thresholds.js';
-import { DEFAULT_PROFILE_PATH, loadProfile } from '../../mock/profile/load-profile.js';
-import { resolveProfile } from '../../mock/profile/resolve-profile.js';
 import { renderLoadJUnit, renderLoadJson, renderLoadMarkdown, renderLoadTable } from '../../report/load.js';
 import { createColors } from '../../report/style.js';
-import { shippedFile } from '../../paths.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
 import { getDialect } from '../../scim/dialects.js';
 import { EXIT, type CommandContext } from '../context.js';
@@ -18,7 +15,7 @@ import { untilInterrupted } from '../interrupt.js';
 import { colorsFor, type CliIO } from '../io.js';
 import { loadValidSettings } from '../valid-settings.js';
 import { parseDuration } from './rotate.js';
-import { checkCounts, liveSafety, noteIgnoredVariables, withRunOptions, type RunArgs } from './run.js';
+import { checkCounts, liveSafety, mockWorldFor, noteIgnoredVariables, withRunOptions, type RunArgs } from './run.js';
 
 interface LoadArgs extends RunArgs {
   rate?: number | undefined;
@@ -111,13 +108,7 @@ async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
   const base = mixFromScenario(scenario, args.users, args.seed, pageSize);
   const mix = args.mix === undefined ? base : parseMix(args.mix, base);
   const safety = liveSafety(args, settings);
-  const world =
-    args.target === 'mock'
-      ? {
-          profile: resolveProfile(await loadProfile(args['server-profile'] ?? DEFAULT_PROFILE_PATH, io.cwd)),
-          settings: await loadValidSettings(args.baseline ?? [shippedFile('fixtures/env/baseline.env')], [], args, io, '--baseline'),
-        }
-      : undefined;
+  const world = await mockWorldFor(args, io);
   const run = new LoadRun({
     settings,
     plan,

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Argv } from 'yargs';
 import { DEFAULT_PROFILE_PATH, loadProfile } from '../../mock/profile/load-profile.js';
-import { resolveProfile } from '../../mock/profile/resolve-profile.js';
+import { resolveProfile, type ResolvedProfile } from '../../mock/profile/resolve-profile.js';
 import { renderRunJson } from '../../report/run-json.js';
 import { renderRunJUnit } from '../../report/run-junit.js';
 import { renderRunMarkdown } from '../../report/run-markdown.js';
@@ -106,13 +106,7 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
   const safety = liveSafety(args, settings);
-  const world =
-    args.target === 'mock'
-      ? {
-          profile: resolveProfile(await loadProfile(args['server-profile'] ?? DEFAULT_PROFILE_PATH, io.cwd)),
-          settings: await loadValidSettings(args.baseline ?? [shippedFile('fixtures/env/baseline.env')], [], args, io, '--baseline'),
-        }
-      : undefined;
+  const world = await mockWorldFor(args, io);
   const progress = createProgress(io);
   try {
     const { report } = await untilInterrupted((signal) => executeRun({
@@ -142,6 +136,15 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
   } finally {
     progress.stop();
   }
+}
+
+/** The embedded world of a mock run (the profile, built for the --baseline env set); none for live. */
+export async function mockWorldFor(args: Pick<RunArgs, 'target' | 'server-profile' | 'baseline' | 'alias' | 'alias-file'>, io: CliIO): Promise<{ profile: ResolvedProfile; settings: ScimSettings } | undefined> {
+  if (args.target !== 'mock') return undefined;
+  return {
+    profile: resolveProfile(await loadProfile(args['server-profile'] ?? DEFAULT_PROFILE_PATH, io.cwd)),
+    settings: await loadValidSettings(args.baseline ?? [shippedFile('fixtures/env/baseline.env')], [], args, io, '--baseline'),
+  };
 }
 
 /** Says which variables the dialect overrides: they have no effect in this run. */

@@ -5,7 +5,8 @@ import { TransportError, type Transport } from '../transport.js';
  * Live targets over undici: one keep-alive Agent whose per-origin pool has as many connections
  * as SCIM_MAX_CONCURRENCY, so requests never queue behind a smaller pool.
  */
-const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+// No `'`: a URL parse percent-encodes it in a query, so a raw one would not be the same request.
+const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/;
 
 export function createUndiciTransport(options: { connections: number; timeoutMs: number }): { transport: Transport; close(): Promise<void> } {
   const agent = new Agent({
