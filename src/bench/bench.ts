@@ -166,7 +166,8 @@ async function mswLifecycle(users: number): Promise<number> {
   const server = setupServer(...createScimHandlers(provider, new URL(baseline.baseUrl).origin));
   server.listen({ onUnhandledRequest: 'error' });
   const fetchTransport: Transport = async (request) => {
-    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal: request.signal ?? null });
+    const signal = request.timeoutMs === undefined ? (request.signal ?? null) : AbortSignal.timeout(request.timeoutMs);
+    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal });
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name] = value;

@@ -7,6 +7,13 @@ export interface TransportRequest {
   url: string;
   headers: Record<string, string>;
   body?: string | undefined;
+  /**
+   * The attempt's time budget (SCIM_TIMEOUT_MS): a transport that has no answer within it, on its
+   * own clock, throws `TransportError` with code `timeout`. Each transport keeps the time its
+   * cheapest way; the in-process one knows the simulated latency up front and needs no timer.
+   */
+  timeoutMs?: number | undefined;
+  /** An abort from outside (a token request's own timeout); rejects with the signal's reason. */
   signal?: AbortSignal | undefined;
 }
 

@@ -45,6 +45,38 @@ describe('the in-process transport on a virtual clock', () => {
     expect(w.clock.now()).toBe(1000);
   });
 
+  it('answers timeoutMs with a timeout at that instant when the answer would come later', async () => {
+    const w = world({ limits: { latency: { discovery: { p50: 5000, p99: 5001 } } } });
+    const ask = (timeoutMs: number) => w.send({ method: 'GET', url: `${ROOT}/ServiceProviderConfig`, headers: { authorization: 'Bearer t0' }, timeoutMs });
+    await expect(ask(1000)).rejects.toMatchObject({ name: 'TransportError', code: 'timeout' });
+    expect(w.clock.now()).toBe(1000);
+    const started = w.clock.now();
+    const answer = await ask(60_000);
+    expect(answer.status).toBe(200);
+    expect(w.clock.now() - started).toBeGreaterThanOrEqual(4000);
+  });
+
+  it('reads every spelling of a URL as the WHATWG parser does: host case, default port, dot segments, spaces in the query', async () => {
+    const w = world({});
+    const created = JSON.parse((await w.create('ada@example.com')).body) as { id: string; meta: { location: string } };
+    expect(created.meta.location).toBe(`${ROOT}/Users/${created.id}`);
+    const spellings = [
+      `${ROOT}/Users/${created.id}`,
+      `http://SCIM.test/scim/v2/Users/${created.id}`,
+      `http://scim.test:80/scim/v2/Users/${created.id}`,
+      `http://scim.test/scim/x/../v2/./Users/${created.id}`,
+    ];
+    for (const url of spellings) {
+      const answer = await w.send({ method: 'GET', url, headers: { authorization: 'Bearer t0' } });
+      expect(answer.status, url).toBe(200);
+      expect((JSON.parse(answer.body) as { meta: { location: string } }).meta.location, url).toBe(created.meta.location);
+    }
+    const filtered = await w.send({ method: 'GET', url: `http://scim.test/scim/v2/Users?filter=userName eq "ADA@example.com"&count=1`, headers: { authorization: 'Bearer t0' } });
+    expect((JSON.parse(filtered.body) as { totalResults: number }).totalResults).toBe(1);
+    const elsewhere = await w.send({ method: 'GET', url: `http://scim.test/scim/v3/Users/${created.id}`, headers: { authorization: 'Bearer t0' } });
+    expect(elsewhere.status).toBe(404);
+  });
+
   it('gives the same ids and latencies for the same seed, and others for another seed', async () => {
     const run = async (seed: number) => {
       const w = world({ limits: { latency: { default: { p50: 50, p99: 900 } } } }, seed);

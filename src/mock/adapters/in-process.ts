@@ -4,15 +4,25 @@ import type { ScimProvider } from '../core/provider.js';
 
 /**
  * The provider as a transport for the built-in client, with no sockets: the provider answers
- * at once and the clock (virtual for rehearsals) supplies the simulated latency. An abort
- * (the client's timeout) wins over a slow answer, exactly as on a real connection; the
- * provider has still done the work, as a real server would have.
+ * at once and the clock (virtual for rehearsals) supplies the simulated latency. The request's
+ * timeout wins over a slower answer, exactly as on a real connection; the provider has still
+ * done the work, as a real server would have.
  */
 export function createInProcessTransport(provider: ScimProvider, clock: Clock): Transport {
   return async (request) => {
     if (request.signal?.aborted) throw request.signal.reason;
     const response = provider.handle({ method: request.method, url: request.url, headers: lowerCaseNames(request.headers), body: request.body }, clock.now());
-    if (response.latencyMs > 0) await clock.sleep(response.latencyMs, request.signal);
+    const latency = response.latencyMs;
+    if (latency > 0) {
+      // The timeout and the answer race on the one clock; at a tie the timeout wins, as the
+      // client's timer would have been set first.
+      const timeout = request.timeoutMs;
+      if (timeout !== undefined && latency >= timeout) {
+        await clock.sleep(timeout, request.signal);
+        throw new TransportError('timeout', `no answer within ${timeout} ms`);
+      }
+      await clock.sleep(latency, request.signal);
+    }
     if (response.fault === 'reset') throw new TransportError('ECONNRESET', 'the server reset the connection');
     return { status: response.status, headers: response.headers, body: response.body ?? '' };
   };

@@ -129,9 +129,11 @@ function findMatches(ctx: RouteContext, kind: ResourceKind, filter: string | und
             ? ctx.store.findUserByUserName(lookup.value)
             : undefined;
     // The index answers the common case; the compiled filter still decides (exact case rules).
+    // A miss needs no filter at all: match-before-create asks for absent users most of the time.
     if (lookup.attribute !== 'displayName') {
+      if (!found) return [];
       const matcher = compileFilter(node, resourceTypeByName(kind), { caseSensitiveUserName });
-      return found && matcher(renderResource(ctx.store, found, ctx.root)) ? [found] : [];
+      return matcher(renderResource(ctx.store, found, ctx.root)) ? [found] : [];
     }
   }
   const matcher = compileFilter(node, resourceTypeByName(kind), { caseSensitiveUserName });

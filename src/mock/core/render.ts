@@ -73,10 +73,25 @@ export function renderUserText(store: ScimStore, resource: StoredResource, root:
   let out = text.length === 2 ? `{"id":${JSON.stringify(resource.id)}` : `${text.slice(0, -1)},"id":${JSON.stringify(resource.id)}`;
   const groups = store.groupsOf(resource.id);
   if (groups.length > 0) {
-    out += `,"groups":${JSON.stringify(groups.map((g) => ({ value: g.id, $ref: `${root}/Groups/${g.id}`, display: typeof g.data.displayName === 'string' ? g.data.displayName : '', type: 'direct' })))}`;
+    out += ',"groups":[';
+    for (let i = 0; i < groups.length; i++) out += (i === 0 ? '' : ',') + groupRefText(groups[i] as StoredResource, root);
+    out += ']';
   }
-  const meta = { resourceType: resource.kind, created: isoAt(resource.created), lastModified: isoAt(resource.lastModified), location: `${root}${endpointOf(resource.kind)}/${resource.id}`, version: etagOf(resource) };
-  return `${out},"meta":${JSON.stringify(meta)}}`;
+  // The meta object as JSON.stringify writes it (same keys, same order), without building it.
+  const location = `${root}${endpointOf(resource.kind)}/${resource.id}`;
+  return `${out},"meta":{"resourceType":"${resource.kind}","created":"${isoAt(resource.created)}","lastModified":"${isoAt(resource.lastModified)}","location":${JSON.stringify(location)},"version":${JSON.stringify(etagOf(resource))}}}`;
+}
+
+/**
+ * A group's entry in a member's `groups`, as JSON text: the same for every member until the
+ * group is renamed, so it is kept on the group (the data setter forgets it) for the last root.
+ */
+function groupRefText(group: StoredResource, root: string): string {
+  const cached = group.refText;
+  if (cached !== undefined && cached.root === root) return cached.text;
+  const text = JSON.stringify({ value: group.id, $ref: `${root}/Groups/${group.id}`, display: typeof group.data.displayName === 'string' ? group.data.displayName : '', type: 'direct' });
+  group.refText = { root, text };
+  return text;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createRandom, type Random } from '../../scim/random.js';
 import type { JsonObject, JsonValue } from '../../scim/types.js';
 
 export type ResourceKind = 'User' | 'Group';
@@ -20,6 +20,8 @@ export class StoredResource {
   indexed: { userName?: string; externalId?: string } = {};
   /** Whether render may splice `text` into a reply (renderUserText): checked once per write. */
   spliceable: boolean | undefined = undefined;
+  /** A Group's entry in its members' `groups`, as rendered for `root` (render.ts); reset with the data. */
+  refText: { root: string; text: string } | undefined = undefined;
   #json: string | undefined;
   #object: JsonObject | undefined;
 
@@ -44,6 +46,7 @@ export class StoredResource {
 
   set data(value: JsonObject) {
     this.spliceable = undefined;
+    this.refText = undefined;
     if (this.kind === 'User') {
       this.#json = JSON.stringify(value);
       this.#object = undefined;
@@ -65,8 +68,7 @@ export class ScimStore {
   readonly #externalIds: Record<ResourceKind, Map<string, string>> = { User: new Map(), Group: new Map() };
   /** userId -> groupIds */
   readonly #memberOf = new Map<string, Set<string>>();
-  readonly #idSeed: string;
-  #idCounter = 0;
+  readonly #idRandom: Random;
   #versionCounter = 0;
   /** Bumped on every write, so list caches know when they are stale. */
   generation = 0;
@@ -83,7 +85,7 @@ export class ScimStore {
   readonly #caseSensitiveUserNames: boolean;
 
   constructor(seed: string | number, options: { caseSensitiveUserNames?: boolean } = {}) {
-    this.#idSeed = String(seed);
+    this.#idRandom = createRandom(`ids:${seed}`);
     this.#caseSensitiveUserNames = options.caseSensitiveUserNames ?? false;
   }
 
@@ -91,10 +93,17 @@ export class ScimStore {
     return this.#caseSensitiveUserNames ? userName : userName.toLowerCase();
   }
 
-  /** A deterministic UUID-shaped id: the same seed gives the same ids in the same order. */
+  /**
+   * A deterministic UUID-shaped id (version 4 layout): the same seed gives the same ids in the
+   * same order. Drawn from the seeded sfc32 generator, not a hash per id: every create pays for it.
+   */
   nextId(): string {
-    const hex = createHash('sha256').update(`${this.#idSeed}:${this.#idCounter++}`).digest('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16] ?? '0', 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    const r = this.#idRandom;
+    const a = hex8(r.next());
+    const b = hex8(r.next());
+    const c = hex8(r.next());
+    const d = hex8(r.next());
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${VARIANT[c.charCodeAt(0) & 3]}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
   }
 
   get(kind: ResourceKind, id: string): StoredResource | undefined {
@@ -177,7 +186,10 @@ export class ScimStore {
    * thousands of members, and re-indexing all of them per PATCH would be quadratic.
    */
   changeMembers(group: StoredResource, members: JsonValue[], added: readonly string[], removed: readonly string[], now: number): void {
+    const refText = group.refText;
     group.data = { ...group.data, members };
+    // Members changed, the name did not: the group's entry in its members' `groups` stands.
+    group.refText = refText;
     for (const value of removed) this.#memberOf.get(value)?.delete(group.id);
     for (const value of added) {
       let set = this.#memberOf.get(value);
@@ -193,7 +205,12 @@ export class ScimStore {
   groupsOf(userId: string): readonly StoredResource[] {
     const ids = this.#memberOf.get(userId);
     if (!ids || ids.size === 0) return [];
-    return [...ids].map((id) => this.#resources.Group.get(id)).filter((g): g is StoredResource => g !== undefined);
+    const groups: StoredResource[] = [];
+    for (const id of ids) {
+      const group = this.#resources.Group.get(id);
+      if (group !== undefined) groups.push(group);
+    }
+    return groups;
   }
 
   #index(resource: StoredResource, data: JsonObject): void {
@@ -236,4 +253,11 @@ export class ScimStore {
 export function memberValue(member: JsonValue): string | undefined {
   if (member === null || typeof member !== 'object' || Array.isArray(member)) return undefined;
   return typeof member.value === 'string' ? member.value : undefined;
+}
+
+const VARIANT = '89ab';
+
+/** Eight hex digits of a float in [0, 1) from the generator (its 32 random bits). */
+function hex8(value: number): string {
+  return Math.floor(value * 4294967296).toString(16).padStart(8, '0');
 }

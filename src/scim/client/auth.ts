@@ -8,13 +8,15 @@ import type { HttpOutcome } from './http.js';
  */
 export interface TokenSource {
   get(): Promise<string | HttpOutcome>;
+  /** The token at hand when no request for one is needed (the hot path, with no await). */
+  current(): string | undefined;
   invalidate(): void;
   /** Whether a fresh token could differ from the current one (OAuth yes, a static token no). */
   readonly refreshable: boolean;
 }
 
 export function staticToken(token: string): TokenSource {
-  return { get: async () => token, invalidate: () => undefined, refreshable: false };
+  return { get: async () => token, current: () => token, invalidate: () => undefined, refreshable: false };
 }
 
 export interface OAuthOptions {
@@ -82,6 +84,7 @@ export function clientCredentials(o: OAuthOptions): TokenSource {
     invalidate: () => {
       cached = undefined;
     },
+    current: () => (cached && o.clock.now() < cached.expiresAt - REFRESH_MARGIN_MS ? cached.token : undefined),
     get: async () => {
       if (cached && o.clock.now() < cached.expiresAt - REFRESH_MARGIN_MS) return cached.token;
       pending ??= fetchToken().finally(() => {

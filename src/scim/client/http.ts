@@ -70,7 +70,7 @@ export class ScimHttp {
   async send(request: HttpRequest): Promise<HttpOutcome> {
     const o = this.#o;
     const started = o.clock.now();
-    const url = /^https?:\/\//.test(request.path) ? request.path : `${o.baseUrl}${request.path}`;
+    const url = request.path.charCodeAt(0) === 47 || !/^https?:\/\//.test(request.path) ? `${o.baseUrl}${request.path}` : request.path;
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     let attempts = 0;
     let refreshed = false;
@@ -80,7 +80,7 @@ export class ScimHttp {
       const refused = o.gate?.(request.method, request.path);
       if (refused) return withThrottles({ ok: false, status: 0, ...refused, attempts, latencyMs: o.clock.now() - started, body: undefined, headers: {} }, throttled, retryAfters);
       attempts++;
-      const token = await o.tokens.get();
+      const token = o.tokens.current() ?? (await o.tokens.get());
       const outcome = typeof token === 'string' ? await this.#attempt(request.method, url, body, token, request.headers) : token;
       if (outcome.status === 401 && !refreshed && o.tokens.refreshable) {
         refreshed = true;
@@ -106,44 +106,24 @@ export class ScimHttp {
     }
   }
 
-  async #attempt(method: string, url: string, body: string | undefined, token: string, extra: Record<string, string> = {}): Promise<HttpOutcome> {
+  async #attempt(method: string, url: string, body: string | undefined, token: string, extra: Record<string, string> | undefined): Promise<HttpOutcome> {
     const o = this.#o;
-    await o.pacer.wait();
-    const controller = new AbortController();
-    const timeout = new TimeoutSignal(o.clock, o.timeoutMs, controller);
-    const headers: Record<string, string> = {
-      accept: SCIM_CONTENT_TYPE,
-      authorization: `Bearer ${token}`,
-      'user-agent': o.userAgent,
-      ...extra,
-    };
+    const wait = o.pacer.reserve();
+    if (wait > 0) await o.clock.sleep(wait);
+    const headers: Record<string, string> = { accept: SCIM_CONTENT_TYPE, authorization: `Bearer ${token}`, 'user-agent': o.userAgent };
+    if (extra) Object.assign(headers, extra);
     if (body !== undefined) headers['content-type'] = SCIM_CONTENT_TYPE;
     o.onSend?.(method);
     try {
-      const response = await o.transport({ method, url, headers, body, signal: controller.signal });
+      // The transport keeps the timeout on its clock: no AbortController or timer per request here.
+      const response = await o.transport({ method, url, headers, body, timeoutMs: o.timeoutMs });
       return readOutcome(response);
     } catch (error) {
-      if (timeout.fired) return failed('timeout');
       if (error instanceof TransportError) return failed(error.code);
       const code = networkCode(error);
       if (code) return failed(code);
       throw error;
-    } finally {
-      timeout.clear();
     }
-  }
-}
-
-/** Aborts the request after `ms` on the injected clock, and remembers that it did. */
-class TimeoutSignal {
-  fired = false;
-  readonly clear: () => void;
-
-  constructor(clock: Clock, ms: number, target: AbortController) {
-    this.clear = clock.timer(ms, () => {
-      this.fired = true;
-      target.abort(new TransportError('ETIMEDOUT', `no answer within ${ms} ms`));
-    });
   }
 }
 
@@ -165,21 +145,51 @@ function failed(error: string): HttpOutcome {
   return { ok: false, status: 0, error, attempts: 1, latencyMs: 0, body: undefined, headers: {} };
 }
 
+/**
+ * An answer as an outcome. A success's body is parsed when first read: most callers want an id
+ * or nothing at all from a PATCH reply, and parsing every full User the server echoes back was
+ * a tenth of a run's time. An error's body is read at once for its scimType and detail.
+ */
 function readOutcome(response: TransportResponse): HttpOutcome {
-  let body: JsonValue | undefined;
-  if (response.body !== '') {
-    try {
-      body = JSON.parse(response.body) as JsonValue;
-    } catch {
-      body = undefined;
-    }
+  const { status, headers } = response;
+  const text = response.body;
+  if (status < 300) {
+    let parsed = text === '';
+    let value: JsonValue | undefined;
+    return {
+      ok: true,
+      status,
+      attempts: 1,
+      latencyMs: 0,
+      headers,
+      get body(): JsonValue | undefined {
+        if (!parsed) {
+          parsed = true;
+          value = parseJson(text);
+        }
+        return value;
+      },
+      set body(next: JsonValue | undefined) {
+        parsed = true;
+        value = next;
+      },
+    };
   }
-  const outcome: HttpOutcome = { ok: response.status < 300, status: response.status, attempts: 1, latencyMs: 0, body, headers: response.headers };
-  if (!outcome.ok && body !== null && typeof body === 'object' && !Array.isArray(body)) {
+  const body = text === '' ? undefined : parseJson(text);
+  const outcome: HttpOutcome = { ok: false, status, attempts: 1, latencyMs: 0, body, headers };
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
     if (typeof body.scimType === 'string') outcome.scimType = body.scimType;
     if (typeof body.detail === 'string') outcome.detail = body.detail.slice(0, 200);
   }
   return outcome;
+}
+
+function parseJson(text: string): JsonValue | undefined {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return undefined;
+  }
 }
 
 /** undici and fetch wrap socket errors in `cause`; dig the code out. */

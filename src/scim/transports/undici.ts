@@ -29,6 +29,10 @@ export function createUndiciTransport(options: { connections: number; timeoutMs:
     return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
   };
   const transport: Transport = async (req) => {
+    // The whole attempt, answer and body, within timeoutMs (undici's own timers bound each phase).
+    const timeout = req.timeoutMs === undefined ? undefined : new AbortController();
+    const timer = timeout && setTimeout(() => timeout.abort(new TransportError('timeout', `no answer within ${req.timeoutMs} ms`)), req.timeoutMs);
+    const signal = timeout && req.signal ? AbortSignal.any([timeout.signal, req.signal]) : (timeout?.signal ?? req.signal);
     try {
       const { origin, path } = split(req.url);
       const response = await agent.request({
@@ -37,7 +41,7 @@ export function createUndiciTransport(options: { connections: number; timeoutMs:
         method: req.method as 'GET',
         headers: req.headers,
         body: req.body ?? null,
-        ...(req.signal ? { signal: req.signal } : {}),
+        ...(signal ? { signal } : {}),
       });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
@@ -45,9 +49,11 @@ export function createUndiciTransport(options: { connections: number; timeoutMs:
       }
       return { status: response.statusCode, headers, body: await response.body.text() };
     } catch (error) {
-      if (req.signal?.aborted) throw req.signal.reason;
+      if (signal?.aborted) throw signal.reason;
       const code = (error as { code?: string }).code ?? 'ENETWORK';
       throw new TransportError(code, (error as Error).message, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
   };
   return { transport, close: () => agent.close() };
