@@ -95,7 +95,19 @@ export function createUserFactory(options: UserFactoryOptions): UserFactory {
     return owner;
   };
 
+  // A run asks for the same user several times within a step (the create, the mover's
+  // "before", read-back): the last few thousand are kept, by index, frozen so none can change.
+  const recent: Array<SyntheticUser | undefined> = new Array<SyntheticUser | undefined>(RECENT_USERS);
   const user = (index: number): SyntheticUser => {
+    const slot = index & (RECENT_USERS - 1);
+    const kept = recent[slot];
+    if (kept !== undefined && kept.index === index) return kept;
+    const made = Object.freeze(generate(index));
+    recent[slot] = made;
+    return made;
+  };
+
+  const generate = (index: number): SyntheticUser => {
     checkIndex(index);
     const collision = isCollision(index) ? collisionOf(index) : undefined;
     const { givenName, familyName, userName: plain } = identity(collision?.target ?? index);
@@ -133,6 +145,9 @@ export function createUserFactory(options: UserFactoryOptions): UserFactory {
   const mover = createMover({ faker, seed, domain, population, rates, user });
   return { user, mover, renamed };
 }
+
+/** How many generated users a factory keeps (a power of two: the slot is the index's low bits). */
+const RECENT_USERS = 4096;
 
 /** Appends family names until the name passes 64 characters, as double-barrelled names grow. */
 function lengthen(f: Faker, familyName: string): string {

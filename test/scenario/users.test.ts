@@ -23,6 +23,16 @@ describe('synthetic users', () => {
     expect(createUserFactory({ ...base, seed: SEED + 1 }).user(7).userName).not.toBe(users[7]?.userName);
   });
 
+  it('hands out users nobody can change, and the same user again after others took its place', () => {
+    const fresh = createUserFactory(base);
+    const first = fresh.user(7);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => Object.assign(first, { userName: 'changed@acme.example' })).toThrow(TypeError);
+    for (let k = 1; k <= 3; k++) fresh.user(7 + k * 4096);
+    expect(fresh.user(7)).toEqual(users[7]);
+    expect(fresh.user(7 + 4096)).toEqual(users[7 + 4096]);
+  });
+
   it('marks every account with the run marker and keeps userNames lower-case ASCII with a short local part', () => {
     expect(users[42]?.externalId).toBe('scimsim-t1-42');
     expect(users.every((u) => u.externalId === `scimsim-t1-${u.index}`)).toBe(true);
