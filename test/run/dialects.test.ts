@@ -50,6 +50,22 @@ describe('request dialects, as the provider receives them', () => {
     expect(seen[0]?.headers['user-agent']).toBe('scimsim (rfc dialect)');
   });
 
+  it('acts on a PATCH by its status: a success leaves the echoed resource unparsed, a failure keeps its scimType and detail', async () => {
+    const { client } = harness('rfc');
+    const { id } = await client.createUser(ada);
+    const updated = await client.updateUser(id as string, { title: 'Countess' });
+    expect(updated.outcome).toMatchObject({ ok: true, status: 200 });
+    expect(updated.outcome.body).toBeUndefined();
+    const missing = await client.updateUser('no-such-id', { title: 'Countess' });
+    expect(missing.outcome).toMatchObject({ ok: false, status: 404 });
+    expect(missing.outcome.detail).toContain('no-such-id');
+    const renamed = await client.updateUser(id as string, { userName: 'ADA@example.com' });
+    expect(renamed.outcome.ok).toBe(true);
+    const taken = await client.createUser({ ...ada, userName: 'grace@example.com', externalId: 'scimsim-t-2' });
+    const clash = await client.updateUser(taken.id as string, { userName: 'ada@example.com' });
+    expect(clash.outcome).toMatchObject({ ok: false, status: 409, scimType: 'uniqueness' });
+  });
+
   it('entra: capitalised ops, string booleans, disable before delete, member removal by value', async () => {
     const { client, seen } = harness('entra');
     const { id } = await client.createUser(ada);

@@ -221,7 +221,8 @@ export class ScimClient {
   }
 
   #patch(path: string, operations: PatchOperation[]): Promise<HttpOutcome> {
-    return this.http.send({ method: 'PATCH', path, body: { schemas: [SCHEMA.patchOp], Operations: operations as unknown as JsonValue[] } });
+    // The client acts on a PATCH's status; the resource a server may echo back goes unread.
+    return this.http.send({ method: 'PATCH', path, body: { schemas: [SCHEMA.patchOp], Operations: operations as unknown as JsonValue[] }, ignoreBody: true });
   }
 
   async #getThenPut(id: string, change: (resource: JsonObject) => JsonObject): Promise<HttpOutcome> {

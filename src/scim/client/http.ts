@@ -31,6 +31,11 @@ export interface HttpRequest {
   path: string;
   body?: JsonValue;
   headers?: Record<string, string>;
+  /**
+   * Nothing reads a success's reply body (a PATCH the client acts on by status alone): it is
+   * not parsed, and the outcome's body stays undefined. Errors are parsed as ever.
+   */
+  ignoreBody?: boolean;
 }
 
 export interface HttpOptions {
@@ -81,7 +86,7 @@ export class ScimHttp {
       if (refused) return withThrottles({ ok: false, status: 0, ...refused, attempts, latencyMs: o.clock.now() - started, body: undefined, headers: {} }, throttled, retryAfters);
       attempts++;
       const token = o.tokens.current() ?? (await o.tokens.get());
-      const outcome = typeof token === 'string' ? await this.#attempt(request.method, url, body, token, request.headers) : token;
+      const outcome = typeof token === 'string' ? await this.#attempt(request.method, url, body, token, request.headers, request.ignoreBody === true) : token;
       if (outcome.status === 401 && !refreshed && o.tokens.refreshable) {
         refreshed = true;
         o.tokens.invalidate();
@@ -106,7 +111,7 @@ export class ScimHttp {
     }
   }
 
-  async #attempt(method: string, url: string, body: string | undefined, token: string, extra: Record<string, string> | undefined): Promise<HttpOutcome> {
+  async #attempt(method: string, url: string, body: string | undefined, token: string, extra: Record<string, string> | undefined, ignoreBody: boolean): Promise<HttpOutcome> {
     const o = this.#o;
     const wait = o.pacer.reserve();
     if (wait > 0) await o.clock.sleep(wait);
@@ -117,7 +122,7 @@ export class ScimHttp {
     try {
       // The transport keeps the timeout on its clock: no AbortController or timer per request here.
       const response = await o.transport({ method, url, headers, body, timeoutMs: o.timeoutMs });
-      return readOutcome(response);
+      return readOutcome(response, ignoreBody);
     } catch (error) {
       if (error instanceof TransportError) return failed(error.code);
       const code = networkCode(error);
@@ -145,39 +150,13 @@ function failed(error: string): HttpOutcome {
   return { ok: false, status: 0, error, attempts: 1, latencyMs: 0, body: undefined, headers: {} };
 }
 
-/**
- * An answer as an outcome. A success's body is parsed when first read: most callers want an id
- * or nothing at all from a PATCH reply, and parsing every full User the server echoes back was
- * a tenth of a run's time. An error's body is read at once for its scimType and detail.
- */
-function readOutcome(response: TransportResponse): HttpOutcome {
+/** An answer as an outcome; an error's scimType and detail read from its body. */
+function readOutcome(response: TransportResponse, ignoreBody: boolean): HttpOutcome {
   const { status, headers } = response;
-  const text = response.body;
-  if (status < 300) {
-    let parsed = text === '';
-    let value: JsonValue | undefined;
-    return {
-      ok: true,
-      status,
-      attempts: 1,
-      latencyMs: 0,
-      headers,
-      get body(): JsonValue | undefined {
-        if (!parsed) {
-          parsed = true;
-          value = parseJson(text);
-        }
-        return value;
-      },
-      set body(next: JsonValue | undefined) {
-        parsed = true;
-        value = next;
-      },
-    };
-  }
-  const body = text === '' ? undefined : parseJson(text);
-  const outcome: HttpOutcome = { ok: false, status, attempts: 1, latencyMs: 0, body, headers };
-  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+  const ok = status < 300;
+  const body = response.body === '' || (ok && ignoreBody) ? undefined : parseJson(response.body);
+  const outcome: HttpOutcome = { ok, status, attempts: 1, latencyMs: 0, body, headers };
+  if (!ok && body !== null && typeof body === 'object' && !Array.isArray(body)) {
     if (typeof body.scimType === 'string') outcome.scimType = body.scimType;
     if (typeof body.detail === 'string') outcome.detail = body.detail.slice(0, 200);
   }
