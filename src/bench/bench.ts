@@ -322,22 +322,24 @@ try {
       liveOverAutocannon: round(live.live / live.autocannon, 2),
     },
   };
-  note(`done in ${round((performance.now() - benchStart) / 1000, 1)} s (run ${round(rehearse.runMs / 1000, 1)} s, rehearse ${round(rehearse.rehearseMs / 1000, 1)} s)`);
+  note(`done in ${round((performance.now() - benchStart) / 1000, 1)} s${Number.isNaN(rehearse.runMs) ? '' : ` (run ${round(rehearse.runMs / 1000, 1)} s, rehearse ${round(rehearse.rehearseMs / 1000, 1)} s)`}`);
   // Figures left out with --only are NaN, which JSON writes as null.
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   else {
-    const target = (ok: boolean): string => (ok ? 'holds' : 'MISSED');
+    // A figure --only left out is NaN: say so instead of judging it.
+    const target = (value: number, ok: boolean, bound: string): string => (Number.isNaN(value) ? '' : `${bound}: ${ok ? 'holds' : 'MISSED'}`);
+    const skipped = '(not measured)';
     const rows: Array<[string, string, string]> = [
-      ['1 raw loopback (undici Pool, node:http)', `${figures.rawLoopbackRps.toLocaleString('en-US')} req/s`, ''],
-      ['2 lifecycle on the embedded mock', `${figures.mockRps.toLocaleString('en-US')} req/s, ${figures.mockUsersPerSecond.toLocaleString('en-US')} users/s`, ''],
-      ['3 msw setupServer + global fetch', `${figures.mswFetchRps.toLocaleString('en-US')} req/s`, ''],
-      ['4 live mode vs scimsim mock', `${figures.liveRps.toLocaleString('en-US')} req/s`, ''],
-      ['  autocannon, same server and mix', `${figures.autocannonRps.toLocaleString('en-US')} req/s`, ''],
-      ['5 peak RSS, 100,000 users', `${figures.peakRssMb100k} MB`, `<= 400: ${target(figures.peakRssMb100k <= 400)}`],
-      ['6 rehearse / run (5 changes)', `${figures.rehearseOverRun}x`, `<= 3: ${target(figures.rehearseOverRun <= 3)}`],
-      ['mock / raw', `${figures.ratios.mockOverRaw}x`, `>= 1.5: ${target(figures.ratios.mockOverRaw >= 1.5)}`],
-      ['mock / msw', `${figures.ratios.mockOverMsw}x`, `>= 5: ${target(figures.ratios.mockOverMsw >= 5)}`],
-      ['live / autocannon', `${figures.ratios.liveOverAutocannon}x`, `>= 0.9: ${target(figures.ratios.liveOverAutocannon >= 0.9)}`],
+      ['1 raw loopback (undici Pool, node:http)', Number.isNaN(figures.rawLoopbackRps) ? skipped : `${figures.rawLoopbackRps.toLocaleString('en-US')} req/s`, ''],
+      ['2 lifecycle on the embedded mock', Number.isNaN(figures.mockRps) ? skipped : `${figures.mockRps.toLocaleString('en-US')} req/s, ${figures.mockUsersPerSecond.toLocaleString('en-US')} users/s`, ''],
+      ['3 msw setupServer + global fetch', Number.isNaN(figures.mswFetchRps) ? skipped : `${figures.mswFetchRps.toLocaleString('en-US')} req/s`, ''],
+      ['4 live mode vs scimsim mock', Number.isNaN(figures.liveRps) ? skipped : `${figures.liveRps.toLocaleString('en-US')} req/s`, ''],
+      ['  autocannon, same server and mix', Number.isNaN(figures.autocannonRps) ? skipped : `${figures.autocannonRps.toLocaleString('en-US')} req/s`, ''],
+      ['5 peak RSS, 100,000 users', Number.isNaN(figures.peakRssMb100k) ? skipped : `${figures.peakRssMb100k} MB`, target(figures.peakRssMb100k, figures.peakRssMb100k <= 400, '<= 400')],
+      ['6 rehearse / run (5 changes)', Number.isNaN(figures.rehearseOverRun) ? skipped : `${figures.rehearseOverRun}x`, target(figures.rehearseOverRun, figures.rehearseOverRun <= 3, '<= 3')],
+      ['mock / raw', Number.isNaN(figures.ratios.mockOverRaw) ? skipped : `${figures.ratios.mockOverRaw}x`, target(figures.ratios.mockOverRaw, figures.ratios.mockOverRaw >= 1.5, '>= 1.5')],
+      ['mock / msw', Number.isNaN(figures.ratios.mockOverMsw) ? skipped : `${figures.ratios.mockOverMsw}x`, target(figures.ratios.mockOverMsw, figures.ratios.mockOverMsw >= 5, '>= 5')],
+      ['live / autocannon', Number.isNaN(figures.ratios.liveOverAutocannon) ? skipped : `${figures.ratios.liveOverAutocannon}x`, target(figures.ratios.liveOverAutocannon, figures.ratios.liveOverAutocannon >= 0.9, '>= 0.9')],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     const valueWidth = Math.max(...rows.map((r) => r[1].length));
