@@ -24,6 +24,7 @@ export interface ProviderResponse {
 /** The parts of a response the route handlers produce; the pipeline adds latency. */
 export interface Reply {
   status: number;
+  /** Made for this reply alone: finish adds the content type to it. */
   headers?: Record<string, string>;
   body?: JsonObject | string;
 }
@@ -38,7 +39,7 @@ export function errorReply(error: ScimHttpError): Reply {
 
 /** Serialises a reply: JSON bodies as application/scim+json. */
 export function finish(reply: Reply, latencyMs: number): ProviderResponse {
-  const headers: Record<string, string> = { ...reply.headers };
+  const headers: Record<string, string> = reply.headers ?? {};
   let body: string | undefined;
   if (reply.body !== undefined) {
     body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../scim/types.js';
+import { SCIM_CONTENT_TYPE, type JsonObject } from '../../scim/types.js';
 import type { OAuthClientSpec, OperationKind } from '../profile/types.js';
 import type { ResolvedProfile } from '../profile/resolve-profile.js';
 import { runBulk } from './bulk.js';
@@ -109,7 +109,7 @@ export class ScimProvider {
       throw new ScimHttpError(413, `the request body is larger than ${this.profile.limits.maxBodyBytes} bytes`);
     }
     const type = request.headers['content-type'] ?? '';
-    if (!/^application\/(scim\+)?json\b/i.test(type.trim())) {
+    if (type !== SCIM_CONTENT_TYPE && !/^application\/(scim\+)?json\b/i.test(type.trim())) {
       throw new ScimHttpError(415, `Content-Type must be application/scim+json, not ${type === '' ? '(none)' : type}`, 'invalidSyntax');
     }
     let parsed: unknown;

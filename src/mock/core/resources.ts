@@ -4,7 +4,7 @@ import { listParam, type RouteContext } from './context.js';
 import { ScimHttpError, badRequest } from './errors.js';
 import { jsonReply, type Reply } from './http.js';
 import { normalizeResource } from './normalize.js';
-import { applyPatch } from './patch/index.js';
+import { applyPatch, applyPatchToCopy } from './patch/index.js';
 import { etagOf, project, renderResource, renderUserText } from './render.js';
 import { memberValue, type ResourceKind, type StoredResource } from './store.js';
 
@@ -45,11 +45,16 @@ export function patchResource(ctx: RouteContext, kind: ResourceKind, id: string,
     if (ctx.profile.quirks.patchNoContent) return { status: 204, headers: versionHeader(ctx, resource) };
     return resourceReply(ctx, resource, 200, false);
   }
-  // A stored User is parsed on every read: read it once.
+  // A stored User is parsed on every read: read it once, and patch a second parse of its text
+  // (cheaper than a deep clone); a Group is the stored object itself, so it is cloned.
   const current = resource.data;
-  const patched = applyPatch({ ...current, id: resource.id }, operations, resourceTypeByName(kind), {
-    rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans,
-  });
+  const options = { rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans };
+  const type = resourceTypeByName(kind);
+  const text = resource.text;
+  const patched =
+    text === undefined
+      ? applyPatch({ ...current, id: resource.id }, operations, type, options)
+      : applyPatchToCopy({ ...(JSON.parse(text) as JsonObject), id: resource.id }, operations, type, options);
   delete patched.id;
   delete patched.meta;
   delete patched.groups;

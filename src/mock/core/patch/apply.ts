@@ -34,7 +34,14 @@ export type PatchOptions = NormalizeOptions;
  * Errors name the operation: `Operations[1] (replace emails[type eq "fax"].value): ...`.
  */
 export function applyPatch(resource: JsonObject, operations: readonly PatchOperation[], type: ResourceTypeDef, options: PatchOptions = {}): JsonObject {
-  const result = structuredClone(resource);
+  return applyPatchToCopy(structuredClone(resource), operations, type, options);
+}
+
+/**
+ * applyPatch on a copy the caller owns and will throw away if this throws (a stored User is
+ * parsed afresh on every read): it is changed in place and returned, with no second copy.
+ */
+export function applyPatchToCopy(result: JsonObject, operations: readonly PatchOperation[], type: ResourceTypeDef, options: PatchOptions = {}): JsonObject {
   operations.forEach((operation, index) => {
     try {
       applyOperation(result, operation, type, options);
