@@ -340,6 +340,9 @@ try {
       ['mock / raw', Number.isNaN(figures.ratios.mockOverRaw) ? skipped : `${figures.ratios.mockOverRaw}x`, target(figures.ratios.mockOverRaw, figures.ratios.mockOverRaw >= 1.5, '>= 1.5')],
       ['mock / msw', Number.isNaN(figures.ratios.mockOverMsw) ? skipped : `${figures.ratios.mockOverMsw}x`, target(figures.ratios.mockOverMsw, figures.ratios.mockOverMsw >= 5, '>= 5')],
       ['live / autocannon', Number.isNaN(figures.ratios.liveOverAutocannon) ? skipped : `${figures.ratios.liveOverAutocannon}x`, target(figures.ratios.liveOverAutocannon, figures.ratios.liveOverAutocannon >= 0.9, '>= 0.9')],
+      // Not one of the asked figures (not in --json): the same provider work in-process against
+      // the fastest client over a loopback socket (docs/decisions/007-mock-over-raw.md).
+      ['mock / autocannon on scimsim mock', Number.isNaN(figures.mockRps / figures.autocannonRps) ? skipped : `${round(figures.mockRps / figures.autocannonRps, 2)}x`, ''],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     const valueWidth = Math.max(...rows.map((r) => r[1].length));
