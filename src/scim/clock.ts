@@ -8,11 +8,6 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason when aborted first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
-  /**
-   * Calls `fire` after `ms` unless the returned cancel is called first: a timeout for the hot
-   * path, with no promise, AbortController or DOMException per request.
-   */
-  timer(ms: number, fire: () => void): () => void;
 }
 
 /** The machine's clock. */
@@ -20,10 +15,6 @@ export function createRealClock(): Clock {
   const start = performance.now();
   return {
     now: () => performance.now() - start,
-    timer: (ms, fire) => {
-      const handle = setTimeout(fire, Math.max(0, ms));
-      return () => clearTimeout(handle);
-    },
     sleep: (ms, signal) =>
       new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
@@ -81,15 +72,6 @@ export class VirtualClock implements Clock {
       this.#push(timer);
       this.#schedule();
     });
-  }
-
-  timer(ms: number, fire: () => void): () => void {
-    const timer: Timer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, resolve: fire, cancelled: false };
-    this.#push(timer);
-    this.#schedule();
-    return () => {
-      timer.cancelled = true;
-    };
   }
 
   #schedule(): void {

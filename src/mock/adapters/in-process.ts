@@ -14,8 +14,7 @@ export function createInProcessTransport(provider: ScimProvider, clock: Clock): 
     const response = provider.handle({ method: request.method, url: request.url, headers: lowerCaseNames(request.headers), body: request.body }, clock.now());
     const latency = response.latencyMs;
     if (latency > 0) {
-      // The timeout and the answer race on the one clock; at a tie the timeout wins, as the
-      // client's timer would have been set first.
+      // The timeout and the answer race on the one clock; an answer due at the deadline is late.
       const timeout = request.timeoutMs;
       if (timeout !== undefined && latency >= timeout) {
         await clock.sleep(timeout, request.signal);

@@ -22,7 +22,6 @@ export class RatePacer {
     this.#nextSlot = slot + this.#intervalMs;
     return slot - now;
   }
-
 }
 
 /** At most `limit` tasks at once (SCIM_MAX_CONCURRENCY), in arrival order. */
