@@ -38,15 +38,21 @@ const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
   ł: 'l', ø: 'o', ß: 'ss', æ: 'ae', œ: 'oe', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h',
 };
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /**
  * Lower-case ASCII for a userName: accents dropped (José -> jose), special letters spelt out
  * (Straße -> strasse), apostrophes and spaces removed (O'Brien -> obrien), hyphens kept.
  * Scripts with no ASCII spelling fold to the empty string; callers supply a fallback.
  */
 export function foldToAscii(name: string): string {
-  const lower = name.toLowerCase().normalize('NFD');
-  let out = '';
-  for (const ch of lower) out += SPECIAL_LETTERS[ch] ?? ch;
+  let out = name.toLowerCase();
+  // Most names are ASCII already: NFD leaves those as they are and no special letter applies.
+  if (!ASCII.test(out)) {
+    const decomposed = out.normalize('NFD');
+    out = '';
+    for (const ch of decomposed) out += SPECIAL_LETTERS[ch] ?? ch;
+  }
   return out
     .replace(/[^a-z0-9-]/g, '')
     .replace(/-+/g, '-')
