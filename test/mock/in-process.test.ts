@@ -73,6 +73,8 @@ describe('the in-process transport on a virtual clock', () => {
     }
     const filtered = await w.send({ method: 'GET', url: `http://scim.test/scim/v2/Users?filter=userName eq "ADA@example.com"&count=1`, headers: { authorization: 'Bearer t0' } });
     expect((JSON.parse(filtered.body) as { totalResults: number }).totalResults).toBe(1);
+    const trailing = await w.send({ method: 'GET', url: `${ROOT}/Users?count=1\u0001`, headers: { authorization: 'Bearer t0' } });
+    expect((JSON.parse(trailing.body) as { itemsPerPage: number }).itemsPerPage).toBe(1);
     const elsewhere = await w.send({ method: 'GET', url: `http://scim.test/scim/v3/Users/${created.id}`, headers: { authorization: 'Bearer t0' } });
     expect(elsewhere.status).toBe(404);
   });

@@ -186,11 +186,12 @@ const NO_QUERY: URLSearchParams = new URLSearchParams();
 /**
  * An http(s) URL whose origin is already canonical (lower-case host, no default port, no
  * userinfo) and whose path holds only unreserved characters, no `.` or `..` segment and no
- * percent-escape: exactly what WHATWG URL parsing would give back unchanged. Every request the
+ * percent-escape, no punycode label (the parser validates those) and no control character in
+ * the query: exactly what WHATWG URL parsing would give back unchanged. Every request the
  * built-in client sends looks like this, so they skip the full parse.
  */
 const PLAIN_URL =
-  /^(https?:\/\/(?:(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*|(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d))(?::[1-9]\d{0,3})?)((?:\/(?!\.\.?(?:[/?]|$))[A-Za-z0-9._~-]*)*)(?:\?([^#\s]*))?$/;
+  /^(https?:\/\/(?![^/?]*xn--)(?:(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*|(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d))(?::[1-9]\d{0,3})?)((?:\/(?!\.\.?(?:[/?]|$))[A-Za-z0-9._~-]*)*)(?:\?([^#\s\x00-\x1f]*))?$/;
 
 /** Splits a request URL, with the full WHATWG parse for anything not plainly canonical. */
 function splitUrl(text: string): RequestUrl {
