@@ -26,24 +26,20 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { setupServer } from 'msw/node';
 import { Pool } from 'undici';
-import { loadEnvSet } from '../env/load.js';
-import { resolveSettings, type ScimSettings } from '../env/settings.js';
+import type { ScimSettings } from '../env/settings.js';
 import { createScimHandlers } from '../mock/adapters/msw.js';
 import { ScimProvider } from '../mock/core/provider.js';
-import { DEFAULT_PROFILE_PATH, loadProfile } from '../mock/profile/load-profile.js';
-import { resolveProfile } from '../mock/profile/resolve-profile.js';
 import { runScenario } from '../run/engine.js';
 import { executeRun } from '../run/execute.js';
 import { providerOptionsFor } from '../run/world.js';
-import { loadScenario, DEFAULT_SCENARIO_PATH } from '../scenario/load-scenario.js';
 import { ScimClient } from '../scim/client/client.js';
 import { createRealClock } from '../scim/clock.js';
 import { getDialect } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
 import type { Transport } from '../scim/transport.js';
 import { createUndiciTransport } from '../scim/transports/undici.js';
+import { BENCH_ROOT, loadBenchWorld } from './world.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 const RSS_CHILD = fileURLToPath(new URL('./rss-child.js', import.meta.url));
 const TOKEN_PATH = '/acme-staging/scim/v2';
@@ -84,16 +80,11 @@ const children = new Set<ChildProcess>();
 const killAll = (): void => children.forEach((c) => c.kill('SIGKILL'));
 process.on('exit', killAll);
 
-const baselineSet = await loadEnvSet({ files: ['fixtures/env/baseline.env'], cwd: ROOT });
-const baseline = resolveSettings(baselineSet);
-/** Real-time sides must not wait on the client's own rate cap: every side runs uncapped. */
-const uncapped: ScimSettings = { ...baseline, rateLimitRps: 0 };
-const scenario = await loadScenario(DEFAULT_SCENARIO_PATH, ROOT);
-const defaultProfile = resolveProfile(await loadProfile(DEFAULT_PROFILE_PATH, ROOT));
+const { baseline, uncapped, scenario, profile: defaultProfile } = await loadBenchWorld();
 
 /** Spawns a node process and resolves with its first stdout line. */
 async function startChild(argv: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, argv, { cwd: BENCH_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
   let out = '';
   const line = await new Promise<string>((resolve, reject) => {
@@ -260,7 +251,7 @@ async function liveAgainstAutocannon(): Promise<{ live: number; autocannon: numb
 
 // 5. Peak RSS of a 100,000-user run.
 async function peakRss100k(): Promise<number> {
-  const child = spawn(process.execPath, [RSS_CHILD, 'run', '--env', 'fixtures/env/baseline.env', '--users', '100000', '--format', 'json'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [RSS_CHILD, 'run', '--env', 'fixtures/env/baseline.env', '--users', '100000', '--format', 'json'], { cwd: BENCH_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -274,7 +265,7 @@ async function peakRss100k(): Promise<number> {
 // 6. Rehearse over run, both as users run them: the CLI in a fresh process.
 async function wallOf(argv: string[]): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...argv], { cwd: ROOT, stdio: 'ignore' });
+  const child = spawn(process.execPath, [BIN, ...argv], { cwd: BENCH_ROOT, stdio: 'ignore' });
   children.add(child);
   const [code] = (await once(child, 'exit')) as [number | null];
   children.delete(child);
@@ -326,23 +317,25 @@ try {
   // Figures left out with --only are NaN, which JSON writes as null.
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   else {
-    // A figure --only left out is NaN: say so instead of judging it.
-    const target = (value: number, ok: boolean, bound: string): string => (Number.isNaN(value) ? '' : `${bound}: ${ok ? 'holds' : 'MISSED'}`);
-    const skipped = '(not measured)';
+    const rps = (value: number): string => `${value.toLocaleString('en-US')} req/s`;
+    const times = (value: number): string => `${value}x`;
+    /** One line of the table; a figure --only left out is NaN, and is said to be, not judged. */
+    const row = (label: string, value: number, show: (v: number) => string, target?: { bound: string; holds: (v: number) => boolean }): [string, string, string] =>
+      Number.isNaN(value) ? [label, '(not measured)', ''] : [label, show(value), target ? `${target.bound}: ${target.holds(value) ? 'holds' : 'MISSED'}` : ''];
     const rows: Array<[string, string, string]> = [
-      ['1 raw loopback (undici Pool, node:http)', Number.isNaN(figures.rawLoopbackRps) ? skipped : `${figures.rawLoopbackRps.toLocaleString('en-US')} req/s`, ''],
-      ['2 lifecycle on the embedded mock', Number.isNaN(figures.mockRps) ? skipped : `${figures.mockRps.toLocaleString('en-US')} req/s, ${figures.mockUsersPerSecond.toLocaleString('en-US')} users/s`, ''],
-      ['3 msw setupServer + global fetch', Number.isNaN(figures.mswFetchRps) ? skipped : `${figures.mswFetchRps.toLocaleString('en-US')} req/s`, ''],
-      ['4 live mode vs scimsim mock', Number.isNaN(figures.liveRps) ? skipped : `${figures.liveRps.toLocaleString('en-US')} req/s`, ''],
-      ['  autocannon, same server and mix', Number.isNaN(figures.autocannonRps) ? skipped : `${figures.autocannonRps.toLocaleString('en-US')} req/s`, ''],
-      ['5 peak RSS, 100,000 users', Number.isNaN(figures.peakRssMb100k) ? skipped : `${figures.peakRssMb100k} MB`, target(figures.peakRssMb100k, figures.peakRssMb100k <= 400, '<= 400')],
-      ['6 rehearse / run (5 changes)', Number.isNaN(figures.rehearseOverRun) ? skipped : `${figures.rehearseOverRun}x`, target(figures.rehearseOverRun, figures.rehearseOverRun <= 3, '<= 3')],
-      ['mock / raw', Number.isNaN(figures.ratios.mockOverRaw) ? skipped : `${figures.ratios.mockOverRaw}x`, target(figures.ratios.mockOverRaw, figures.ratios.mockOverRaw >= 1.5, '>= 1.5')],
-      ['mock / msw', Number.isNaN(figures.ratios.mockOverMsw) ? skipped : `${figures.ratios.mockOverMsw}x`, target(figures.ratios.mockOverMsw, figures.ratios.mockOverMsw >= 5, '>= 5')],
-      ['live / autocannon', Number.isNaN(figures.ratios.liveOverAutocannon) ? skipped : `${figures.ratios.liveOverAutocannon}x`, target(figures.ratios.liveOverAutocannon, figures.ratios.liveOverAutocannon >= 0.9, '>= 0.9')],
+      row('1 raw loopback (undici Pool, node:http)', figures.rawLoopbackRps, rps),
+      row('2 lifecycle on the embedded mock', figures.mockRps, (v) => `${rps(v)}, ${figures.mockUsersPerSecond.toLocaleString('en-US')} users/s`),
+      row('3 msw setupServer + global fetch', figures.mswFetchRps, rps),
+      row('4 live mode vs scimsim mock', figures.liveRps, rps),
+      row('  autocannon, same server and mix', figures.autocannonRps, rps),
+      row('5 peak RSS, 100,000 users', figures.peakRssMb100k, (v) => `${v} MB`, { bound: '<= 400', holds: (v) => v <= 400 }),
+      row('6 rehearse / run (5 changes)', figures.rehearseOverRun, times, { bound: '<= 3', holds: (v) => v <= 3 }),
+      row('mock / raw', figures.ratios.mockOverRaw, times, { bound: '>= 1.5', holds: (v) => v >= 1.5 }),
+      row('mock / msw', figures.ratios.mockOverMsw, times, { bound: '>= 5', holds: (v) => v >= 5 }),
+      row('live / autocannon', figures.ratios.liveOverAutocannon, times, { bound: '>= 0.9', holds: (v) => v >= 0.9 }),
       // Not one of the asked figures (not in --json): the same provider work in-process against
       // the fastest client over a loopback socket (docs/decisions/007-mock-over-raw.md).
-      ['mock / autocannon on scimsim mock', Number.isNaN(figures.mockRps / figures.autocannonRps) ? skipped : `${round(figures.mockRps / figures.autocannonRps, 2)}x`, ''],
+      row('mock / autocannon on scimsim mock', round(figures.mockRps / figures.autocannonRps, 2), times),
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     const valueWidth = Math.max(...rows.map((r) => r[1].length));

@@ -6,34 +6,25 @@
  * provider in a tight loop: that is the provider's own cost per request, and what it leaves
  * for the rest of the run (docs/decisions/007-mock-over-raw.md).
  */
-import { fileURLToPath } from 'node:url';
-import { loadEnvSet } from '../env/load.js';
-import { resolveSettings, type ScimSettings } from '../env/settings.js';
 import { createInProcessTransport } from '../mock/adapters/in-process.js';
 import type { ProviderRequest } from '../mock/core/http.js';
 import { ScimProvider } from '../mock/core/provider.js';
-import { DEFAULT_PROFILE_PATH, loadProfile } from '../mock/profile/load-profile.js';
-import { resolveProfile } from '../mock/profile/resolve-profile.js';
 import { runScenario } from '../run/engine.js';
 import { providerOptionsFor } from '../run/world.js';
-import { DEFAULT_SCENARIO_PATH, loadScenario } from '../scenario/load-scenario.js';
 import { ScimClient } from '../scim/client/client.js';
 import { VirtualClock } from '../scim/clock.js';
 import { getDialect } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
 import type { Transport } from '../scim/transport.js';
+import { loadBenchWorld } from './world.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const users = Number(process.argv[2] ?? 20_000);
 if (!Number.isInteger(users) || users < 100) {
   process.stderr.write('provider-share: give the number of users, at least 100 (default 20000).\n');
   process.exit(1);
 }
 
-const baseline = resolveSettings(await loadEnvSet({ files: ['fixtures/env/baseline.env'], cwd: ROOT }));
-const settings: ScimSettings = { ...baseline, rateLimitRps: 0 };
-const scenario = await loadScenario(DEFAULT_SCENARIO_PATH, ROOT);
-const profile = resolveProfile(await loadProfile(DEFAULT_PROFILE_PATH, ROOT));
+const { baseline, uncapped: settings, scenario, profile } = await loadBenchWorld();
 
 /** One lifecycle run; with `record`, every request the provider answers is kept with its time. */
 async function lifecycle(record?: Array<[ProviderRequest, number]>): Promise<{ ms: number; requests: number }> {

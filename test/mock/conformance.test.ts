@@ -192,6 +192,20 @@ describe.each(ADAPTERS.map((make) => [make().name, make] as const))('SCIM confor
     expect(stale.status).toBe(412);
   });
 
+  it("shows a group's current displayName in its members' groups, after member changes and a rename", async () => {
+    await start();
+    const ann = await create('ann');
+    const bob = await create('bob');
+    const group = (await adapter.send('POST', G, { body: { schemas: [SCHEMA.group], displayName: 'Tour Guides', members: [{ value: ann.id }] } })).json as { id: string };
+    const displays = async (id: string) => ((await adapter.send('GET', `${U}/${id}`)).json.groups as Array<{ display: string }>).map((g) => g.display);
+    expect(await displays(ann.id)).toEqual(['Tour Guides']);
+    expect((await adapter.send('PATCH', `${G}/${group.id}`, { body: patch({ op: 'add', path: 'members', value: [{ value: bob.id }] }) })).status).toBeLessThan(300);
+    expect(await displays(bob.id)).toEqual(['Tour Guides']);
+    expect((await adapter.send('PATCH', `${G}/${group.id}`, { body: patch({ op: 'replace', path: 'displayName', value: 'Guides' }) })).status).toBeLessThan(300);
+    expect(await displays(ann.id)).toEqual(['Guides']);
+    expect(await displays(bob.id)).toEqual(['Guides']);
+  });
+
   it('deletes a user: 204, then 404, and it leaves its groups (3.6)', async () => {
     await start();
     const created = await create('bjensen');

@@ -45,16 +45,15 @@ export function patchResource(ctx: RouteContext, kind: ResourceKind, id: string,
     if (ctx.profile.quirks.patchNoContent) return { status: 204, headers: versionHeader(ctx, resource) };
     return resourceReply(ctx, resource, 200, false);
   }
-  // A stored User is parsed on every read: read it once, and patch a second parse of its text
-  // (cheaper than a deep clone); a Group is the stored object itself, so it is cloned.
+  // Every read of a stored User is a fresh parse, so the PATCH gets one of its own instead of a
+  // deep clone; a Group's data is the stored object itself, so applyPatch clones it.
   const current = resource.data;
   const options = { rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans };
   const type = resourceTypeByName(kind);
-  const text = resource.text;
   const patched =
-    text === undefined
+    resource.text === undefined
       ? applyPatch({ ...current, id: resource.id }, operations, type, options)
-      : applyPatchToCopy({ ...(JSON.parse(text) as JsonObject), id: resource.id }, operations, type, options);
+      : applyPatchToCopy({ ...resource.data, id: resource.id }, operations, type, options);
   delete patched.id;
   delete patched.meta;
   delete patched.groups;

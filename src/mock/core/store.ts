@@ -20,7 +20,7 @@ export class StoredResource {
   indexed: { userName?: string; externalId?: string } = {};
   /** Whether render may splice `text` into a reply (renderUserText): checked once per write. */
   spliceable: boolean | undefined = undefined;
-  /** A Group's entry in its members' `groups`, as rendered for `root` (render.ts); reset with the data. */
+  /** A Group's entry in its members' `groups`, as rendered for `root` (render.ts); reset on a rename. */
   refText: { root: string; text: string } | undefined = undefined;
   #json: string | undefined;
   #object: JsonObject | undefined;
@@ -46,7 +46,8 @@ export class StoredResource {
 
   set data(value: JsonObject) {
     this.spliceable = undefined;
-    this.refText = undefined;
+    // A Group's entry in its members' `groups` names it by displayName: only a rename changes it.
+    if (this.#object?.displayName !== value.displayName) this.refText = undefined;
     if (this.kind === 'User') {
       this.#json = JSON.stringify(value);
       this.#object = undefined;
@@ -186,10 +187,7 @@ export class ScimStore {
    * thousands of members, and re-indexing all of them per PATCH would be quadratic.
    */
   changeMembers(group: StoredResource, members: JsonValue[], added: readonly string[], removed: readonly string[], now: number): void {
-    const refText = group.refText;
     group.data = { ...group.data, members };
-    // Members changed, the name did not: the group's entry in its members' `groups` stands.
-    group.refText = refText;
     for (const value of removed) this.#memberOf.get(value)?.delete(group.id);
     for (const value of added) {
       let set = this.#memberOf.get(value);
