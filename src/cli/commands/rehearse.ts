@@ -23,7 +23,8 @@ export interface RehearseArgs extends LiveArgs {
   base: string[];
   candidate: string[];
   couple?: string[] | undefined;
-  'max-runs': number;
+  'max-runs'?: number | undefined;
+  strict: boolean;
   workers?: number | undefined;
   scenario?: string | undefined;
   users: number;
@@ -47,7 +48,8 @@ export function rehearseCommand(ctx: CommandContext) {
         .option('base', { type: 'string', array: true, demandOption: true, description: 'the env set in use today; later files win' })
         .option('candidate', { type: 'string', array: true, demandOption: true, description: 'the env set you want to ship; later files win' })
         .option('couple', { type: 'string', array: true, description: 'A,B: these variables change together (on top of the auth and endpoint couplings)' })
-        .option('max-runs', { type: 'number', default: 64, description: 'replay budget; accounts left unexplained are counted' })
+        .option('max-runs', { type: 'number', description: 'replay budget (default 2 + 2(n-1) + n + n² + 3n for n change units); accounts left unexplained are counted' })
+        .option('strict', { type: 'boolean', default: false, description: 'exit 2 on an inconclusive verdict too (a change the world cannot judge, unverified or unexplained accounts)' })
         .option('workers', { type: 'number', description: 'mock: replay independent runs in this many worker threads (default: the cores, at most 4; 1 = this thread)' })
         .example('$0 rehearse --base fixtures/env/baseline.env --candidate fixtures/env/candidate.env --server-profile fixtures/servers/staging.json', 'the demo (npm start)')
         .example('$0 rehearse --base prod.env --candidate next.env --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a pull-request check'),
@@ -59,7 +61,8 @@ export function rehearseCommand(ctx: CommandContext) {
 
 async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
   checkCounts(args);
-  if (!Number.isInteger(args['max-runs']) || args['max-runs'] < 2) {
+  const maxRuns = args['max-runs'];
+  if (maxRuns !== undefined && (!Number.isInteger(maxRuns) || maxRuns < 2)) {
     throw new UserError('bad-flags', `Failed to rehearse: --max-runs ${args['max-runs']} must be a whole number of at least 2 (the baseline and the candidate).`);
   }
   const couplings = (args.couple ?? []).map((text) => {
@@ -89,7 +92,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       target: args.target,
       ...(world ? { world: { profile: resolveProfile(world), name: world.name } } : {}),
       couplings,
-      maxRuns: args['max-runs'],
+      ...(maxRuns !== undefined ? { maxRuns } : {}),
       workers: workerCount(args.workers),
       onRun: progress.update,
       onRunId: (id) => {
@@ -105,6 +108,10 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
     });
     progress.stop();
     await emitRehearseReport(io, report, args.format, args.out);
+    if (report.verdict === 'inconclusive') {
+      io.stderr.write(`scimsim: warning: the verdict is inconclusive: ${report.caveats.join('; ')}.${args.strict ? '' : ' (exit 0; --strict makes it exit 2)'}\n`);
+      return args.strict ? EXIT.found : EXIT.ok;
+    }
     return report.verdict === 'safe' ? EXIT.ok : EXIT.found;
   } catch (error) {
     progress.stop();
@@ -113,7 +120,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       return EXIT.interrupted;
     }
     if (error instanceof RehearseBudgetExceeded) {
-      throw new UserError('bad-flags', `Failed to rehearse: --max-runs ${args['max-runs']} or --max-requests ${args['max-requests'] ?? '(none)'} does not leave room for the baseline and candidate runs.`, {
+      throw new UserError('bad-flags', `Failed to rehearse: --max-runs ${args['max-runs'] ?? '(default)'} or --max-requests ${args['max-requests'] ?? '(none)'} does not leave room for the baseline and candidate runs.`, {
         hint: 'Raise the limit, or rehearse fewer --users.',
       });
     }
