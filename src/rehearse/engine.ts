@@ -22,8 +22,11 @@ export interface RehearseRequest
   base: EnvSet;
   candidate: EnvSet;
   labels: { base: string; candidate: string };
-  /** mock: the world every replay runs in, fresh each time; it accepts the baseline's credentials. */
-  world?: { profile: ResolvedProfile; name: string };
+  /**
+   * mock: the world every replay runs in, fresh each time; it accepts the baseline's credentials.
+   * `builtFor` labels the env set it is built for (the base's files), for the report header.
+   */
+  world?: { profile: ResolvedProfile; name: string; builtFor: string };
   /** Extra couplings (`--couple A,B`): these variables move as one unit. */
   couplings?: readonly (readonly string[])[];
   /** At most this many replays (full and probe); what is left is counted as unexplained. */

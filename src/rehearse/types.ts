@@ -79,6 +79,8 @@ export interface RehearseReport {
   target: 'mock' | 'live';
   /** Name of the mock server profile (mock target only). */
   serverProfile?: string;
+  /** mock: the world the replays played, and the env set it was built for (the base's file labels). */
+  world?: { name: string; builtFor: string };
   labels: { base: string; candidate: string };
   verdict: 'safe' | 'blocks-accounts';
   baseline: RunTotals;

@@ -9,10 +9,21 @@ export interface JUnitCase {
   failure?: { message: string; body: string };
 }
 
+/** A `<property>` of the suite: what the run was played against, for whoever reads the CI result. */
+export interface JUnitProperty {
+  name: string;
+  value: string;
+}
+
 /** A JUnit XML document with one suite, as CI systems render natively. */
-export function renderJUnit(suite: string, cases: readonly JUnitCase[]): string {
+export function renderJUnit(suite: string, cases: readonly JUnitCase[], properties: readonly JUnitProperty[] = []): string {
   const failures = cases.filter((c) => c.failure).length;
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="scimsim" tests="${cases.length}" failures="${failures}">`, `  <testsuite name="${xml(suite)}" tests="${cases.length}" failures="${failures}">`];
+  if (properties.length > 0) {
+    lines.push('    <properties>');
+    for (const p of properties) lines.push(`      <property name="${xml(p.name)}" value="${xml(p.value)}"/>`);
+    lines.push('    </properties>');
+  }
   for (const c of cases) {
     if (!c.failure) {
       lines.push(`    <testcase name="${xml(c.name)}" classname="${xml(c.classname)}"/>`);

@@ -33,7 +33,7 @@ function request(overrides: Partial<RehearseRequest>): RehearseRequest {
     seed: 1,
     dialect: 'rfc',
     target: 'mock',
-    world: { profile: staging, name: 'staging' },
+    world: { profile: staging, name: 'staging', builtFor: 'baseline.env' },
     ...overrides,
   };
 }
@@ -113,7 +113,7 @@ describe('rehearse: the shipped demo', async () => {
 
 describe('rehearse: other candidates', () => {
   it('a harmless-only candidate is safe and needs only the two full runs', async () => {
-    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000\nSCIM_UPDATE_METHOD=put'), users: 300, world: { profile: rfc, name: 'default' } }));
+    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000\nSCIM_UPDATE_METHOD=put'), users: 300, world: { profile: rfc, name: 'default', builtFor: 'baseline.env' } }));
     expect(report.verdict).toBe('safe');
     expect(report.attribution).toEqual([]);
     expect(report.changes.map((c) => [c.variable, c.effect])).toEqual([
@@ -125,7 +125,7 @@ describe('rehearse: other candidates', () => {
 
   it('moves the auth mode with its credentials as one unit, and blames them together', async () => {
     const oauth = mixed('SCIM_AUTH_MODE=oauth2\nSCIM_AUTH_TOKEN=\nSCIM_OAUTH_TOKEN_URL=https://login.staging.example.com/oauth2/token\nSCIM_OAUTH_CLIENT_ID=scimsim\nSCIM_OAUTH_CLIENT_SECRET=oauth-secret-5d4c3b2a1f0e\nSCIM_PAGE_SIZE=50');
-    const report = await rehearse(request({ candidate: oauth, users: 200, world: { profile: rfc, name: 'default' } }));
+    const report = await rehearse(request({ candidate: oauth, users: 200, world: { profile: rfc, name: 'default', builtFor: 'baseline.env' } }));
     const auth = report.attribution.find((a) => a.variables.includes('SCIM_AUTH_MODE'));
     expect(auth?.variables).toEqual(expect.arrayContaining(['SCIM_AUTH_MODE', 'SCIM_OAUTH_CLIENT_ID', 'SCIM_OAUTH_CLIENT_SECRET', 'SCIM_OAUTH_TOKEN_URL']));
     expect(auth).toMatchObject({ interaction: false, blocked: 200 });
@@ -152,7 +152,7 @@ describe('rehearse: other candidates', () => {
   it('reports accounts the baseline already blocks separately, never blaming the candidate', async () => {
     // On a world that refuses DELETE, the baseline's deletes fail already.
     const noDelete = resolveProfile({ name: 'no-delete', description: 'DELETE is 405', capabilities: { delete: false } });
-    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000'), users: 300, world: { profile: noDelete, name: 'no-delete' } }));
+    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000'), users: 300, world: { profile: noDelete, name: 'no-delete', builtFor: 'baseline.env' } }));
     expect(report.alreadyBlocked).toBeGreaterThan(0);
     expect(report.baseline.blocked).toBe(report.alreadyBlocked);
     expect(report.newlyBlocked).toBe(0);

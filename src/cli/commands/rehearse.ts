@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
+import { parseSetFlag } from '../../env/load.js';
 import { UserError } from '../../errors/user-error.js';
-import { DEFAULT_PROFILE_PATH, loadProfile } from '../../mock/profile/load-profile.js';
-import { resolveProfile } from '../../mock/profile/resolve-profile.js';
 import { RehearseBudgetExceeded, RehearseInterrupted, rehearse } from '../../rehearse/engine.js';
 import type { RehearseReport } from '../../rehearse/types.js';
 import { renderRehearseJson } from '../../report/rehearse-json.js';
@@ -11,31 +10,22 @@ import { renderRehearseMarkdown } from '../../report/rehearse-markdown.js';
 import { renderRehearseTable } from '../../report/rehearse-table.js';
 import { createColors } from '../../report/style.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
-import type { DialectName } from '../../scim/dialects.js';
 import { untilInterrupted } from '../interrupt.js';
 import { EXIT, type CommandContext } from '../context.js';
 import { emitReport } from '../emit.js';
 import { colorsFor, type CliIO } from '../io.js';
+import { checkCounts, liveSafety, noteIgnoredVariables, withSharedRunOptions, type SharedRunArgs } from '../options/run-options.js';
+import { envLabel, loadWorldProfile } from '../options/world.js';
 import { loadValidEnvSet } from '../valid-settings.js';
-import { checkCounts, liveSafety, noteIgnoredVariables, withSharedRunOptions, type LiveArgs } from './run.js';
 
-export interface RehearseArgs extends LiveArgs {
+export interface RehearseArgs extends SharedRunArgs {
   base: string[];
   candidate: string[];
+  /** K=V on top of the candidate's files. */
+  set?: string[] | undefined;
   couple?: string[] | undefined;
   'max-runs': number;
   workers?: number | undefined;
-  scenario?: string | undefined;
-  users: number;
-  seed: number;
-  target: 'mock' | 'live';
-  'server-profile'?: string | undefined;
-  dialect: DialectName;
-  collisions: number;
-  format: 'table' | 'json' | 'markdown' | 'junit';
-  out?: string | undefined;
-  alias?: string[] | undefined;
-  'alias-file'?: string | undefined;
 }
 
 export function rehearseCommand(ctx: CommandContext) {
@@ -46,10 +36,12 @@ export function rehearseCommand(ctx: CommandContext) {
       withSharedRunOptions(yargs)
         .option('base', { type: 'string', array: true, demandOption: true, description: 'the env set in use today; later files win' })
         .option('candidate', { type: 'string', array: true, demandOption: true, description: 'the env set you want to ship; later files win' })
+        .option('set', { type: 'string', array: true, description: 'K=V applied to the candidate, over every --candidate file (try a variation without writing a file)' })
         .option('couple', { type: 'string', array: true, description: 'A,B: these variables change together (on top of the auth and endpoint couplings)' })
         .option('max-runs', { type: 'number', default: 64, description: 'replay budget; accounts left unexplained are counted' })
         .option('workers', { type: 'number', description: 'mock: replay independent runs in this many worker threads (default: the cores, at most 4; 1 = this thread)' })
-        .example('$0 rehearse --base fixtures/env/baseline.env --candidate fixtures/env/candidate.env --server-profile fixtures/servers/staging.json', 'the demo (npm start)')
+        .example('$0 rehearse --base fixtures/env/baseline.env --candidate fixtures/env/candidate.env', 'the demo (npm start), in the realistic staging world built for the base')
+        .example('$0 rehearse --base prod.env --candidate prod.env --set SCIM_PAGE_SIZE=500', 'try one variation without writing a file')
         .example('$0 rehearse --base prod.env --candidate next.env --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a pull-request check'),
     handler: async (args: RehearseArgs) => {
       ctx.exitCode = await runRehearse(args, ctx.io);
@@ -68,26 +60,27 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
     return names;
   });
   const base = await loadValidEnvSet(args.base, [], args, io, '--base');
-  const candidate = await loadValidEnvSet(args.candidate, [], args, io, '--candidate');
+  const candidate = await loadValidEnvSet(args.candidate, args.set ?? [], args, io, '--candidate');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
   const safety = liveSafety(args, base.settings);
   liveSafety(args, candidate.settings);
-  const profilePath = args['server-profile'] ?? DEFAULT_PROFILE_PATH;
-  const world = args.target === 'mock' ? await loadProfile(profilePath, io.cwd) : undefined;
+  // The world is built for the env set in use today: its base path, tenant and credentials.
+  const profile = args.target === 'mock' ? await loadWorldProfile(args['server-profile'], io) : undefined;
+  const world = profile && { profile, name: profile.name, builtFor: envLabel(args.base) };
   const progress = createProgress(io);
   try {
     const report = await untilInterrupted((signal) => rehearse({
       base: base.set,
       candidate: candidate.set,
-      labels: { base: args.base.join(' + '), candidate: args.candidate.join(' + ') },
+      labels: { base: envLabel(args.base), candidate: candidateLabel(args) },
       scenario,
       users: args.users,
       seed: args.seed,
       dialect: args.dialect,
       collisions: args.collisions,
       target: args.target,
-      ...(world ? { world: { profile: resolveProfile(world), name: world.name } } : {}),
+      ...(world ? { world } : {}),
       couplings,
       maxRuns: args['max-runs'],
       workers: workerCount(args.workers),
@@ -104,7 +97,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       onForce: () => io.stderr.write('scimsim: stopped at once; the journals stay for scimsim cleanup.\n'),
     });
     progress.stop();
-    await emitRehearseReport(io, report, args.format, args.out);
+    await emitRehearseReport(io, world ? { ...report, world: { name: world.name, builtFor: world.builtFor } } : report, args.format, args.out);
     return report.verdict === 'safe' ? EXIT.ok : EXIT.found;
   } catch (error) {
     progress.stop();
@@ -142,6 +135,12 @@ function createProgress(io: CliIO): { update: (label: string, runs: number) => v
       shown = false;
     },
   };
+}
+
+/** `next.env + --set SCIM_PAGE_SIZE`: the candidate's files, and the names (never the values) it sets on top. */
+function candidateLabel(args: Pick<RehearseArgs, 'candidate' | 'set'>): string {
+  const names = (args.set ?? []).map((text) => parseSetFlag(text).key);
+  return names.length === 0 ? envLabel(args.candidate) : `${envLabel(args.candidate)} + --set ${names.join(', ')}`;
 }
 
 /** --workers, or the machine's cores (at most 4: past that, replays wait on memory bandwidth). */
