@@ -101,9 +101,10 @@ const REALISTIC = 'such as fixtures/servers/staging.json or a profile written af
  * Whether `world` could show the harm a change of `variable` can do, so that a rehearsal in it
  * may call the change harmless. When it cannot, `because` says what the world lacks and
  * `wouldJudge` what kind of world would judge it; the change is then "not judged by this world",
- * never "harmless".
+ * never "harmless". `'live'` is a real target: it shows whatever it does, so every variable the
+ * client sends is judged there.
  */
-export function judgeChange(variable: string, world: WorldFeatures): Judgement {
+export function judgeChange(variable: string, world: WorldFeatures | 'live'): Judgement {
   const entry = catalog.get(variable);
   if (!entry) {
     return notJudged(
@@ -111,6 +112,8 @@ export function judgeChange(variable: string, world: WorldFeatures): Judgement {
       'none that scimsim can build: map it onto a catalog variable with --alias if it is one, or check it by hand',
     );
   }
+  if (variable === 'SCIM_ENVIRONMENT') return judgeEnvironment();
+  if (world === 'live') return JUDGED;
   // The identity provider sends its own value: the change has no effect, whatever the world.
   if (world.dialectIgnores[variable] !== undefined) return JUDGED;
   const rule = RULES[variable];
@@ -204,9 +207,11 @@ const RULES: Readonly<Record<string, (world: WorldFeatures) => Judgement>> = {
   // The world implements PATCH, PUT and DELETE exactly as its discovery advertises them.
   SCIM_UPDATE_METHOD: () => JUDGED,
   SCIM_DEACTIVATION_MODE: () => JUDGED,
-  SCIM_ENVIRONMENT: () =>
-    notJudged(
-      'SCIM_ENVIRONMENT never reaches the server: it only guards live runs against production',
-      'none: it changes no request; check the production consent with a live run (--target live)',
-    ),
 };
+
+function judgeEnvironment(): Judgement {
+  return notJudged(
+    'SCIM_ENVIRONMENT never reaches the server: it only guards live runs against production',
+    'none: it changes no request; check the production consent with a live run (--target live)',
+  );
+}

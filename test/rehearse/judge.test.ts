@@ -109,6 +109,12 @@ describe('judgeChange', () => {
     expect(judgeChange('SCIM_ENVIRONMENT', staging).judged).toBe(false);
   });
 
+  it('judges every variable the client sends on a live target, and nothing it does not read', () => {
+    const unjudged = listCatalog().map((e) => e.name).filter((name) => !judgeChange(name, 'live').judged);
+    expect(unjudged).toEqual(['SCIM_ENVIRONMENT']);
+    expect(judgeChange('SCIM_PROXY_URL', 'live').judged).toBe(false);
+  });
+
   it('gives every unjudged change a reason and a kind of world, over every shipped profile', async () => {
     for (const name of ['default', 'keycloak-like', 'legacy-gateway', 'okta-unfriendly', 'put-only', 'sloppy-pagination', 'staging', 'strict-entra-unfriendly']) {
       const features = worldFeatures(await shipped(name), { users: 1000 });
