@@ -5,14 +5,12 @@ import { buildLoadReport, passed, type LoadReport } from '../../load/report.js';
 import { LoadRun, type LoadProgress } from '../../load/runner.js';
 import { createPlan, type LoadPlan, type LoadStage } from '../../load/schedule.js';
 import { parseThreshold } from '../../load/thresholds.js';
-import { renderLoadJUnit, renderLoadJson, renderLoadMarkdown, renderLoadTable } from '../../report/load.js';
-import { createColors } from '../../report/style.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
 import { getDialect } from '../../scim/dialects.js';
 import { EXIT, type CommandContext } from '../context.js';
-import { emitReport } from '../emit.js';
+import { emitLoadReport } from '../emit-load.js';
 import { untilInterrupted } from '../interrupt.js';
-import { colorsFor, type CliIO } from '../io.js';
+import type { CliIO } from '../io.js';
 import { loadValidSettings } from '../valid-settings.js';
 import { parseDuration } from '../options/duration.js';
 import { checkCounts, liveSafety, noteIgnoredVariables, withRunOptions, type SharedRunArgs } from '../options/run-options.js';
@@ -145,13 +143,6 @@ async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
   if (report.partial && !report.capped) return EXIT.interrupted;
   if (report.capped) return EXIT.found;
   return passed(report) ? EXIT.ok : EXIT.found;
-}
-
-export async function emitLoadReport(io: CliIO, report: LoadReport, format: LoadArgs['format'], out: string | undefined): Promise<void> {
-  if (format === 'json') return emitReport(io, renderLoadJson(report), out);
-  if (format === 'markdown') return emitReport(io, renderLoadMarkdown(report), out);
-  if (format === 'junit') return emitReport(io, renderLoadJUnit(report), out);
-  return emitReport(io, renderLoadTable(report, colorsFor(io.stdout, io.env)), out, renderLoadTable(report, createColors(false)));
 }
 
 /** One progress line on stderr, redrawn in place, only for a person at a terminal. */
