@@ -52,6 +52,13 @@ describe('the mock world of run, rehearse and load', () => {
     expect(result.stdout + result.stderr).not.toContain('from-the-vault-81c2');
   });
 
+  it('builds the world for files and --set together when the files alone are no valid env set', async () => {
+    const env = await envFile('too-big.env', `${OTHER_TEAM}\nSCIM_PAGE_SIZE=5000`);
+    const result = await runScimsim(['run', '--env', env, '--set', 'SCIM_PAGE_SIZE=100', '--users', '40', '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as RunJson).world).toEqual({ name: 'staging', builtFor: `${env} + --set SCIM_PAGE_SIZE` });
+  });
+
   it('plays the RFC-ideal world only when --server-profile names it', async () => {
     const result = await runScimsim(['run', '--env', 'fixtures/env/baseline.env', '--users', '50', '--server-profile', 'fixtures/servers/default.json', '--format', 'json']);
     expect((JSON.parse(result.stdout) as RunJson).world).toEqual({ name: 'default', builtFor: 'fixtures/env/baseline.env' });
@@ -98,6 +105,15 @@ describe('the mock world of run, rehearse and load', () => {
     expect(report.baseline.blocked).toBe(0);
     expect(report.changes).toMatchObject([{ variable: 'SCIM_PAGE_SIZE', before: '100', after: '500' }]);
     expect(report.attribution.map((a) => a.variables)).toEqual([['SCIM_PAGE_SIZE']]);
+  });
+
+  it('rehearses a token given by --set against the base world, showing only its fingerprint', async () => {
+    const result = await runScimsim(['rehearse', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/baseline.env', '--set', 'SCIM_AUTH_TOKEN=rotated-too-early-3f9a', '--users', '60', '--format', 'json']);
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout) as { newlyBlocked: number; changes: Array<{ variable: string; secret: boolean; after: string }> };
+    expect(report.newlyBlocked).toBe(60);
+    expect(report.changes).toMatchObject([{ variable: 'SCIM_AUTH_TOKEN', secret: true, after: expect.stringMatching(/^fp:[0-9a-f]{8,}$/) }]);
+    expect(result.stdout + result.stderr).not.toContain('rotated-too-early-3f9a');
   });
 
   it('builds the rehearsal world for --base: a base of another team blocks nothing under its own candidate', async () => {

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
-import { parseSetFlag } from '../../env/load.js';
 import { UserError } from '../../errors/user-error.js';
 import { RehearseBudgetExceeded, RehearseInterrupted, rehearse } from '../../rehearse/engine.js';
 import type { RehearseReport } from '../../rehearse/types.js';
@@ -15,7 +14,7 @@ import { EXIT, type CommandContext } from '../context.js';
 import { emitReport } from '../emit.js';
 import { colorsFor, type CliIO } from '../io.js';
 import { checkCounts, liveSafety, noteIgnoredVariables, withSharedRunOptions, type SharedRunArgs } from '../options/run-options.js';
-import { envLabel, loadWorldProfile } from '../options/world.js';
+import { envLabel, labelWithSets, loadWorldProfile } from '../options/world.js';
 import { loadValidEnvSet } from '../valid-settings.js';
 
 export interface RehearseArgs extends SharedRunArgs {
@@ -73,7 +72,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
     const report = await untilInterrupted((signal) => rehearse({
       base: base.set,
       candidate: candidate.set,
-      labels: { base: envLabel(args.base), candidate: candidateLabel(args) },
+      labels: { base: envLabel(args.base), candidate: labelWithSets(args.candidate, args.set ?? []) },
       scenario,
       users: args.users,
       seed: args.seed,
@@ -135,12 +134,6 @@ function createProgress(io: CliIO): { update: (label: string, runs: number) => v
       shown = false;
     },
   };
-}
-
-/** `next.env + --set SCIM_PAGE_SIZE`: the candidate's files, and the names (never the values) it sets on top. */
-function candidateLabel(args: Pick<RehearseArgs, 'candidate' | 'set'>): string {
-  const names = (args.set ?? []).map((text) => parseSetFlag(text).key);
-  return names.length === 0 ? envLabel(args.candidate) : `${envLabel(args.candidate)} + --set ${names.join(', ')}`;
 }
 
 /** --workers, or the machine's cores (at most 4: past that, replays wait on memory bandwidth). */

@@ -1,5 +1,6 @@
 import type { ScimSettings } from '../../env/settings.js';
 import { parseSetFlag } from '../../env/load.js';
+import { UserError } from '../../errors/user-error.js';
 import { loadProfile } from '../../mock/profile/load-profile.js';
 import { resolveProfile, type ResolvedProfile } from '../../mock/profile/resolve-profile.js';
 import { shippedFile } from '../../paths.js';
@@ -51,14 +52,22 @@ export async function mockWorldFor(
   if (args.baseline) {
     return { profile, name: profile.name, settings: await loadValidSettings(args.baseline, [], args, io, '--baseline'), builtFor: envLabel(args.baseline) };
   }
-  const fillIns = await setsNoFileGives(args.env, args.set ?? [], args, io);
-  const names = fillIns.map((text) => parseSetFlag(text).key);
-  return {
-    profile,
-    name: profile.name,
-    settings: await loadValidSettings(args.env, fillIns, args, io, '--env'),
-    builtFor: `${envLabel(args.env)}${names.length > 0 ? ` + --set ${names.join(', ')}` : ''}`,
-  };
+  const sets = args.set ?? [];
+  const fillIns = await setsNoFileGives(args.env, sets, args, io);
+  try {
+    return { profile, name: profile.name, settings: await loadValidSettings(args.env, fillIns, args, io, '--env'), builtFor: labelWithSets(args.env, fillIns) };
+  } catch (error) {
+    // Files that are only valid with the --set overrides on top (a page size out of range fixed
+    // on the command line) are no env set of their own: the world is built for the whole.
+    if (!(error instanceof UserError) || error.code !== 'env-invalid' || fillIns.length === sets.length) throw error;
+    return { profile, name: profile.name, settings: await loadValidSettings(args.env, sets, args, io, '--env'), builtFor: labelWithSets(args.env, sets) };
+  }
+}
+
+/** `staging.env + --set SCIM_AUTH_TOKEN`: the files, and the names (never the values) set on top. */
+export function labelWithSets(files: readonly string[], sets: readonly string[]): string {
+  const names = sets.map((text) => parseSetFlag(text).key);
+  return `${envLabel(files)}${names.length > 0 ? ` + --set ${names.join(', ')}` : ''}`;
 }
 
 /** The `--set` flags whose variable no file of `files` gives. */
