@@ -32,6 +32,7 @@ export { VirtualClock, createRealClock, type Clock } from './scim/clock.js';
 export { executeRun, type RunRequest, type RunOutcome, type RequestBudget } from './run/execute.js';
 export { rehearse, ddmin, type RehearseRequest } from './rehearse/engine.js';
 export type { RehearseReport, Attribution } from './rehearse/types.js';
+export { judgeChange, worldFeatures, type Judgement, type WorldFeatures, type WorldOptions } from './rehearse/judge.js';
 export { rehearseRotation, type RotationReport, type RotationRequest } from './rotate/rotate.js';
 export { LoadRun, type LoadRequest, type LoadResult } from './load/runner.js';
 export { createPlan, arrivalTimes, type LoadPlan, type LoadStage } from './load/schedule.js';
