@@ -11,6 +11,7 @@ import { STAGES, type Reason, type Stage } from '../run/ledger.js';
 import { describeReason } from '../run/summary.js';
 import { createUserFactory } from '../scenario/users.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
+import { judgeChange, worldFeatures } from './judge.js';
 import { predictQuarantine } from './quarantine.js';
 import { searchCauses } from '../attribution/search.js';
 import type { AttributedReason, Attribution, Judgement, RehearseReport, RehearsedChange, RunTotals } from './types.js';
@@ -22,15 +23,18 @@ export interface RehearseRequest
   base: EnvSet;
   candidate: EnvSet;
   labels: { base: string; candidate: string };
-  /** mock: the world every replay runs in, fresh each time; it accepts the baseline's credentials. */
-  world?: { profile: ResolvedProfile; name: string };
+  /**
+   * mock: the world every replay runs in, fresh each time; it accepts the baseline's credentials.
+   * `builtFor` labels the env set it is built for (the base's files), for the report header.
+   */
+  world?: { profile: ResolvedProfile; name: string; builtFor: string };
   /** Extra couplings (`--couple A,B`): these variables move as one unit. */
   couplings?: readonly (readonly string[])[];
   /** At most this many replays (default `defaultMaxRuns(units)`); what is left is counted as unexplained. */
   maxRuns?: number;
   /**
-   * Whether the world can show a variable's harm (derived from the world); a change it cannot
-   * judge is never called harmless. Default: every change is judged (a live target).
+   * Whether the world can show a variable's harm; a change it cannot judge is never called
+   * harmless. Default: derived from `world` (a live target judges every variable the client sends).
    */
   judge?: (variable: string) => Judgement;
   onRun?: (label: string, runs: number) => void;
@@ -86,6 +90,8 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
   if ('invalid' in baseSettings) throw new Error('the baseline env set is invalid');
   const baseValid = baseSettings.settings;
   const world = request.world ? { profile: request.world.profile, settings: baseSettings.settings } : undefined;
+  const features = request.world ? worldFeatures(request.world.profile, { users, collisions: request.collisions ?? 0, dialect: request.dialect }) : 'live';
+  const judge = request.judge ?? ((variable: string): Judgement => judgeChange(variable, features));
   const runs = { full: 0, scoped: 0, cached: 0, invalid: 0 };
   const requests = { baseline: 0, candidate: 0, search: 0 };
   /** live: the accounts search replays send (newly blocked and a control sample); mock: all. */
@@ -252,7 +258,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
           wouldJudge: unexplainedBecause.budget > 0 ? 'a rehearsal with a larger --max-runs' : 'a rehearsal on a target whose outcomes repeat between replays',
         };
       }
-      const judgement = request.judge?.(c.variable) ?? { judged: true };
+      const judgement = judge(c.variable);
       if (!judgement.judged) return { ...c, unitId, effect: 'not-judged', notJudgedBecause: judgement.because, wouldJudge: judgement.wouldJudge };
       return { ...c, unitId, effect: 'harmless' };
     });
@@ -281,7 +287,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       users,
       seed,
       target: request.target,
-      ...(request.world ? { serverProfile: request.world.name } : {}),
+      ...(request.world ? { serverProfile: request.world.name, world: { name: request.world.name, builtFor: request.world.builtFor } } : {}),
       labels: request.labels,
       verdict,
       caveats,

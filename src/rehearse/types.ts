@@ -75,8 +75,7 @@ export interface RehearsedChange extends EnvChange {
   wouldJudge?: string;
 }
 
-/** Whether the rehearsal's world can show a change's harm (derived from the world itself). */
-export type Judgement = { judged: true } | { judged: false; because: string; wouldJudge: string };
+export type { Judgement } from './judge.js';
 
 /** Why newly blocked accounts have no cause set, by count. */
 export interface UnexplainedCounts {
@@ -111,6 +110,8 @@ export interface RehearseReport {
   target: 'mock' | 'live';
   /** Name of the mock server profile (mock target only). */
   serverProfile?: string;
+  /** mock: the world the replays played, and the env set it was built for (the base's file labels). */
+  world?: { name: string; builtFor: string };
   labels: { base: string; candidate: string };
   /**
    * `safe` only when nothing is newly blocked, no account is unverified and every change was

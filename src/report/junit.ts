@@ -11,15 +11,21 @@ export interface JUnitCase {
   skipped?: string;
 }
 
+/** A `<property>` of the suite: what the run was played against, for whoever reads the CI result. */
+export interface JUnitProperty {
+  name: string;
+  value: string;
+}
+
 /** A JUnit XML document with one suite, as CI systems render natively; `properties` go on the suite. */
-export function renderJUnit(suite: string, cases: readonly JUnitCase[], properties: ReadonlyArray<readonly [string, string]> = []): string {
+export function renderJUnit(suite: string, cases: readonly JUnitCase[], properties: readonly JUnitProperty[] = []): string {
   const failures = cases.filter((c) => c.failure).length;
   const skipped = cases.filter((c) => !c.failure && c.skipped !== undefined).length;
   const skippedAttr = skipped > 0 ? ` skipped="${skipped}"` : '';
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="scimsim" tests="${cases.length}" failures="${failures}"${skippedAttr}>`, `  <testsuite name="${xml(suite)}" tests="${cases.length}" failures="${failures}"${skippedAttr}>`];
   if (properties.length > 0) {
     lines.push('    <properties>');
-    for (const [name, value] of properties) lines.push(`      <property name="${xml(name)}" value="${xml(value)}"/>`);
+    for (const p of properties) lines.push(`      <property name="${xml(p.name)}" value="${xml(p.value)}"/>`);
     lines.push('    </properties>');
   }
   for (const c of cases) {

@@ -23,6 +23,7 @@ export function renderRehearseJson(report: RehearseReport): string {
     scenario: report.scenario,
     dialect: report.dialect,
     serverProfile: report.serverProfile ?? null,
+    world: report.world ? { name: report.world.name, builtFor: report.world.builtFor } : null,
     labels: { base: report.labels.base, candidate: report.labels.candidate },
     baseline: totals(report.baseline),
     candidate: totals(report.candidate),

@@ -3,6 +3,7 @@ import { describeTransition } from './diff-summary.js';
 import { renderJUnit, type JUnitCase } from './junit.js';
 import { attributionsOf, describeAttributedReason, describeNotJudged, describeUnexplained, partnersOf } from './rehearse-summary.js';
 import { plural } from './style.js';
+import { worldProperties } from './world.js';
 
 const CLASSNAME = 'scimsim.rehearse';
 
@@ -20,10 +21,11 @@ export function renderRehearseJUnit(report: RehearseReport): string {
   );
   const explained = report.attribution.reduce((n, a) => n + a.blocked, 0);
   return renderJUnit(`scimsim rehearse ${report.labels.base} -> ${report.labels.candidate}`, cases, [
-    ['verdict', report.verdict],
-    ['newlyBlocked', String(report.newlyBlocked)],
-    ['explained', String(explained)],
-    ['unexplained', String(report.unexplained)],
+    ...(report.world ? worldProperties(report.world) : []),
+    { name: 'verdict', value: report.verdict },
+    { name: 'newlyBlocked', value: String(report.newlyBlocked) },
+    { name: 'explained', value: String(explained) },
+    { name: 'unexplained', value: String(report.unexplained) },
   ]);
 }
 

@@ -2,6 +2,7 @@ import type { Attribution, RehearsedChange, RehearseReport } from '../rehearse/t
 import { describeReason } from '../run/summary.js';
 import { xml } from './junit.js';
 import { cell, code } from './markdown.js';
+import { describeWorldMarkdown } from './world.js';
 import {
   attributionsOf,
   describeAlreadyBlocked,
@@ -25,7 +26,7 @@ export function renderRehearseMarkdown(report: RehearseReport): string {
   const out = [
     `### scimsim rehearse: ${verdict}`,
     '',
-    `${code(report.labels.base)} → ${code(report.labels.candidate)} · scenario ${code(report.scenario)} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${target} · ${cell(report.dialect)} dialect`,
+    `${code(report.labels.base)} → ${code(report.labels.candidate)} · scenario ${code(report.scenario)} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${target} · ${cell(report.dialect)} dialect${report.world ? ` · ${describeWorldMarkdown(report.world)}` : ''}`,
     '',
   ];
   if (report.changes.length > 0) {

@@ -13,6 +13,7 @@ import {
   summarizeRehearsal,
 } from './rehearse-summary.js';
 import { plural, truncate, type Colors } from './style.js';
+import { describeWorld } from './world.js';
 
 /**
  * The human report of `scimsim rehearse`, read like `terraform plan`: one `+ ~ -` line per
@@ -22,6 +23,7 @@ import { plural, truncate, type Colors } from './style.js';
 export function renderRehearseTable(report: RehearseReport, colors: Colors): string {
   const out = [
     `${colors.bold('scimsim rehearse')} ${report.labels.base} -> ${report.labels.candidate} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${describeTarget(report)} · ${report.dialect} dialect`,
+    ...(report.world ? [colors.dim(describeWorld(report.world))] : []),
     '',
   ];
   const paint = { create: colors.green, update: colors.yellow, delete: colors.red };

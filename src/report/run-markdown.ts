@@ -2,12 +2,13 @@ import { STAGES } from '../run/ledger.js';
 import { describeReason } from '../run/summary.js';
 import { cell, code } from './markdown.js';
 import type { RunReport } from './run-report.js';
+import { describeWorldMarkdown } from './world.js';
 
 /** `scimsim run --format markdown`: summary line first, details folded, for a PR or step summary. */
 export function renderRunMarkdown(report: RunReport): string {
   const { summary } = report;
   const verdict = summary.blocked === 0 ? '✅ **safe**: no account blocked' : `❌ **blocks accounts**: ${summary.blocked.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts blocked`;
-  const out = [`### scimsim run: ${verdict}`, '', `${code(report.scenario)} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${report.target} · ${report.dialect} dialect${report.partial ? ' · **partial**' : ''}`, ''];
+  const out = [`### scimsim run: ${verdict}`, '', `${code(report.scenario)} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${report.target} · ${report.dialect} dialect${report.partial ? ' · **partial**' : ''}`, ...(report.world ? ['', describeWorldMarkdown(report.world)] : []), ''];
   if (summary.blocked > 0) {
     out.push('| stage | blocked |', '|---|---:|');
     for (const stage of STAGES) if (summary.byStage[stage] > 0) out.push(`| ${stage} | ${summary.byStage[stage]} |`);

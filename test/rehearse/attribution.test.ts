@@ -34,7 +34,7 @@ function request(overrides: Partial<RehearseRequest>): RehearseRequest {
     seed: 1,
     dialect: 'rfc',
     target: 'mock',
-    world: { profile: staging, name: 'staging' },
+    world: { profile: staging, name: 'staging', builtFor: 'baseline.env' },
     ...overrides,
   };
 }
@@ -125,11 +125,11 @@ describe('rehearse: the shipped demo', async () => {
 });
 
 describe('rehearse: other candidates', () => {
-  it('a harmless-only candidate is safe and needs only the two full runs', async () => {
-    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000\nSCIM_UPDATE_METHOD=put'), users: 300, world: { profile: rfc, name: 'default' } }));
+  it('a harmless-only candidate is safe on a world that can judge it, and needs only the two full runs', async () => {
+    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000\nSCIM_UPDATE_METHOD=put'), users: 300 }));
     expectAddsUp(report);
-    // The ideal world has no latency: it cannot show what a timeout change does.
     expect(report.verdict).toBe('safe');
+    expect(report.caveats).toEqual([]);
     expect(report.attribution).toEqual([]);
     expect(report.changes.map((c) => [c.variable, c.effect])).toEqual([
       ['SCIM_TIMEOUT_MS', 'harmless'],
@@ -138,15 +138,33 @@ describe('rehearse: other candidates', () => {
     expect(report.runs).toMatchObject({ full: 2, scoped: 0 });
   });
 
+  it('never calls "safe" what the ideal world cannot show: a 200 ms timeout there is not judged, and the verdict inconclusive', async () => {
+    const candidate = mixed('SCIM_TIMEOUT_MS=200\nSCIM_MAX_RETRIES=0\nSCIM_UPDATE_METHOD=put');
+    const ideal = await rehearse(request({ candidate, users: 300, world: { profile: rfc, name: 'default', builtFor: 'baseline.env' } }));
+    expectAddsUp(ideal);
+    expect(ideal.newlyBlocked).toBe(0);
+    expect(ideal.verdict).toBe('inconclusive');
+    const timeout = ideal.changes.find((c) => c.variable === 'SCIM_TIMEOUT_MS');
+    expect(timeout).toMatchObject({ effect: 'not-judged', notJudgedBecause: expect.stringMatching(/latency/) });
+    expect(timeout?.wouldJudge).toMatch(/latency/);
+    expect(ideal.changes.find((c) => c.variable === 'SCIM_UPDATE_METHOD')?.effect).toBe('harmless');
+    // The same candidate on the realistic world: the harm shows.
+    const real = await rehearse(request({ candidate, users: 300 }));
+    expectAddsUp(real);
+    expect(real.verdict).toBe('blocks-accounts');
+    expect(real.changes.find((c) => c.variable === 'SCIM_TIMEOUT_MS')?.effect).toBe('blocks');
+  });
+
   it('moves the auth mode with its credentials as one unit, and blames them together', async () => {
     const oauth = mixed('SCIM_AUTH_MODE=oauth2\nSCIM_AUTH_TOKEN=\nSCIM_OAUTH_TOKEN_URL=https://login.staging.example.com/oauth2/token\nSCIM_OAUTH_CLIENT_ID=scimsim\nSCIM_OAUTH_CLIENT_SECRET=oauth-secret-5d4c3b2a1f0e\nSCIM_PAGE_SIZE=50');
-    const report = await rehearse(request({ candidate: oauth, users: 200, world: { profile: rfc, name: 'default' } }));
+    const report = await rehearse(request({ candidate: oauth, users: 200, world: { profile: rfc, name: 'default', builtFor: 'baseline.env' } }));
     expectAddsUp(report);
     const auth = report.attribution.find((a) => a.variables.includes('SCIM_AUTH_MODE'));
     expect(auth?.variables).toEqual(expect.arrayContaining(['SCIM_AUTH_MODE', 'SCIM_OAUTH_CLIENT_ID', 'SCIM_OAUTH_CLIENT_SECRET', 'SCIM_OAUTH_TOKEN_URL']));
     expect(auth).toMatchObject({ interaction: false, blocked: 200 });
     expect(report.runs.invalid).toBe(0);
-    expect(report.changes.find((c) => c.variable === 'SCIM_PAGE_SIZE')?.effect).toBe('harmless');
+    // The ideal world has no page cap: a page size change is not judged there.
+    expect(report.changes.find((c) => c.variable === 'SCIM_PAGE_SIZE')?.effect).toBe('not-judged');
     expect(JSON.stringify(report)).not.toContain('oauth-secret-5d4c3b2a1f0e');
   });
 
@@ -173,7 +191,7 @@ describe('rehearse: other candidates', () => {
   it('reports accounts the baseline already blocks separately, never blaming the candidate', async () => {
     // On a world that refuses DELETE, the baseline's deletes fail already.
     const noDelete = resolveProfile({ name: 'no-delete', description: 'DELETE is 405', capabilities: { delete: false } });
-    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000'), users: 300, world: { profile: noDelete, name: 'no-delete' } }));
+    const report = await rehearse(request({ candidate: mixed('SCIM_UPDATE_METHOD=put'), users: 300, world: { profile: noDelete, name: 'no-delete', builtFor: 'baseline.env' } }));
     expectAddsUp(report);
     expect(report.alreadyBlocked).toBeGreaterThan(0);
     expect(report.baseline.blocked).toBe(report.alreadyBlocked);
