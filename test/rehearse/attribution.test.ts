@@ -6,7 +6,7 @@ import { resolveProfile, type ResolvedProfile } from '../../src/mock/profile/res
 import { rehearse, type RehearseRequest } from '../../src/rehearse/engine.js';
 import { expectAddsUp } from '../helpers/rehearse-invariants.js';
 import { predictQuarantine } from '../../src/rehearse/quarantine.js';
-import { buildUnits } from '../../src/rehearse/units.js';
+import { buildUnits, mixEnvSets } from '../../src/rehearse/units.js';
 import { diffEnvSets } from '../../src/env/diff.js';
 import { executeRun } from '../../src/run/execute.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
@@ -125,6 +125,25 @@ describe('rehearse: the shipped demo', async () => {
 });
 
 describe('rehearse: other candidates', () => {
+  it('searches combinations that include a change already blamed for other accounts (rate cap 40 with retries 0), and explains every account', async () => {
+    const base = mixed('SCIM_MAX_CONCURRENCY=4\nSCIM_RATE_LIMIT_RPS=15\nSCIM_MAX_RETRIES=4');
+    const text = [...base.values].map(([k, v]) => `${k}=${v.value}`).join('\n');
+    const candidate = buildEnvSet([{ label: 'base', text }, { label: 'six.env', text: 'SCIM_PAGE_SIZE=150\nSCIM_MAX_CONCURRENCY=6\nSCIM_RATE_LIMIT_RPS=40\nSCIM_TIMEOUT_MS=200\nSCIM_MAX_RETRIES=0\nSCIM_UPDATE_METHOD=put' }], {});
+    const report = await rehearse(request({ base, candidate, users: 600 }));
+    expectAddsUp(report);
+    expect(report.newlyBlocked).toBeGreaterThan(300);
+    expect(report.unexplained).toBe(0);
+    expect(report.runs.budgetExhausted).toBe(false);
+    // Retries alone explain some accounts; the rate cap with retries explains others.
+    const pair = report.attribution.filter((a) => a.causes.some((c) => c.join() === 'SCIM_RATE_LIMIT_RPS,SCIM_MAX_RETRIES'));
+    expect(pair.length).toBeGreaterThan(0);
+    expect(report.attribution.some((a) => a.causes.some((c) => c.includes('SCIM_MAX_RETRIES') && !c.includes('SCIM_RATE_LIMIT_RPS')))).toBe(true);
+    expect(report.changes.find((c) => c.variable === 'SCIM_RATE_LIMIT_RPS')?.effect).toBe('blocks');
+    // Each such cause set blocks its accounts on its own, as a run of the baseline plus the pair shows.
+    const alone = await executeRun({ settings: resolveSettings(mixEnvSets(base, candidate, [{ id: 'r', variables: ['SCIM_RATE_LIMIT_RPS', 'SCIM_MAX_RETRIES'] }])), scenario: lifecycle, users: 600, seed: 1, dialect: 'rfc', target: 'mock', world: { profile: staging, settings: resolveSettings(base) } });
+    expect(alone.report.summary.blocked).toBeGreaterThanOrEqual(pair.reduce((n, a) => n + a.blocked, 0));
+  });
+
   it('a harmless-only candidate is safe on a world that can judge it, and needs only the two full runs', async () => {
     const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000\nSCIM_UPDATE_METHOD=put'), users: 300 }));
     expectAddsUp(report);
