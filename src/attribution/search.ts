@@ -24,6 +24,12 @@ export interface CauseSearchInput {
   replay: (subset: readonly string[]) => Promise<Replayed>;
   /** Distinct replays the search may start; accounts it cannot reach are unexplained (`budget`). */
   maxRuns: number;
+  /**
+   * Units the evidence points at (the variables the failures' hints name). Only the order of
+   * replays depends on them: the first split puts them apart from the rest, so a right guess
+   * costs two replays (the suspect, and everything else, which is also its fix check).
+   */
+  suspects?: readonly string[];
 }
 
 /** Accounts with the same cause sets. */
@@ -114,6 +120,9 @@ export async function searchCauses(input: CauseSearchInput): Promise<CauseSearch
 
   try {
     // 1. Single units, level by level so that the order of replays does not depend on timing.
+    const suspected = new Set(input.suspects ?? []);
+    const first = full.filter((u) => suspected.has(u));
+    const firstSplit = first.length > 0 && first.length < full.length ? [first, full.filter((u) => !suspected.has(u))] : undefined;
     let level: Array<{ units: string[]; accounts: number[] }> = [{ units: full, accounts: [...input.newly] }];
     while (level.length > 0) {
       const next: Array<{ units: string[]; accounts: number[] }> = [];
@@ -124,7 +133,8 @@ export async function searchCauses(input: CauseSearchInput): Promise<CauseSearch
           for (const account of node.accounts) addCause(account, node.units);
           continue;
         }
-        for (const half of split(node.units, 2)) tests.push({ units: half, accounts: node.accounts, answer: replay(half) });
+        const halves = node.units === full && firstSplit ? firstSplit : split(node.units, 2);
+        for (const half of halves) tests.push({ units: half, accounts: node.accounts, answer: replay(half) });
       }
       for (const test of tests) {
         const answer = await test.answer;

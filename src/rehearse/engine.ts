@@ -223,6 +223,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
           units: units.map((u) => u.id),
           newly,
           maxRuns: Math.max(0, maxRuns - 2),
+          suspects: suspectsOf(full, newly, units, users),
           replay: async (ids) => {
             const outcome = await replay(ids.map((id) => byId.get(id) as ChangeUnit), 'search');
             if (outcome.invalid) return { invalid: true };
@@ -305,6 +306,27 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       timing: { wallMs: Math.round(performance.now() - wallStart) },
     };
   }
+}
+
+/**
+ * The units the candidate's failures point at: those whose variables the hints of the newly
+ * blocked accounts' reasons name, most accounts first. Only the order of the search's replays
+ * depends on it.
+ */
+function suspectsOf(outcome: Outcome, newly: readonly number[], units: readonly ChangeUnit[], users: number): string[] {
+  const perReason = new Map<string, number>();
+  for (const i of newly) {
+    const key = `${outcome.failStage[i] ?? 0}|${outcome.failReason[i] ?? 0}`;
+    perReason.set(key, (perReason.get(key) ?? 0) + 1);
+  }
+  const weight = new Map<string, number>();
+  for (const [key, count] of perReason) {
+    const [stageCode, reasonIndex] = key.split('|').map(Number) as [number, number];
+    const stage = STAGES[stageCode - 1] as Stage;
+    const hint = hintFor(outcome.reasons[reasonIndex] ?? {}, stage, count === users);
+    for (const unit of units) if (unit.variables.some((v) => hint.includes(v))) weight.set(unit.id, (weight.get(unit.id) ?? 0) + count);
+  }
+  return [...weight.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
 }
 
 /**

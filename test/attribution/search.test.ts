@@ -30,10 +30,10 @@ function newlyOf(truth: Truth, units: readonly string[]): number[] {
   return truth.flatMap((clauses, i) => (blocks(clauses, all) && !blocks(clauses, new Set()) ? [i] : []));
 }
 
-async function search(truth: Truth, units: string[], maxRuns = 1000, invalid?: (mix: readonly string[]) => boolean) {
+async function search(truth: Truth, units: string[], maxRuns = 1000, invalid?: (mix: readonly string[]) => boolean, suspects?: string[]) {
   const { replay, calls } = oracle(truth, invalid);
   const newly = newlyOf(truth, units);
-  const result = await searchCauses({ units, newly, replay, maxRuns });
+  const result = await searchCauses({ units, newly, replay, maxRuns, ...(suspects ? { suspects } : {}) });
   return { result, calls, newly };
 }
 
@@ -103,6 +103,16 @@ describe('the cause search', () => {
     expect(result.runs).toBe(2);
   });
 
+  it('needs two replays for a lone culprit the evidence points at, wherever it stands, and the same rows for a wrong guess', async () => {
+    const truth: Truth = [[{ all: ['C'] }], [{ all: ['C'] }], []];
+    const right = await search(truth, ['A', 'B', 'C'], 1000, undefined, ['C']);
+    expect(right.result.rows).toEqual([{ causes: [['C']], accounts: [0, 1] }]);
+    expect(right.calls).toEqual([['C'], ['A', 'B']]);
+    const wrong = await search(truth, ['A', 'B', 'C'], 1000, undefined, ['A']);
+    expect(wrong.result.rows).toEqual(right.result.rows);
+    expect(wrong.result.runs).toBeGreaterThan(2);
+  });
+
   it('a lone unit is blamed without a replay', async () => {
     const { result } = await search([[{ all: ['A'] }]], ['A']);
     expect(result.rows).toEqual([{ causes: [['A']], accounts: [0] }]);
@@ -164,7 +174,9 @@ describe('the cause search', () => {
         // A cause that contains another of the same account is not minimal: keep the smaller.
         return chosen.map((all) => ({ all }));
       });
-      const { result, newly } = await search(truth, units);
+      // Suspects only change the order of replays, never the answer.
+      const suspects = rand() < 0.5 ? pick(rand, units, 1 + Math.floor(rand() * 2)) : undefined;
+      const { result, newly } = await search(truth, units, 1000, undefined, suspects);
       const by = assignment(result);
       for (const i of newly) {
         const expected = (truth[i] ?? [])
