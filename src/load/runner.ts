@@ -1,5 +1,5 @@
 import type { ScimSettings } from '../env/settings.js';
-import { removeRunResources, type CleanupResult } from '../live/cleanup.js';
+import { removeRunResources, type CleanupResult } from '../target/cleanup.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import { hash32 } from '../scenario/hash.js';
 import { STREAM } from '../scenario/streams.js';
@@ -7,7 +7,7 @@ import { createUserFactory } from '../scenario/users.js';
 import type { HttpOutcome } from '../scim/client/http.js';
 import type { UserFields } from '../scim/dialects.js';
 import type { DialectName } from '../scim/dialects.js';
-import { openTarget, type RequestBudget } from '../run/target.js';
+import { openTarget, type RequestBudget } from '../target/session.js';
 import { LOAD_OPERATIONS, OperationStats, type LoadOperation } from './metrics.js';
 import type { LoadMix } from './mix.js';
 import { arrivalTimes, type LoadPlan } from './schedule.js';

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { describeCleanup } from '../live/cleanup.js';
+import { describeCleanup } from '../target/cleanup.js';
 import { STAGES } from '../run/ledger.js';
 import { describeReason } from '../run/summary.js';
 import type { RunReport } from './run-report.js';

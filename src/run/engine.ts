@@ -7,7 +7,7 @@ import { ACTIVE, CREATED, DELETED, Ledger } from './ledger.js';
 import { AccountBook } from './accounts.js';
 import { readBack } from './read-back.js';
 import { listActivity, type UserListing } from './list-all.js';
-import { pool } from './pool.js';
+import { pool } from '../scim/pool.js';
 
 export interface EngineOptions {
   settings: ScimSettings;

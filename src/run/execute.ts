@@ -8,10 +8,10 @@ import type { Ledger } from './ledger.js';
 import { summarizeLedger } from './summary.js';
 import type { RunReport } from '../report/run-report.js';
 import { createUserFactory } from '../scenario/users.js';
-import { removeRunResources, type CleanupResult } from '../live/cleanup.js';
-import { openTarget, type RequestBudget } from './target.js';
+import { removeRunResources, type CleanupResult } from '../target/cleanup.js';
+import { openTarget, type RequestBudget } from '../target/session.js';
 
-export type { RequestBudget } from './target.js';
+export type { RequestBudget } from '../target/session.js';
 
 export interface RunRequest {
   settings: ScimSettings;

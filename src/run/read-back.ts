@@ -1,6 +1,6 @@
 import { SCHEMA, type JsonObject, type JsonValue } from '../scim/types.js';
 import type { AccountBook } from './accounts.js';
-import { pool } from './pool.js';
+import { pool } from '../scim/pool.js';
 import { ACTIVE, CREATED, DELETED, STAGES, type Stage } from './ledger.js';
 import { listAllUsers, listed, type ListedUser } from './list-all.js';
 

@@ -9,7 +9,7 @@ import type { RunReport } from '../../report/run-report.js';
 import { renderRunTable } from '../../report/run-table.js';
 import { createColors } from '../../report/style.js';
 import { executeRun, type RequestBudget } from '../../run/execute.js';
-import { checkLiveConsent } from '../../live/production.js';
+import { checkLiveConsent } from '../../target/production.js';
 import type { ScimSettings } from '../../env/settings.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
 import type { Step } from '../../scenario/types.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ScimSettings } from '../env/settings.js';
-import { RunJournal } from '../live/journal.js';
+import { RunJournal } from './journal.js';
 import { createInProcessTransport } from '../mock/adapters/in-process.js';
 import { ScimProvider } from '../mock/core/provider.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
@@ -128,4 +128,14 @@ export function openTarget(request: TargetRequest): TargetSession {
     },
     close,
   };
+}
+
+/**
+ * A client for removing a run's resources from a live target, outside a run (`scimsim cleanup`):
+ * the RFC dialect, the run's marker (so only what carries it can be touched), the real clock.
+ */
+export function openCleanupClient(settings: ScimSettings, marker: string, seed: string): { client: ScimClient; close: () => Promise<void> } {
+  const live = createUndiciTransport({ connections: settings.maxConcurrency, timeoutMs: settings.timeoutMs });
+  const client = new ScimClient(settings, { transport: live.transport, clock: createRealClock(), random: createRandom(seed), dialect: getDialect('rfc'), marker });
+  return { client, close: live.close };
 }

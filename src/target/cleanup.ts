@@ -1,5 +1,5 @@
 import type { ScimClient } from '../scim/client/client.js';
-import { pool } from '../run/pool.js';
+import { pool } from '../scim/pool.js';
 import type { RunJournal } from './journal.js';
 
 export interface CleanupResult {
