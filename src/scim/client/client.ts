@@ -220,6 +220,11 @@ export class ScimClient {
     return this.http.send({ method: 'GET', path: `/Users/${id}` });
   }
 
+  /** A group with its members, as read-back verifies memberships. */
+  async getGroup(id: string): Promise<HttpOutcome> {
+    return this.http.send({ method: 'GET', path: `/Groups/${id}` });
+  }
+
   #patch(path: string, operations: PatchOperation[]): Promise<HttpOutcome> {
     // The client acts on a PATCH's status; the resource a server may echo back goes unread.
     return this.http.send({ method: 'PATCH', path, body: { schemas: [SCHEMA.patchOp], Operations: operations as unknown as JsonValue[] }, ignoreBody: true });
