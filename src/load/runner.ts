@@ -1,5 +1,6 @@
 import type { ScimSettings } from '../env/settings.js';
-import { removeRunResources, type CleanupResult } from '../target/cleanup.js';
+import { cleanUpRun, removeRunResources, type CleanupResult } from '../target/cleanup.js';
+import { readJournal } from '../target/journal.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import { hash32 } from '../scenario/hash.js';
 import { STREAM } from '../scenario/streams.js';
@@ -200,8 +201,9 @@ export class LoadRun {
       let cleanup: CleanupResult | undefined;
       if (request.target === 'live' && request.keep !== true) {
         session.beginCleanup();
-        cleanup = await removeRunResources(client, created, [], session.journal, vus);
-        session.journal?.write({ op: 'end', clean: cleanup.failed.length === 0, at: new Date().toISOString() });
+        cleanup = session.journal
+          ? await cleanUpRun({ client, state: readJournal(session.journal.path), journal: session.journal, concurrency: vus })
+          : await removeRunResources(client, created, [], undefined, vus);
       }
       return {
         request,

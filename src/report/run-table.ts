@@ -29,7 +29,7 @@ export function renderRunTable(report: RunReport, colors: Colors): string {
   if (report.live) {
     const { live } = report;
     if (live.kept) out.push(`kept on the target for inspection; remove with: scimsim cleanup --env <the same env> --run-id ${report.runId ?? ''}`);
-    else if (live.cleanup) out.push(`cleanup: ${describeCleanup(live.cleanup)}${live.cleanup.failed.length > 0 ? ` (retry with scimsim cleanup --run-id ${report.runId ?? ''})` : ''}`);
+    else if (live.cleanup) out.push(`cleanup: ${describeCleanup(live.cleanup)}${!live.cleanup.clean ? ` (retry with scimsim cleanup --run-id ${report.runId ?? ''})` : ''}`);
     out.push(colors.dim(`journal: ${live.journal}`));
   }
   out.push(`${plural(summary.requests, 'request')}, ${summary.retries.toLocaleString('en-US')} retried · ${Math.round(report.timing.simulatedMs / 1000)} s simulated, ${(report.timing.wallMs / 1000).toFixed(1)} s wall`);

@@ -8,8 +8,9 @@ import type { Ledger } from './ledger.js';
 import { summarizeLedger } from './summary.js';
 import type { RunReport } from '../report/run-report.js';
 import { createUserFactory } from '../scenario/users.js';
-import { removeRunResources, type CleanupResult } from '../target/cleanup.js';
-import { openTarget, type RequestBudget } from '../target/session.js';
+import { cleanUpRun, type CleanupResult } from '../target/cleanup.js';
+import { readJournal } from '../target/journal.js';
+import { openCleanupClient, openTarget, type RequestBudget, type TargetSession } from '../target/session.js';
 
 export type { RequestBudget } from '../target/session.js';
 
@@ -35,6 +36,11 @@ export interface RunRequest {
   keep?: boolean;
   /** --max-requests: shared by every run of one invocation. */
   budget?: RequestBudget;
+  /**
+   * live: the settings the run's own cleanup uses instead of the run's (same marker, same
+   * journal), so a candidate with a 200 ms timeout and no retries does not clean up with them.
+   */
+  cleanupSettings?: ScimSettings;
 }
 
 
@@ -69,10 +75,9 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       ...(request.sample ? { sample: request.sample } : {}),
     });
     let cleanup: CleanupResult | undefined;
-    if (request.target === 'live' && !request.keep) {
+    if (request.target === 'live' && !request.keep && journal) {
       session.beginCleanup();
-      cleanup = await removeRunResources(client, ledger.ids.filter((id): id is string => id !== undefined), groupIds, journal, settings.maxConcurrency);
-      journal?.write({ op: 'end', clean: cleanup.failed.length === 0, at: new Date().toISOString() });
+      cleanup = await cleanUpLive(session, request.cleanupSettings ?? settings, request.cleanupSettings !== undefined, groupIds);
     }
     ledger.requests = session.requests();
     const summary = summarizeLedger(ledger);
@@ -103,5 +108,26 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     return { report, ledger, marker };
   } finally {
     await session.close();
+  }
+}
+
+/**
+ * A live run's own cleanup, from its journal (so creates whose reply was lost are found too),
+ * with the run's client or, given other settings, a client of those that inherits what the run
+ * owns. Its requests count as the run's.
+ */
+async function cleanUpLive(session: TargetSession, settings: ScimSettings, own: boolean, groupIds: readonly string[]): Promise<CleanupResult> {
+  const journal = session.journal;
+  if (!journal) throw new Error('a live run without a journal (a scimsim bug)');
+  const state = readJournal(journal.path);
+  // Groups the run found rather than created (a rerun) are journalled by neither.
+  for (const id of groupIds) if (!state.groups.includes(id)) state.groups.push(id);
+  if (!own) return cleanUpRun({ client: session.client, state, journal, concurrency: settings.maxConcurrency });
+  const { client, close } = openCleanupClient(settings, session.marker, `cleanup:${session.runId}`, session.countRequest);
+  try {
+    client.inherit(session.client);
+    return await cleanUpRun({ client, state, journal, concurrency: settings.maxConcurrency });
+  } finally {
+    await close();
   }
 }

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Argv } from 'yargs';
 import { UserError } from '../../errors/user-error.js';
 import { describeCleanup } from '../../target/cleanup.js';
-import { cleanJournalledRun } from '../../target/clean-run.js';
+import { checkJournalTarget, cleanJournalledRun } from '../../target/clean-run.js';
 import { JOURNAL_DIR, listJournals, readJournal } from '../../target/journal.js';
 import { checkLiveConsent } from '../../target/production.js';
 import { EXIT, type CommandContext } from '../context.js';
@@ -52,16 +52,19 @@ async function runCleanup(args: CleanupArgs, io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   let failed = 0;
-  for (const path of journals) {
-    const state = readJournal(path);
+  const states = journals.map((path) => ({ path, state: readJournal(path) }));
+  // Every journal is checked against the env's target before anything is touched.
+  for (const { state } of states) checkJournalTarget(settings, state);
+  for (const { path, state } of states) {
     if (state.marker === '') {
       io.stderr.write(`scimsim: ${path} has no start entry; skipped.\n`);
       failed++;
       continue;
     }
     const result = await cleanJournalledRun(settings, state, io.cwd, (text) => io.stderr.write(`note: ${text}\n`));
-    failed += result.failed.length;
+    if (!result.clean) failed++;
     io.stdout.write(`run ${state.runId}: ${describeCleanup(result)}\n`);
+    for (const left of result.left) io.stdout.write(`  left: ${left.kind} ${left.id ?? left.userName ?? '(unknown)'}: ${left.reason}\n`);
   }
   return failed === 0 ? EXIT.ok : EXIT.found;
 }

@@ -104,6 +104,17 @@ export class ScimClient {
     return id;
   }
 
+  /** Whether this client may write to the resource (it created or adopted it). */
+  owns(id: string): boolean {
+    return this.#owned.has(id);
+  }
+
+  /** Takes over what another client of the same run owns (a cleanup with other settings). */
+  inherit(from: ScimClient): void {
+    if (from.#marker !== this.#marker) throw new Error('a client can only inherit ownership within one run (a scimsim bug)');
+    for (const id of from.#owned) this.#owned.add(id);
+  }
+
   #own(id: string | undefined): string | undefined {
     if (id !== undefined) this.#owned.add(id);
     return id;
