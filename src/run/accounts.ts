@@ -2,7 +2,7 @@ import type { MoverChange, UpdatableAttribute } from '../scenario/types.js';
 import type { createUserFactory } from '../scenario/users.js';
 import type { ScimClient } from '../scim/client/client.js';
 import type { UserChange, UserFields } from '../scim/dialects.js';
-import { ACTIVE, type Ledger, type Stage } from './ledger.js';
+import { ACTIVE, CREATED, DELETED, type Ledger, type Stage } from './ledger.js';
 import type { HttpOutcome } from '../scim/client/http.js';
 import { SEEN_ACTIVE, listed, type UserListing } from './list-all.js';
 
@@ -10,6 +10,13 @@ type Factory = ReturnType<typeof createUserFactory>;
 
 /** What a mover or rename changed of an account, on top of its generated self. */
 type Overrides = MoverChange & { userName?: string };
+
+/** What the scenario intends for one account: whether it exists, its fields, its group's displayName. */
+export interface ExpectedAccount {
+  exists: boolean;
+  fields: UserFields;
+  group: string | undefined;
+}
 
 /**
  * The accounts of one run and the operations on them: generated users plus the changes the
@@ -58,6 +65,17 @@ export class AccountBook {
       phone: user.phone,
       managerId: managerIndex === undefined ? undefined : this.ledger.ids[managerIndex],
       active: ((this.ledger.intended[i] ?? 0) & ACTIVE) !== 0,
+    };
+  }
+
+  /** The state the scenario intends for an account on the target, for checks outside the run. */
+  expected(i: number): ExpectedAccount {
+    const flags = this.ledger.intended[i] ?? 0;
+    const group = this.membership[i] ?? 0;
+    return {
+      exists: (flags & CREATED) !== 0 && (flags & DELETED) === 0,
+      fields: this.fields(i),
+      group: group === 0 ? undefined : `${this.marker}-group-${group}`,
     };
   }
 

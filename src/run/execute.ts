@@ -3,6 +3,7 @@ import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import type { Scenario, Step } from '../scenario/types.js';
 import type { DialectName } from '../scim/dialects.js';
 import { runScenario } from './engine.js';
+import type { ExpectedAccount } from './accounts.js';
 import { hintFor } from './hints.js';
 import type { Ledger } from './ledger.js';
 import { summarizeLedger } from './summary.js';
@@ -49,6 +50,8 @@ export interface RunOutcome {
   ledger: Ledger;
   /** The run marker: synthetic externalIds are `${marker}-${index}`. */
   marker: string;
+  /** What the scenario intends for account i, to hold a target's true state against. */
+  expected: (i: number) => ExpectedAccount;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const { client, clock, runId, marker, journal } = session;
   const signal = request.signal ? AbortSignal.any([request.signal, session.capSignal]) : session.capSignal;
   try {
-    const { ledger, groupIds, partial } = await runScenario({
+    const { ledger, groupIds, partial, expected } = await runScenario({
       settings,
       client,
       scenario: request.scenario,
@@ -105,7 +108,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       hints,
       timing: { simulatedMs: Math.round(clock.now()), wallMs: Math.round(performance.now() - wallStart) },
     };
-    return { report, ledger, marker };
+    return { report, ledger, marker, expected };
   } finally {
     await session.close();
   }

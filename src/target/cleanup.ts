@@ -99,11 +99,24 @@ export async function cleanUpRun(options: CleanUpOptions): Promise<CleanupResult
   const groups = new Set<string>();
   const gone = { users: 0, groups: 0 };
   let notOurs = 0;
-  // Journalled ids: owned already when this is the run's own client, else read and adopted.
+  // The marker search finds creates in flight at a crash at once, where the server can do it.
+  const search = await searchMarked(client, state.marker);
+  if (search.ok) {
+    for (const r of search.users) addAdopted(client, r, users);
+    for (const r of search.groups) addAdopted(client, r, groups);
+  }
+  // Journalled ids: owned already when this is the run's own client; else absent from a
+  // trustworthy marker search means gone, and without one each is read and adopted.
   for (const [kind, ids, into] of [['User', state.users, users], ['Group', state.groups, groups]] as const) {
     for (const id of ids) {
       if (client.owns(id)) {
         into.add(id);
+        continue;
+      }
+      if (search.ok) {
+        if (kind === 'User') gone.users++;
+        else gone.groups++;
+        journal.write({ op: 'removed', kind, id, how: 'gone' });
         continue;
       }
       const outcome = await client.http.send({ method: 'GET', path: `/${kind}s/${encodeURIComponent(id)}` });
@@ -116,12 +129,7 @@ export async function cleanUpRun(options: CleanUpOptions): Promise<CleanupResult
       else left.push({ kind, id, reason: `could not be read: ${reasonOf(outcome)}` });
     }
   }
-  // The marker search finds creates in flight at a crash at once, where the server can do it.
-  const search = await searchMarked(client, state.marker);
-  if (search.ok) {
-    for (const r of search.users) addAdopted(client, r, users);
-    for (const r of search.groups) addAdopted(client, r, groups);
-  } else {
+  if (!search.ok) {
     note(`the target cannot search for the run marker (${search.why}); each create without a known id is looked up by eq instead.`);
     for (const intent of state.open) {
       const found = intent.kind === 'User' ? await client.lookupUser({ userName: intent.name, externalId: intent.externalId }) : await client.lookupGroup(intent.name);
