@@ -139,12 +139,19 @@ export async function cleanUpRun(options: CleanUpOptions): Promise<CleanupResult
   }
   if (notOurs > 0) note(`${notOurs} journalled id(s) now hold resources without the run marker; left alone.`);
   const removed = await removeRunResources(client, [...users], [...groups], journal, options.concurrency);
-  left.push(...removed.left);
   // Verify: a marker search must come back empty but for what the server only let us deactivate.
-  if (search.ok) {
+  if (!search.ok) left.push(...removed.left);
+  else {
     const after = await searchMarked(client, state.marker);
-    if (!after.ok) left.push({ kind: 'User', reason: `could not verify that nothing marked is left: ${after.why}` });
+    if (!after.ok) left.push(...removed.left, { kind: 'User', reason: `could not verify that nothing marked is left: ${after.why}` });
     else {
+      const still = new Set([...after.users, ...after.groups].map(idOf));
+      for (const l of removed.left) {
+        if (still.has(l.id)) left.push(l);
+        // A removal whose answer was lost (a timeout) did happen: the search no longer finds it.
+        else if (l.kind === 'User') removed.users.gone++;
+        else removed.groups.gone++;
+      }
       const listed = new Set(left.map((l) => l.id));
       for (const [kind, found] of [['Group', after.groups], ['User', after.users]] as const) {
         for (const r of found) {
