@@ -25,7 +25,9 @@ export type Misbehaviour =
   /** Every third POST /Users creates the account and answers 201 with HTML or broken JSON. */
   | 'create-garbage'
   /** Filters other than `eq` answer 400 invalidFilter (no `sw`). */
-  | 'eq-only';
+  | 'eq-only'
+  /** Every DELETE /Users/{id} removes the account, then the connection is reset (the retry meets 404). */
+  | 'delete-reset';
 
 export interface HostileServer {
   origin: string;
@@ -88,6 +90,10 @@ export async function startHostileServer(misbehaviour: Misbehaviour, settings: S
       }
       const request: ProviderRequest = { method, url: url.href, headers, body };
       const response = handle(request);
+      if (misbehaviour === 'delete-reset' && method === 'DELETE' && /^\/Users\//.test(rest) && response.status === 204) {
+        req.socket.destroy();
+        return;
+      }
       if (method === 'POST' && rest === '/Users') {
         posts++;
         if (misbehaviour === 'upsert' && response.status === 409 && body !== undefined) {

@@ -145,6 +145,8 @@ const cases: Array<{ misbehaviour: Misbehaviour; settings?: Partial<ScimSettings
   { misbehaviour: 'create-stall', settings: { timeoutMs: 400 }, stallMs: 1_500, check: onlyForeignBlocked },
   { misbehaviour: 'create-garbage', check: onlyForeignBlocked },
   { misbehaviour: 'eq-only', check: onlyForeignBlocked },
+  // Leavers are deleted: each DELETE's retry meets 404, which is the state the scenario intends.
+  { misbehaviour: 'delete-reset', settings: { deactivationMode: 'delete' }, check: onlyForeignBlocked },
 ];
 
 describe.each(cases)('against a server with $misbehaviour', ({ misbehaviour, settings: overrides, stallMs, check }) => {
