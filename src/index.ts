@@ -30,8 +30,11 @@ export { resolveProfile, type ResolvedProfile } from './mock/profile/resolve-pro
 export type { ServerProfile, QuirkSet } from './mock/profile/types.js';
 export { VirtualClock, createRealClock, type Clock } from './scim/clock.js';
 export { executeRun, type RunRequest, type RunOutcome, type RequestBudget } from './run/execute.js';
-export { rehearse, ddmin, type RehearseRequest } from './rehearse/engine.js';
+export { rehearse, defaultMaxRuns, type RehearseRequest } from './rehearse/engine.js';
+export { ddmin } from './attribution/ddmin.js';
+export { searchCauses, type CauseSearchInput, type CauseSearchResult, type CauseRow, type Replayed, type UnexplainedReason } from './attribution/search.js';
 export type { RehearseReport, Attribution } from './rehearse/types.js';
+export { judgeChange, worldFeatures, type Judgement, type WorldFeatures, type WorldOptions } from './rehearse/judge.js';
 export { rehearseRotation, type RotationReport, type RotationRequest } from './rotate/rotate.js';
 export { LoadRun, type LoadRequest, type LoadResult } from './load/runner.js';
 export { createPlan, arrivalTimes, type LoadPlan, type LoadStage } from './load/schedule.js';

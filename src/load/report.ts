@@ -12,6 +12,8 @@ export interface LoadReport {
   seed: number;
   target: 'mock' | 'live';
   dialect: string;
+  /** mock: the world the load played, and the env set it was built for (file labels). */
+  world?: { name: string; builtFor: string };
   runId?: string;
   /** This report's shard; undefined for a whole test (unsharded, or merged). */
   shard: { index: number; count: number } | undefined;
@@ -123,6 +125,7 @@ export interface LoadJson {
   seed: number;
   target: 'mock' | 'live';
   dialect: string;
+  world?: { name: string; builtFor: string };
   runId?: string;
   shard: { index: number; count: number } | null;
   mergedFrom?: number;
@@ -151,6 +154,7 @@ export function loadReportToJson(report: LoadReport): LoadJson {
     seed: report.seed,
     target: report.target,
     dialect: report.dialect,
+    ...(report.world ? { world: { name: report.world.name, builtFor: report.world.builtFor } } : {}),
     ...(report.runId ? { runId: report.runId } : {}),
     shard: report.shard ?? null,
     ...(report.mergedFrom !== undefined ? { mergedFrom: report.mergedFrom } : {}),
@@ -192,6 +196,7 @@ export function loadReportFromJson(value: unknown, file: string): LoadReport {
     seed: Number(json.seed),
     target: json.target === 'live' ? 'live' : 'mock',
     dialect: String(json.dialect),
+    ...(json.world && typeof json.world.name === 'string' && typeof json.world.builtFor === 'string' ? { world: { name: json.world.name, builtFor: json.world.builtFor } } : {}),
     ...(json.runId ? { runId: json.runId } : {}),
     shard: json.shard ?? undefined,
     ...(json.mergedFrom !== undefined ? { mergedFrom: json.mergedFrom } : {}),
@@ -227,6 +232,7 @@ export function mergeLoadReports(reports: Array<{ report: LoadReport; file: stri
     if (JSON.stringify(r.plan) !== JSON.stringify(a.plan)) return 'a different schedule (--rate, --duration, --stage)';
     if (JSON.stringify(r.mix) !== JSON.stringify(a.mix)) return 'a different mix';
     if (r.vus !== a.vus || r.target !== a.target || r.dialect !== a.dialect || r.scenario !== a.scenario) return 'a different target, dialect, scenario or concurrency';
+    if (JSON.stringify(r.world) !== JSON.stringify(a.world)) return 'a different world (--server-profile, or the env set it is built for)';
     if (JSON.stringify(r.thresholds) !== JSON.stringify(a.thresholds)) return 'different thresholds';
     return undefined;
   };
@@ -276,6 +282,7 @@ export function mergeLoadReports(reports: Array<{ report: LoadReport; file: stri
     seed: base.seed,
     target: base.target,
     dialect: base.dialect,
+    ...(base.world ? { world: base.world } : {}),
     shard: undefined,
     mergedFrom: reports.length,
     plan: base.plan,

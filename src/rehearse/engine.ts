@@ -11,9 +11,10 @@ import { STAGES, type Reason, type Stage } from '../run/ledger.js';
 import { describeReason } from '../run/summary.js';
 import { createUserFactory } from '../scenario/users.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
+import { judgeChange, worldFeatures } from './judge.js';
 import { predictQuarantine } from './quarantine.js';
-import { sampleSize, stratifiedSample } from './sample.js';
-import type { AttributedReason, Attribution, RehearseReport, RehearsedChange, RunTotals } from './types.js';
+import { searchCauses } from '../attribution/search.js';
+import type { AttributedReason, Attribution, Judgement, RehearseReport, RehearsedChange, RunTotals } from './types.js';
 import { buildUnits, mixEnvSets, type ChangeUnit } from './units.js';
 
 /** What a rehearsal replays: the run's own options, for two env sets and their mixes. */
@@ -22,14 +23,20 @@ export interface RehearseRequest
   base: EnvSet;
   candidate: EnvSet;
   labels: { base: string; candidate: string };
-  /** mock: the world every replay runs in, fresh each time; it accepts the baseline's credentials. */
-  world?: { profile: ResolvedProfile; name: string };
+  /**
+   * mock: the world every replay runs in, fresh each time; it accepts the baseline's credentials.
+   * `builtFor` labels the env set it is built for (the base's files), for the report header.
+   */
+  world?: { profile: ResolvedProfile; name: string; builtFor: string };
   /** Extra couplings (`--couple A,B`): these variables move as one unit. */
   couplings?: readonly (readonly string[])[];
-  /** At most this many replays (full and probe); what is left is counted as unexplained. */
+  /** At most this many replays (default `defaultMaxRuns(units)`); what is left is counted as unexplained. */
   maxRuns?: number;
-  /** Accounts in a probe run; default max(200, users / 20). */
-  probeSize?: number;
+  /**
+   * Whether the world can show a variable's harm; a change it cannot judge is never called
+   * harmless. Default: derived from `world` (a live target judges every variable the client sends).
+   */
+  judge?: (variable: string) => Judgement;
   onRun?: (label: string, runs: number) => void;
   /** mock: replay independent runs in this many worker threads (default 1: in this thread). */
   workers?: number;
@@ -42,6 +49,7 @@ interface Outcome {
   reasons: Reason[];
   marker: string;
   totals: RunTotals;
+  requests: number;
   /** Validation errors: this mix of the two env sets is not a configuration. */
   invalid?: string[];
 }
@@ -49,20 +57,26 @@ interface Outcome {
 class BudgetExceeded extends Error {}
 class Interrupted extends Error {}
 
-const DEFAULT_MAX_RUNS = 64;
+/**
+ * The default replay budget for n change units: the baseline and the candidate, 2(n-1) replays
+ * to find every single-unit cause, n fix checks, and n² + 3n for combinations (one ddmin's worst
+ * case over n units).
+ */
+export function defaultMaxRuns(units: number): number {
+  return 2 + 2 * Math.max(0, units - 1) + units + units * units + 3 * units;
+}
 
 /**
  * Replays the scenario under the baseline and the candidate and attributes every newly blocked
- * account to its minimal cause set of changes:
+ * account to the cause sets of changes that block it (see `searchCauses`):
  *
- * 1. Full runs of baseline and candidate give the newly blocked accounts.
- * 2. Probe runs on a stratified sample (baseline plus one unit each) find the suspects; a full run
- *    of baseline plus the suspect confirms it, so no blame rests on a sample.
- * 3. What the blamed units leave blocked (a full run of the candidate without them) is searched
- *    with delta debugging (Zeller's ddmin) over the remaining units: each round finds a
- *    1-minimal set that still blocks some of those accounts, for interactions no single change
- *    explains (a concurrency raise that only hurts without retries). Repeats until fixing every
- *    blamed unit unblocks everything, or the run budget ends.
+ * 1. Whole-population runs of the baseline and the candidate give the newly blocked accounts.
+ * 2. The cause search replays mixes of the two (the baseline with some units of the candidate):
+ *    on the embedded mock over the whole population, on a live target over the newly blocked
+ *    accounts and a small control sample only, so a staging server's rate limit is spent on
+ *    what needs explaining.
+ * 3. Each change is then `blocks`, `harmless`, or `not-judged` when the world cannot show its
+ *    harm (`judge`) or unexplained accounts may involve it.
  *
  * Every configuration's outcome is cached, so none is replayed twice.
  */
@@ -71,17 +85,17 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
   const { base, candidate, scenario, users, seed } = request;
   const diff = diffEnvSets(base, candidate);
   const units = buildUnits(diff.changes, base, candidate, request.couplings ?? []);
-  const maxRuns = request.maxRuns ?? DEFAULT_MAX_RUNS;
-  const dialect = getDialect(request.dialect);
+  const maxRuns = request.maxRuns ?? defaultMaxRuns(units.length);
   const baseSettings = settingsOf(base, request.dialect);
   if ('invalid' in baseSettings) throw new Error('the baseline env set is invalid');
   const baseValid = baseSettings.settings;
   const world = request.world ? { profile: request.world.profile, settings: baseSettings.settings } : undefined;
-  const runs = { total: 0, full: 0, probe: 0, cached: 0, invalid: 0 };
-  const deleteMode = (dialect.deactivation ?? baseSettings.settings.deactivationMode) === 'delete';
-  const probeSize = request.probeSize ?? Math.max(200, Math.ceil(users / 20));
-  const sample = stratifiedSample(scenario, users, seed, probeSize, deleteMode, dialect.deletesUsers);
-  const probing = sampleSize(sample) < users;
+  const features = request.world ? worldFeatures(request.world.profile, { users, collisions: request.collisions ?? 0, dialect: request.dialect }) : 'live';
+  const judge = request.judge ?? ((variable: string): Judgement => judgeChange(variable, features));
+  const runs = { full: 0, scoped: 0, cached: 0, invalid: 0 };
+  const requests = { baseline: 0, candidate: 0, search: 0 };
+  /** live: the accounts search replays send (newly blocked and a control sample); mock: all. */
+  let scope: Uint8Array | undefined;
 
   // Live targets replay one run after another (each with its own run id and cleanup); the
   // embedded mock may overlap independent replays in worker threads.
@@ -103,16 +117,16 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
     else slots.free++;
   };
   const cache = new Map<string, Promise<Outcome>>();
-  /** Replays started ahead of need: their first use is not a cache hit. */
-  const ahead = new Set<string>();
+  const byId = new Map(units.map((u) => [u.id, u]));
 
-  /** Starts (or finds) the replay of `subset`; runs are counted and labelled in call order. */
-  const replay = (subset: readonly ChangeUnit[], mode: 'full' | 'probe'): Promise<Outcome> => {
+  /** Starts (or finds) the replay of the baseline with `subset` applied; runs are counted and labelled in call order. */
+  const replay = (subset: readonly ChangeUnit[], phase: 'baseline' | 'candidate' | 'search'): Promise<Outcome> => {
     const ids = subset.map((u) => u.id).sort();
-    const key = `${mode === 'probe' && probing ? 'probe' : 'full'}:${ids.join('\u0000')}`;
+    const scoped = phase === 'search' && scope !== undefined;
+    const key = `${scoped ? 'scoped' : 'full'}:${ids.join('\u0000')}`;
     const known = cache.get(key);
     if (known) {
-      if (!ahead.delete(key)) runs.cached++;
+      runs.cached++;
       return known;
     }
     if (request.signal?.aborted) return Promise.reject(new Interrupted());
@@ -121,13 +135,11 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
     let started: Promise<Outcome>;
     if ('invalid' in resolved) {
       runs.invalid++;
-      started = Promise.resolve({ failStage: new Uint8Array(users), failReason: new Uint16Array(users), reasons: [], marker: '', totals: emptyTotals(), invalid: resolved.invalid });
+      started = Promise.resolve({ failStage: new Uint8Array(users), failReason: new Uint16Array(users), reasons: [], marker: '', totals: emptyTotals(), requests: 0, invalid: resolved.invalid });
     } else {
-      if (runs.full + runs.probe >= maxRuns) return Promise.reject(new BudgetExceeded());
-      const probe = mode === 'probe' && probing;
-      if (probe) runs.probe++;
+      if (scoped) runs.scoped++;
       else runs.full++;
-      request.onRun?.(`${probe ? 'probe' : 'full'} ${ids.length === 0 ? 'baseline' : ids.length === units.length ? 'candidate' : `baseline + ${ids.join(', ')}`}`, runs.full + runs.probe);
+      request.onRun?.(`${scoped ? 'scoped' : 'full'} ${ids.length === 0 ? 'baseline' : ids.length === units.length ? 'candidate' : `baseline + ${ids.join(', ')}`}`, runs.full + runs.scoped);
       started = (async () => {
         await acquire();
         try {
@@ -142,13 +154,14 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
               ...(request.collisions ? { collisions: request.collisions } : {}),
               target: request.target,
               ...(world ? { world } : {}),
-              ...(probe ? { sample } : {}),
+              ...(scoped && scope ? { sample: scope } : {}),
               ...(request.cwd ? { cwd: request.cwd } : {}),
               ...(request.keep ? { keep: true } : {}),
               ...(request.budget ? { budget: request.budget } : {}),
             },
             { ...(request.signal ? { signal: request.signal } : {}), ...(request.onRunId ? { onRunId: request.onRunId } : {}) },
           );
+          requests[phase] += result.requests;
           // A capped or interrupted replay ends the rehearsal: nothing queued may start after it.
           if (result.capped) {
             ended = true;
@@ -158,7 +171,14 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
             ended = true;
             throw new Interrupted();
           }
-          return { failStage: result.failStage, failReason: result.failReason, reasons: result.reasons, marker: result.marker, totals: { blocked: result.blocked, byStage: result.byStage } };
+          return {
+            failStage: result.failStage,
+            failReason: result.failReason,
+            reasons: result.reasons,
+            marker: result.marker,
+            totals: { blocked: result.blocked, byStage: result.byStage, unverified: 0 },
+            requests: result.requests,
+          };
         } finally {
           release();
         }
@@ -170,6 +190,14 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
     return started;
   };
 
+  /** A replay the search has made: scoped on a live target, or the whole candidate. */
+  const replayed = (subset: readonly ChangeUnit[]): Promise<Outcome> => {
+    const ids = subset.map((u) => u.id).sort().join('\u0000');
+    const found = cache.get(`scoped:${ids}`) ?? cache.get(`full:${ids}`);
+    if (!found) throw new Error('a cause set was never replayed: a scimsim bug');
+    return found;
+  };
+
   try {
     return await attribute();
   } finally {
@@ -178,98 +206,61 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
   }
 
   async function attribute(): Promise<RehearseReport> {
-    const [baseline, full] = await Promise.all([replay([], 'full'), replay(units, 'full')]);
+    if (2 > maxRuns) throw new BudgetExceeded();
+    const [baseline, full] = await Promise.all([replay([], 'baseline'), replay(units, 'candidate')]);
     if (full.invalid) throw new Error('the candidate env set is invalid');
-    const newly = new Uint8Array(users);
-    let newlyBlocked = 0;
+    const newly: number[] = [];
     let alreadyBlocked = 0;
     for (let i = 0; i < users; i++) {
       if (baseline.failStage[i] !== 0) alreadyBlocked++;
-      else if (full.failStage[i] !== 0) {
-        newly[i] = 1;
-        newlyBlocked++;
-      }
+      else if (full.failStage[i] !== 0) newly.push(i);
     }
+    if (request.target === 'live' && newly.length > 0) scope = searchScope(newly, users);
 
-    /** Newly blocked accounts (within `among`) that a configuration blocks. */
-    const blockedBy = (outcome: Outcome, among: Uint8Array): number[] => {
-      const found: number[] = [];
-      for (let i = 0; i < users; i++) if (among[i] === 1 && outcome.failStage[i] !== 0 && baseline.failStage[i] === 0) found.push(i);
-      return found;
+    const search = newly.length === 0
+      ? { rows: [], unexplained: { budget: [], 'not-reproducible': [], inseparable: [] }, runs: 0, budgetExhausted: false }
+      : await searchCauses({
+          units: units.map((u) => u.id),
+          newly,
+          maxRuns: Math.max(0, maxRuns - 2),
+          replay: async (ids) => {
+            const outcome = await replay(ids.map((id) => byId.get(id) as ChangeUnit), 'search');
+            if (outcome.invalid) return { invalid: true };
+            return { blocks: (i: number) => outcome.failStage[i] !== 0 };
+          },
+        });
+
+    const rows: Array<{ causes: ChangeUnit[][]; accounts: number[]; outcome: Outcome; causeOutcomes: Outcome[] }> = [];
+    for (const row of search.rows) {
+      const causes = row.causes.map((set) => set.map((id) => byId.get(id) as ChangeUnit));
+      // Every cause set was replayed by the search (the cache has it); the row's reasons are the smallest one's.
+      const causeOutcomes = await Promise.all(causes.map((set) => replayed(set)));
+      rows.push({ causes, accounts: row.accounts, outcome: causeOutcomes[0] as Outcome, causeOutcomes });
+    }
+    const unexplainedBecause = {
+      budget: search.unexplained.budget.length,
+      notReproducible: search.unexplained['not-reproducible'].length,
+      inseparable: search.unexplained.inseparable.length,
     };
+    const unexplained = unexplainedBecause.budget + unexplainedBecause.notReproducible + unexplainedBecause.inseparable;
 
-    const causes: Array<{ units: ChangeUnit[]; accounts: number[]; outcome: Outcome }> = [];
-    const unexplained = new Uint8Array(users);
-    let budgetLeft = true;
-    try {
-      if (newlyBlocked > 0) {
-        // 2. Singles: probe, then confirm in full.
-        const suspects: ChangeUnit[] = [];
-        if (units.length === 1) suspects.push(...units);
-        else {
-          const [probeBase, ...probes] = await Promise.all([replay([], 'probe'), ...units.map((unit) => replay([unit], 'probe'))]);
-          for (const [k, unit] of units.entries()) {
-            const probe = probes[k] as Outcome;
-            for (let i = 0; i < users; i++) {
-              if (probe.failStage[i] !== 0 && probeBase.failStage[i] === 0) {
-                suspects.push(unit);
-                break;
-              }
-            }
-          }
-        }
-        // The confirmations, and (ahead of need) what is left if every suspect is confirmed.
-        const unsuspected = units.filter((u) => !suspects.includes(u));
-        const confirmed = suspects.map((unit) => replay([unit], 'full'));
-        const residualKey = `full:${unsuspected.map((u) => u.id).sort().join('\u0000')}`;
-        if (request.target === 'mock' && unsuspected.length > 0 && suspects.length > 0 && !cache.has(residualKey)) {
-          replay(unsuspected, 'full').catch(() => undefined);
-          ahead.add(residualKey);
-        }
-        for (const [k, unit] of suspects.entries()) {
-          const outcome = await (confirmed[k] as Promise<Outcome>);
-          const accounts = blockedBy(outcome, newly);
-          if (accounts.length > 0) causes.push({ units: [unit], accounts, outcome });
-        }
-        // 3. What the blamed units leave blocked: delta debugging over the rest.
-        for (;;) {
-          const blamed = new Set(causes.flatMap((c) => c.units.map((u) => u.id)));
-          const rest = units.filter((u) => !blamed.has(u.id));
-          if (rest.length === 0) break;
-          const residual = await replay(rest, 'full');
-          const left = new Uint8Array(users);
-          const leftAccounts = blockedBy(residual, newly);
-          if (leftAccounts.length === 0) break;
-          for (const i of leftAccounts) left[i] = 1;
-          try {
-            const minimal = await ddmin(rest, async (subset) => {
-              const outcome = await replay(subset, 'full');
-              if (outcome.invalid) return 'unresolved';
-              return blockedBy(outcome, left).length > 0 ? 'fail' : 'pass';
-            });
-            // Every newly blocked account this set blocks on its own, as for single changes.
-            const outcome = await replay(minimal, 'full');
-            causes.push({ units: minimal, accounts: blockedBy(outcome, newly), outcome });
-          } catch (error) {
-            if (error instanceof BudgetExceeded) for (const i of leftAccounts) unexplained[i] = 1;
-            throw error;
-          }
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof BudgetExceeded)) throw error;
-      budgetLeft = false;
-    }
-    const explained = new Uint8Array(users);
-    for (const cause of causes) for (const i of cause.accounts) explained[i] = 1;
-    let unexplainedCount = 0;
-    for (let i = 0; i < users; i++) if (newly[i] === 1 && (explained[i] === 0 || unexplained[i] === 1)) unexplainedCount++;
-
-    const blamedUnits = new Set(causes.flatMap((c) => c.units.map((u) => u.id)));
+    const blamedUnits = new Set(rows.flatMap((r) => r.causes.flat().map((u) => u.id)));
     const unitOf = new Map(units.flatMap((u) => u.variables.map((v) => [v, u.id] as const)));
     const changes: RehearsedChange[] = diff.changes.map((c) => {
       const unitId = unitOf.get(c.variable) ?? c.variable;
-      return { ...c, unitId, effect: blamedUnits.has(unitId) ? 'blocks' : 'harmless' };
+      if (blamedUnits.has(unitId)) return { ...c, unitId, effect: 'blocks' };
+      if (unexplained > 0) {
+        return {
+          ...c,
+          unitId,
+          effect: 'not-judged',
+          notJudgedBecause: `${unexplained.toLocaleString('en-US')} newly blocked account${unexplained === 1 ? ' is' : 's are'} unexplained and may involve it`,
+          wouldJudge: unexplainedBecause.budget > 0 ? 'a rehearsal with a larger --max-runs' : 'a rehearsal on a target whose outcomes repeat between replays',
+        };
+      }
+      const judgement = judge(c.variable);
+      if (!judgement.judged) return { ...c, unitId, effect: 'not-judged', notJudgedBecause: judgement.because, wouldJudge: judgement.wouldJudge };
+      return { ...c, unitId, effect: 'harmless' };
     });
     const factories = new Map<string, ReturnType<typeof createUserFactory>>();
     const factoryFor = (marker: string): ReturnType<typeof createUserFactory> => {
@@ -280,30 +271,64 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       }
       return factory;
     };
-    const attribution = causes
-      .map((cause) => describeCause(cause, users, factoryFor(cause.outcome.marker)))
+    const attribution = rows
+      .map((row) => describeCause(row, users, factoryFor(row.outcome.marker)))
       .sort((a, b) => b.blocked - a.blocked || catalogRank(a.variables[0]) - catalogRank(b.variables[0]));
+    const unverified = baseline.totals.unverified + full.totals.unverified;
+    const caveats: string[] = [];
+    const notJudged = changes.filter((c) => c.effect === 'not-judged');
+    if (notJudged.length > 0) caveats.push(`${notJudged.length} of ${changes.length} changes ${notJudged.length === 1 ? 'was' : 'were'} not judged by this world`);
+    if (unverified > 0) caveats.push(`${unverified.toLocaleString('en-US')} account${unverified === 1 ? '' : 's'} could not be read back (unverified)`);
+    if (unexplained > 0) caveats.push(`${unexplained.toLocaleString('en-US')} newly blocked account${unexplained === 1 ? ' is' : 's are'} unexplained`);
+    const verdict = newly.length > 0 ? 'blocks-accounts' : caveats.length > 0 ? 'inconclusive' : 'safe';
     return {
       scenario: scenario.name,
       dialect: request.dialect,
       users,
       seed,
       target: request.target,
-      ...(request.world ? { serverProfile: request.world.name } : {}),
+      ...(request.world ? { serverProfile: request.world.name, world: { name: request.world.name, builtFor: request.world.builtFor } } : {}),
       labels: request.labels,
-      verdict: newlyBlocked === 0 ? 'safe' : 'blocks-accounts',
+      verdict,
+      caveats,
       baseline: baseline.totals,
       candidate: full.totals,
-      newlyBlocked,
+      newlyBlocked: newly.length,
       alreadyBlocked,
       changes,
       attribution,
-      unexplained: unexplainedCount,
-      runs: { ...runs, total: runs.full + runs.probe + runs.cached, budgetExhausted: !budgetLeft },
+      unexplained,
+      unexplainedBecause,
+      runs: { full: runs.full, scoped: runs.scoped, cached: runs.cached, invalid: runs.invalid, total: runs.full + runs.scoped + runs.cached, budgetExhausted: search.budgetExhausted, budget: maxRuns },
+      requests: { ...requests, total: requests.baseline + requests.candidate + requests.search },
       quarantine: predictQuarantine(full.totals.blocked, users),
       timing: { wallMs: Math.round(performance.now() - wallStart) },
     };
   }
+}
+
+/**
+ * A live search replays the newly blocked accounts and a control sample of the others (1 in
+ * 100, at least 3), so a replay is not made of failing accounts alone.
+ */
+export function searchScope(newly: readonly number[], users: number): Uint8Array {
+  const scope = new Uint8Array(users);
+  for (const i of newly) scope[i] = 1;
+  const others = users - newly.length;
+  const want = Math.min(others, Math.max(3, Math.ceil(users / 100)));
+  if (want > 0) {
+    const stride = Math.max(1, Math.floor(others / want));
+    let seen = 0;
+    let taken = 0;
+    for (let i = 0; i < users && taken < want; i++) {
+      if (scope[i] === 1) continue;
+      if (seen++ % stride === 0) {
+        scope[i] = 1;
+        taken++;
+      }
+    }
+  }
+  return scope;
 }
 
 /** RehearseInterrupted: SIGINT stopped a replay; no attribution can be trusted. */
@@ -316,7 +341,7 @@ function settingsOf(set: EnvSet, dialect: DialectName): { settings: ScimSettings
 }
 
 function emptyTotals(): RunTotals {
-  return { blocked: 0, byStage: Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number> };
+  return { blocked: 0, byStage: Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>, unverified: 0 };
 }
 
 function catalogRank(variable: string | undefined): number {
@@ -325,8 +350,19 @@ function catalogRank(variable: string | undefined): number {
   return index === -1 ? order.length : index;
 }
 
+/** `deactivate: 400 tooMany, create: 429`: how one replay blocks these accounts, most first. */
+function topReasons(outcome: Outcome, accounts: readonly number[]): string {
+  const counts = new Map<string, number>();
+  for (const i of accounts) {
+    const stage = STAGES[(outcome.failStage[i] ?? 1) - 1] as Stage;
+    const text = `${stage}: ${describeReason(outcome.reasons[outcome.failReason[i] ?? 0] ?? {})}`;
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 2).map(([text]) => text).join(', ');
+}
+
 function describeCause(
-  cause: { units: ChangeUnit[]; accounts: number[]; outcome: Outcome },
+  cause: { causes: ChangeUnit[][]; accounts: number[]; outcome: Outcome; causeOutcomes: Outcome[] },
   users: number,
   factory: ReturnType<typeof createUserFactory>,
 ): Attribution {
@@ -343,11 +379,15 @@ function describeCause(
     else counts.set(key, { ...(outcome.reasons[reasonIndex] as Reason), stage, count: 1 });
   }
   const reasons = [...counts.values()].sort((a, b) => b.count - a.count || STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
-  const variables = cause.units.flatMap((u) => u.variables).sort((a, b) => catalogRank(a) - catalogRank(b));
+  const byCatalog = (a: string, b: string): number => catalogRank(a) - catalogRank(b);
+  const causes = cause.causes.map((set) => set.flatMap((u) => u.variables).sort(byCatalog));
   const top = reasons[0];
   return {
-    variables,
-    interaction: cause.units.length > 1,
+    variables: [...new Set(causes.flat())].sort(byCatalog),
+    causes,
+    interaction: cause.causes.some((set) => set.length > 1),
+    alternatives: cause.causes.length > 1,
+    causeReasons: cause.causeOutcomes.map((o) => topReasons(o, accounts)),
     blocked: accounts.length,
     byStage: Object.fromEntries(STAGES.filter((s) => byStage[s] !== undefined).map((s) => [s, byStage[s]])) as Partial<Record<Stage, number>>,
     reasons,
@@ -358,55 +398,4 @@ function describeCause(
     }),
     hint: top ? hintFor(top, top.stage, accounts.length === users) : '',
   };
-}
-
-type Verdict = 'fail' | 'pass' | 'unresolved';
-
-/**
- * Zeller and Hildebrandt's ddmin ("Simplifying and Isolating Failure-Inducing Input", 2002):
- * from a failing set of changes, a 1-minimal failing subset (removing any one change makes it
- * pass or unresolved). Tests try subsets, then complements, then a finer split.
- */
-export async function ddmin<T>(all: readonly T[], test: (subset: readonly T[]) => Promise<Verdict>): Promise<T[]> {
-  let current = [...all];
-  let n = 2;
-  while (current.length >= 2) {
-    const chunks = split(current, n);
-    let next: T[] | undefined;
-    for (const chunk of chunks) {
-      if ((await test(chunk)) === 'fail') {
-        next = chunk;
-        n = 2;
-        break;
-      }
-    }
-    if (!next && n > 2) {
-      for (const chunk of chunks) {
-        const complement = current.filter((x) => !chunk.includes(x));
-        if ((await test(complement)) === 'fail') {
-          next = complement;
-          n = Math.max(n - 1, 2);
-          break;
-        }
-      }
-    }
-    if (next) {
-      current = next;
-      continue;
-    }
-    if (n >= current.length) break;
-    n = Math.min(current.length, n * 2);
-  }
-  return current;
-}
-
-function split<T>(items: readonly T[], n: number): T[][] {
-  const chunks: T[][] = [];
-  let start = 0;
-  for (let k = 0; k < n; k++) {
-    const end = start + Math.floor((items.length - start) / (n - k));
-    if (end > start) chunks.push(items.slice(start, end));
-    start = end;
-  }
-  return chunks;
 }

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { executeRun } from '../run/execute.js';
-import type { ReplayJob, ReplayMessage } from './replayer.js';
+import { replayResultOf, type ReplayJob, type ReplayMessage } from './replayer.js';
 
 const port = parentPort;
 if (!port) throw new Error('replay-worker runs only as a worker thread');
@@ -23,11 +23,8 @@ async function run(id: number, job: ReplayJob): Promise<void> {
   const controller = new AbortController();
   aborts.set(id, controller);
   try {
-    const { ledger, marker, report } = await executeRun({ ...job, signal: controller.signal });
-    port?.postMessage(
-      { id, ok: true, result: { failStage: ledger.failStage, failReason: ledger.failReason, reasons: ledger.reasons, marker, blocked: report.summary.blocked, byStage: report.summary.byStage, partial: report.partial, capped: report.capped } },
-      [ledger.failStage.buffer as ArrayBuffer, ledger.failReason.buffer as ArrayBuffer],
-    );
+    const result = replayResultOf(await executeRun({ ...job, signal: controller.signal }));
+    port?.postMessage({ id, ok: true, result }, [result.failStage.buffer as ArrayBuffer, result.failReason.buffer as ArrayBuffer]);
   } catch (error) {
     port?.postMessage({ id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   } finally {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { executeRun, type RunRequest } from '../run/execute.js';
+import { executeRun, type RunOutcome, type RunRequest } from '../run/execute.js';
 import type { Reason, Stage } from '../run/ledger.js';
 
 /** What `rehearse` needs of one run: plain data, so a worker thread can send it back. */
@@ -14,6 +14,24 @@ export interface ReplayResult {
   byStage: Record<Stage, number>;
   partial: boolean;
   capped: boolean;
+  /** Requests the run sent, retries, token requests and cleanup included. */
+  requests: number;
+}
+
+/** The plain-data result of one run, as both replayers send it. */
+export function replayResultOf(outcome: RunOutcome): ReplayResult {
+  const { ledger, marker, report } = outcome;
+  return {
+    failStage: ledger.failStage,
+    failReason: ledger.failReason,
+    reasons: ledger.reasons,
+    marker,
+    blocked: report.summary.blocked,
+    byStage: report.summary.byStage,
+    partial: report.partial,
+    capped: report.capped,
+    requests: ledger.requests,
+  };
 }
 
 /** A run request without its callbacks and signal: what crosses to a worker. */
@@ -34,8 +52,7 @@ export function inProcessReplayer(): Replayer {
   return {
     parallel: 1,
     replay: async (job, extras) => {
-      const { ledger, marker, report } = await executeRun({ ...job, ...(extras.onRunId ? { onRunId: extras.onRunId } : {}), ...(extras.signal ? { signal: extras.signal } : {}) });
-      return { failStage: ledger.failStage, failReason: ledger.failReason, reasons: ledger.reasons, marker, blocked: report.summary.blocked, byStage: report.summary.byStage, partial: report.partial, capped: report.capped };
+      return replayResultOf(await executeRun({ ...job, ...(extras.onRunId ? { onRunId: extras.onRunId } : {}), ...(extras.signal ? { signal: extras.signal } : {}) }));
     },
     close: async () => undefined,
   };

@@ -5,6 +5,7 @@ import { loadReportToJson, passed, totals, type LoadReport } from '../load/repor
 import type { LoadFailure } from '../load/runner.js';
 import { renderJUnit, type JUnitCase } from './junit.js';
 import { COMPACT_ROWS, plural, type Colors } from './style.js';
+import { describeWorld, describeWorldMarkdown, worldProperties } from './world.js';
 
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 const pct = (part: number, whole: number): string => (whole === 0 ? '0%' : `${((part / whole) * 100).toFixed(part === 0 ? 0 : 2)}%`);
@@ -32,7 +33,7 @@ function header(report: LoadReport): string {
 
 /** The human summary, k6 style: thresholds first, then latency per operation. */
 export function renderLoadTable(report: LoadReport, colors: Colors): string {
-  const out = [colors.bold(header(report)) + (report.partial ? colors.yellow(' · PARTIAL (interrupted)') : ''), ''];
+  const out = [colors.bold(header(report)) + (report.partial ? colors.yellow(' · PARTIAL (interrupted)') : ''), ...(report.world ? [colors.dim(describeWorld(report.world))] : []), ''];
   if (report.results.length > 0) {
     out.push(colors.bold('thresholds'));
     const failedFirst = [...report.results].sort((a, b) => Number(a.ok) - Number(b.ok));
@@ -96,6 +97,7 @@ export function renderLoadMarkdown(report: LoadReport): string {
     '',
     `${describeSchedule(report)}, ${report.vus} in flight at most, seed ${report.seed}, ${report.target}.`,
     '',
+    ...(report.world ? [`${describeWorldMarkdown(report.world)}.`, ''] : []),
   ];
   if (report.results.length > 0) {
     lines.push('| threshold | measured | |', '| --- | ---: | --- |');
@@ -122,5 +124,5 @@ export function renderLoadJUnit(report: LoadReport): string {
     ...(r.ok ? {} : { failure: { message: `${r.expression} failed: measured ${r.actual}`, body: header(report) } }),
   }));
   if (cases.length === 0) cases.push({ name: 'load completed', classname: 'scimsim.load' });
-  return renderJUnit('scimsim load', cases);
+  return renderJUnit('scimsim load', cases, report.world ? worldProperties(report.world) : []);
 }

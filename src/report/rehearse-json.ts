@@ -7,20 +7,23 @@ import { STAGES } from '../run/ledger.js';
  * their breakdown is under `runDetail`). Values are display values: secrets are fingerprints.
  */
 export function renderRehearseJson(report: RehearseReport): string {
-  const totals = (run: RunTotals): { blocked: number; byStage: Record<string, number> } => ({
+  const totals = (run: RunTotals): { blocked: number; byStage: Record<string, number>; unverified: number } => ({
     blocked: run.blocked,
     byStage: Object.fromEntries(STAGES.map((s) => [s, run.byStage[s]])),
+    unverified: run.unverified,
   });
   const json = {
     formatVersion: '1.0',
     command: 'rehearse',
     verdict: report.verdict,
+    caveats: [...report.caveats],
     users: report.users,
     seed: report.seed,
     target: report.target,
     scenario: report.scenario,
     dialect: report.dialect,
     serverProfile: report.serverProfile ?? null,
+    world: report.world ? { name: report.world.name, builtFor: report.world.builtFor } : null,
     labels: { base: report.labels.base, candidate: report.labels.candidate },
     baseline: totals(report.baseline),
     candidate: totals(report.candidate),
@@ -34,10 +37,14 @@ export function renderRehearseJson(report: RehearseReport): string {
       secret: c.secret,
       unit: c.unitId,
       effect: c.effect,
+      ...(c.effect === 'not-judged' ? { notJudgedBecause: c.notJudgedBecause ?? null, wouldJudge: c.wouldJudge ?? null } : {}),
     })),
     attribution: report.attribution.map((a) => ({
       variables: [...a.variables],
+      causes: a.causes.map((c) => [...c]),
       interaction: a.interaction,
+      alternatives: a.alternatives,
+      causeReasons: [...a.causeReasons],
       blocked: a.blocked,
       byStage: Object.fromEntries(STAGES.flatMap((s) => (a.byStage[s] === undefined ? [] : [[s, a.byStage[s]]]))),
       reasons: a.reasons.map(reasonJson),
@@ -45,8 +52,10 @@ export function renderRehearseJson(report: RehearseReport): string {
       hint: a.hint,
     })),
     unexplained: report.unexplained,
+    unexplainedBecause: { ...report.unexplainedBecause },
     runs: report.runs.total,
     runDetail: { ...report.runs },
+    requests: { ...report.requests },
     quarantine: {
       predicted: report.quarantine.predicted,
       reason: report.quarantine.reason ?? null,

@@ -1,8 +1,9 @@
 import type { Attribution, RehearsedChange, RehearseReport } from '../rehearse/types.js';
 import { describeTransition } from './diff-summary.js';
 import { renderJUnit, type JUnitCase } from './junit.js';
-import { attributionsOf, describeAttributedReason, describeUnexplained, partnersOf } from './rehearse-summary.js';
+import { attributionsOf, describeAttributedReason, describeNotJudged, describeUnexplained, partnersOf } from './rehearse-summary.js';
 import { plural } from './style.js';
+import { worldProperties } from './world.js';
 
 const CLASSNAME = 'scimsim.rehearse';
 
@@ -18,10 +19,18 @@ export function renderRehearseJUnit(report: RehearseReport): string {
       ? { name: 'unexplained', classname: CLASSNAME, failure: { message: `${plural(report.unexplained, 'newly blocked account')} not explained`, body: `${describeUnexplained(report)}.` } }
       : { name: 'unexplained', classname: CLASSNAME },
   );
-  return renderJUnit(`scimsim rehearse ${report.labels.base} -> ${report.labels.candidate}`, cases);
+  const explained = report.attribution.reduce((n, a) => n + a.blocked, 0);
+  return renderJUnit(`scimsim rehearse ${report.labels.base} -> ${report.labels.candidate}`, cases, [
+    ...(report.world ? worldProperties(report.world) : []),
+    { name: 'verdict', value: report.verdict },
+    { name: 'newlyBlocked', value: String(report.newlyBlocked) },
+    { name: 'explained', value: String(explained) },
+    { name: 'unexplained', value: String(report.unexplained) },
+  ]);
 }
 
 function changeCase(report: RehearseReport, change: RehearsedChange): JUnitCase {
+  if (change.effect === 'not-judged') return { name: change.variable, classname: CLASSNAME, skipped: `not judged by this world: ${describeNotJudged(change)}` };
   if (change.effect !== 'blocks') return { name: change.variable, classname: CLASSNAME };
   const attributions = attributionsOf(report, change.variable);
   if (attributions.length === 0) {
@@ -41,8 +50,13 @@ function changeCase(report: RehearseReport, change: RehearsedChange): JUnitCase 
 function fact(attribution: Attribution, variable: string): string {
   const partners = partnersOf(attribution, variable);
   const base = `blocks ${attribution.blocked.toLocaleString('en-US')} account${attribution.blocked === 1 ? '' : 's'}`;
-  if (partners.length === 0) return base;
-  return attribution.interaction ? `${base} only together with ${partners.join(', ')}` : `${base} (moves with ${partners.join(', ')} as one unit)`;
+  const others = attribution.causes.filter((c) => !c.includes(variable)).map((c) => c.join(' + '));
+  const either = others.length > 0 ? ` (as does ${others.join(' or ')} alone)` : '';
+  if (partners.length === 0) return `${base}${either}`;
+  const inSet = attribution.causes.find((c) => c.includes(variable)) ?? [];
+  // A cause set of several variables is an interaction unless they move as one unit.
+  const together = attribution.interaction && inSet.length > 1 ? `only together with ${partners.join(', ')}` : `(moves with ${partners.join(', ')} as one unit)`;
+  return `${base} ${together}${either}`;
 }
 
 function explain(attribution: Attribution, variable: string): string {

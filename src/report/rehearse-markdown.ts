@@ -2,9 +2,12 @@ import type { Attribution, RehearsedChange, RehearseReport } from '../rehearse/t
 import { describeReason } from '../run/summary.js';
 import { xml } from './junit.js';
 import { cell, code } from './markdown.js';
+import { describeWorldMarkdown } from './world.js';
 import {
   attributionsOf,
   describeAlreadyBlocked,
+  describeCauses,
+  describeNotJudged,
   describeRuns,
   describeUnexplained,
   groupByUnit,
@@ -18,12 +21,12 @@ import {
  * and hint, then the harmless changes, the quarantine prediction and the replays it took.
  */
 export function renderRehearseMarkdown(report: RehearseReport): string {
-  const verdict = `${report.verdict === 'safe' ? '✅' : '❌'} ${summarizeRehearsal(report)}`;
+  const verdict = `${report.verdict === 'safe' ? '✅' : report.verdict === 'inconclusive' ? '⚠️' : '❌'} ${summarizeRehearsal(report)}`;
   const target = report.serverProfile === undefined ? report.target : `${report.target} (${code(report.serverProfile)})`;
   const out = [
     `### scimsim rehearse: ${verdict}`,
     '',
-    `${code(report.labels.base)} → ${code(report.labels.candidate)} · scenario ${code(report.scenario)} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${target} · ${cell(report.dialect)} dialect`,
+    `${code(report.labels.base)} → ${code(report.labels.candidate)} · scenario ${code(report.scenario)} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${target} · ${cell(report.dialect)} dialect${report.world ? ` · ${describeWorldMarkdown(report.world)}` : ''}`,
     '',
   ];
   if (report.changes.length > 0) {
@@ -36,7 +39,15 @@ export function renderRehearseMarkdown(report: RehearseReport): string {
   for (const attribution of report.attribution) out.push(...details(attribution), '');
   const harmless = groupByUnit(report.changes.filter((c) => c.effect === 'harmless'));
   if (harmless.length > 0) out.push(`**Harmless** (no account blocked): ${harmless.map((c) => code(c.variable)).join(', ')}`, '');
+  const notJudged = groupByUnit(report.changes.filter((c) => c.effect === 'not-judged'));
+  if (notJudged.length > 0) {
+    out.push('**Not judged by this world:**', '');
+    for (const change of notJudged) out.push(`- ${code(change.variable)}: ${cell(describeNotJudged(change))}`);
+    out.push('');
+  }
   if (report.alreadyBlocked > 0) out.push(`${describeAlreadyBlocked(report)}.`, '');
+  const unverified = report.baseline.unverified + report.candidate.unverified;
+  if (unverified > 0) out.push(`⚠️ ${unverified.toLocaleString('en-US')} account${unverified === 1 ? '' : 's'} could not be read back (baseline ${report.baseline.unverified}, candidate ${report.candidate.unverified}): unverified, never counted as fine.`, '');
   if (report.unexplained > 0) out.push(`⚠️ ${describeUnexplained(report)}.`, '');
   out.push(`**Entra ID:** ${cell(report.quarantine.line)}`, '', describeRuns(report));
   return `${out.join('\n')}\n`;
@@ -58,16 +69,19 @@ function transition(change: RehearsedChange): string {
 function blockedCell(report: RehearseReport, change: RehearsedChange): string {
   const facts = attributionsOf(report, change.variable).map((a) => {
     const count = a.blocked.toLocaleString('en-US');
-    return a.interaction ? `${count} only with ${partnersOf(a, change.variable).map((v) => code(v)).join(' + ')}` : count;
+    const partners = partnersOf(a, change.variable);
+    const together = a.interaction && partners.length > 0 ? ` only with ${partners.map((v) => code(v)).join(' + ')}` : '';
+    const either = a.alternatives ? ` (or ${a.causes.filter((c) => !c.includes(change.variable)).map((c) => c.map((v) => code(v)).join(' + ')).join(' or ')})` : '';
+    return `${count}${together}${either}`;
   });
-  return facts.length === 0 ? (change.effect === 'harmless' ? '0' : '?') : facts.join('; ');
+  return facts.length === 0 ? (change.effect === 'harmless' ? '0' : change.effect === 'not-judged' ? 'not judged' : '?') : facts.join('; ');
 }
 
 /** One cause set, folded: reasons by stage, examples, hint. */
 function details(attribution: Attribution): string[] {
-  const vars = attribution.variables.map((v) => `<code>${xml(v)}</code>`).join(' + ');
-  const verb = attribution.variables.length === 1 ? 'blocks' : 'block';
-  const how = attribution.interaction ? ' only together' : attribution.variables.length > 1 ? ' (one unit)' : '';
+  const vars = describeCauses(attribution, (v) => `<code>${xml(v)}</code>`);
+  const verb = attribution.variables.length === 1 || attribution.alternatives ? 'blocks' : 'block';
+  const how = attribution.alternatives ? ' (any one cause alone)' : attribution.interaction ? ' only together' : attribution.variables.length > 1 ? ' (one unit)' : '';
   const count = attribution.blocked.toLocaleString('en-US');
   const out = [`<details><summary>${vars} ${verb} ${count} account${attribution.blocked === 1 ? '' : 's'}${how}</summary>`, ''];
   if (attribution.reasons.length > 0) {
@@ -75,6 +89,11 @@ function details(attribution: Attribution): string[] {
     for (const r of attribution.reasons) {
       out.push(`| ${r.stage} | ${code(cell(describeReason(r) || '?'))}${r.detail ? ` (${cell(r.detail)})` : ''} | ${r.count.toLocaleString('en-US')} |`);
     }
+    out.push('');
+  }
+  if (attribution.alternatives) {
+    out.push('Each cause alone:', '');
+    attribution.causes.forEach((set, k) => out.push(`- ${set.map((v) => code(v)).join(' + ')}: ${cell(attribution.causeReasons[k] ?? '?')}`));
     out.push('');
   }
   if (attribution.examples.length > 0) {

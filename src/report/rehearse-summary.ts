@@ -23,9 +23,15 @@ export function attributionsOf(report: RehearseReport, variable: string): Attrib
   return report.attribution.filter((a) => a.variables.includes(variable));
 }
 
-/** The other variables of a cause set. */
+/** The other variables of the cause set that holds `variable` (its partners in an interaction or a unit). */
 export function partnersOf(attribution: Attribution, variable: string): string[] {
-  return attribution.variables.filter((v) => v !== variable);
+  const set = attribution.causes.find((c) => c.includes(variable)) ?? attribution.variables;
+  return set.filter((v) => v !== variable);
+}
+
+/** `SCIM_A`, `SCIM_A + SCIM_B`, `SCIM_A or SCIM_B + SCIM_C`: the row's cause sets as words. */
+export function describeCauses(attribution: Attribution, quote: (v: string) => string = (v) => v): string {
+  return attribution.causes.map((set) => set.map(quote).join(' + ')).join(' or ');
 }
 
 /** `deactivate: 400 tooMany`; with `detail`, the server's words follow in parentheses. */
@@ -41,10 +47,14 @@ export function describeReasons(attribution: Attribution, max = 2): string {
   return more > 0 ? `${shown.join(', ')}, +${more} more` : shown.join(', ');
 }
 
-/** `blocks 312 accounts (deactivate: 400 tooMany)`; `… only together (…)` for an interaction. */
+/**
+ * `blocks 312 accounts (deactivate: 400 tooMany)`; `… only together (…)` for an interaction;
+ * `… each cause alone (…)` when any of several cause sets blocks them.
+ */
 export function describeBlock(attribution: Attribution): string {
   const reasons = describeReasons(attribution);
-  return `blocks ${plural(attribution.blocked, 'account')}${attribution.interaction ? ' only together' : ''}${reasons === '' ? '' : ` (${reasons})`}`;
+  const how = attribution.alternatives ? ', any one cause alone' : attribution.interaction ? ' only together' : '';
+  return `blocks ${plural(attribution.blocked, 'account')}${how}${reasons === '' ? '' : ` (${reasons})`}`;
 }
 
 /** `4 of 6 changes block 1,312 of 5,000 accounts`, or `safe: none of the 6 changes blocks an account`. */
@@ -57,8 +67,9 @@ export function summarizeRehearsal(report: RehearseReport): string {
     if (total === 1) return 'safe: the one change blocks no account';
     return `safe: none of the ${total} changes blocks an account`;
   }
+  if (report.verdict === 'inconclusive') return `inconclusive: no account newly blocked, but ${report.caveats.join('; ')}`;
   const newly = report.newlyBlocked.toLocaleString('en-US');
-  if (blocking === 0) return `${newly} of ${users} accounts newly blocked, and no change explains them within the run budget`;
+  if (blocking === 0) return `${newly} of ${users} accounts newly blocked, and no change is blamed for them (see above why)`;
   return `${blocking} of ${plural(total, 'change')} ${blocking === 1 ? 'blocks' : 'block'} ${newly} of ${users} accounts`;
 }
 
@@ -69,19 +80,30 @@ export function describeAlreadyBlocked(report: RehearseReport): string {
   return `${plural(n, 'account')} ${verb} already blocked under the baseline and ${verb} not blamed on the candidate`;
 }
 
-/** Newly blocked accounts without a cause set. */
+/** Newly blocked accounts without a cause set, and why. */
 export function describeUnexplained(report: RehearseReport): string {
   const n = report.unexplained;
-  const stop = report.runs.budgetExhausted ? ' (the search stopped at --max-runs; raise it to search further)' : '';
-  return `${plural(n, 'newly blocked account')} ${n === 1 ? 'is' : 'are'} not explained within the run budget${stop}`;
+  const why = report.unexplainedBecause;
+  const parts: string[] = [];
+  if (why.budget > 0) parts.push(`${why.budget.toLocaleString('en-US')} because the search reached --max-runs ${report.runs.budget} (raise it to search further)`);
+  if (why.notReproducible > 0) parts.push(`${why.notReproducible.toLocaleString('en-US')} because replaying the candidate did not block them again (the target's outcomes vary between replays)`);
+  if (why.inseparable > 0) parts.push(`${why.inseparable.toLocaleString('en-US')} blocked only by the full candidate (no smaller mix of its changes is a valid env set)`);
+  return `${plural(n, 'newly blocked account')} ${n === 1 ? 'is' : 'are'} not explained: ${parts.join('; ')}`;
 }
 
-/** `14 runs (3 full, 11 probe, 2 from cache) · 4.2 s wall`. */
+/** A change the world could not judge: why, and what would judge it. */
+export function describeNotJudged(change: RehearsedChange): string {
+  return `${change.notJudgedBecause ?? 'not judged'}${change.wouldJudge ? `; ${change.wouldJudge} would judge it` : ''}`;
+}
+
+/** `14 runs (3 full, 11 scoped, 2 from cache) · 4.2 s wall`, with requests per phase. */
 export function describeRuns(report: RehearseReport): string {
-  const { runs } = report;
+  const { runs, requests } = report;
   const invalid = runs.invalid > 0 ? `, ${runs.invalid.toLocaleString('en-US')} invalid` : '';
+  const scoped = runs.scoped > 0 ? `, ${runs.scoped.toLocaleString('en-US')} scoped to the newly blocked accounts` : '';
   const budget = runs.budgetExhausted ? ' · run budget exhausted' : '';
-  return `${plural(runs.total, 'run')} (${runs.full.toLocaleString('en-US')} full, ${runs.probe.toLocaleString('en-US')} probe, ${runs.cached.toLocaleString('en-US')} from cache${invalid})${budget} · ${(report.timing.wallMs / 1000).toFixed(1)} s wall`;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  return `${plural(runs.total, 'run')} (${n(runs.full)} full${scoped}, ${n(runs.cached)} from cache${invalid})${budget} · ${n(requests.total)} requests (baseline ${n(requests.baseline)}, candidate ${n(requests.candidate)}, search ${n(requests.search)}) · ${(report.timing.wallMs / 1000).toFixed(1)} s wall`;
 }
 
 /** `mock (staging)`, `live`. */

@@ -5,13 +5,15 @@ import {
   blockingChanges,
   describeAlreadyBlocked,
   describeBlock,
+  describeNotJudged,
   describeRuns,
   describeTarget,
   describeUnexplained,
   groupByUnit,
   summarizeRehearsal,
 } from './rehearse-summary.js';
-import { truncate, type Colors } from './style.js';
+import { plural, truncate, type Colors } from './style.js';
+import { describeWorld } from './world.js';
 
 /**
  * The human report of `scimsim rehearse`, read like `terraform plan`: one `+ ~ -` line per
@@ -21,6 +23,7 @@ import { truncate, type Colors } from './style.js';
 export function renderRehearseTable(report: RehearseReport, colors: Colors): string {
   const out = [
     `${colors.bold('scimsim rehearse')} ${report.labels.base} -> ${report.labels.candidate} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${describeTarget(report)} · ${report.dialect} dialect`,
+    ...(report.world ? [colors.dim(describeWorld(report.world))] : []),
     '',
   ];
   const paint = { create: colors.green, update: colors.yellow, delete: colors.red };
@@ -40,21 +43,35 @@ export function renderRehearseTable(report: RehearseReport, colors: Colors): str
 
   const indent = ' '.repeat(6);
   const pushGroup = (attribution: Attribution): void => {
-    const vars = attribution.variables;
-    const coupled = !attribution.interaction && vars.length > 1;
-    vars.forEach((variable, i) => {
-      const gutter = vars.length === 1 ? '  ' : i === 0 ? '┌ ' : i === vars.length - 1 ? '└ ' : '│ ';
+    // One line per variable; the cause sets of an `either` row are separated by an `or` line.
+    const lines: Array<{ variable: string; first?: number } | { or: true }> = [];
+    attribution.causes.forEach((set, k) => {
+      if (k > 0) lines.push({ or: true });
+      set.forEach((variable, j) => lines.push(j === 0 ? { variable, first: k } : { variable }));
+    });
+    const coupled = !attribution.interaction && !attribution.alternatives && attribution.variables.length > 1;
+    lines.forEach((line, i) => {
+      const gutter = lines.length === 1 ? '  ' : i === 0 ? '┌ ' : i === lines.length - 1 ? '└ ' : '│ ';
+      if ('or' in line) {
+        out.push(`  ${gutter}${colors.dim('or')}`);
+        return;
+      }
       let fact = '';
       if (i === 0) fact = colors.red(describeBlock(attribution));
-      else if (coupled && i === vars.length - 1) fact = colors.dim('(moves with the lines above as one unit)');
-      out.push(planLine(gutter, variable, fact));
+      else if (coupled && i === lines.length - 1) fact = colors.dim('(moves with the lines above as one unit)');
+      // Each alternative cause says how it blocks these accounts on its own.
+      else if (line.first !== undefined && line.first > 0) fact = colors.dim(`(alone: ${attribution.causeReasons[line.first] ?? '?'})`);
+      out.push(planLine(gutter, line.variable, fact));
     });
+    // The server's words and the hint are said once, where they first apply.
     const said = attribution.reasons[0]?.detail;
-    if (said) out.push(`${indent}${colors.dim(`server: ${said}`)}`);
+    if (said && !shown.has(`server:${said}`)) out.push(`${indent}${colors.dim(`server: ${said}`)}`);
     const examples = attribution.examples.slice(0, 3).map((e) => e.userName);
     if (examples.length > 0) out.push(`${indent}${colors.dim(`e.g. ${examples.join(', ')}`)}`);
-    if (attribution.hint !== '') out.push(`${indent}${colors.cyan('→')} ${attribution.hint}`);
+    if (attribution.hint !== '' && !shown.has(`hint:${attribution.hint}`)) out.push(`${indent}${colors.cyan('→')} ${attribution.hint}`);
+    shown.add(`server:${said ?? ''}`).add(`hint:${attribution.hint}`);
   };
+  const shown = new Set<string>();
 
   for (const attribution of report.attribution) pushGroup(attribution);
   // A change marked as blocking without a cause set naming it: never hide it.
@@ -72,11 +89,23 @@ export function renderRehearseTable(report: RehearseReport, colors: Colors): str
     out.push('');
   }
 
+  const notJudged = groupByUnit(report.changes.filter((c) => c.effect === 'not-judged'));
+  if (notJudged.length > 0) {
+    out.push(colors.yellow('not judged by this world (neither harmless nor blocking as far as it can tell):'));
+    for (const change of notJudged) out.push(planLine('  ', change.variable, colors.yellow(describeNotJudged(change))));
+    out.push('');
+  }
+
   if (report.alreadyBlocked > 0) out.push(`${describeAlreadyBlocked(report)}.`);
+  const unverified = report.baseline.unverified + report.candidate.unverified;
+  if (unverified > 0) {
+    out.push(colors.yellow(`⚠ ${plural(unverified, 'account')} could not be read back (baseline ${report.baseline.unverified}, candidate ${report.candidate.unverified}): unverified, never counted as fine.`));
+  }
   if (report.unexplained > 0) out.push(colors.yellow(`⚠ ${describeUnexplained(report)}.`));
   out.push(`${colors.bold('Entra ID:')} ${report.quarantine.predicted ? colors.red(report.quarantine.line) : report.quarantine.line}`);
   out.push(describeRuns(report));
   const summary = summarizeRehearsal(report);
-  out.push(report.verdict === 'safe' ? `${colors.green('✔')} ${colors.bold(summary)}` : `${colors.red('✖')} ${colors.bold(summary)}`);
+  const mark = report.verdict === 'safe' ? colors.green('✔') : report.verdict === 'inconclusive' ? colors.yellow('⚠') : colors.red('✖');
+  out.push(`${mark} ${colors.bold(summary)}`);
   return `${out.join('\n')}\n`;
 }

@@ -25,6 +25,7 @@ export function renderRunJson(report: RunReport): string {
     users: report.users,
     seed: report.seed,
     target: report.target,
+    ...(report.world ? { world: { name: report.world.name, builtFor: report.world.builtFor } } : {}),
     ...(report.runId ? { runId: report.runId } : {}),
     scenario: report.scenario,
     dialect: report.dialect,

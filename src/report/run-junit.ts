@@ -2,6 +2,7 @@ import { STAGES } from '../run/ledger.js';
 import { describeReason } from '../run/summary.js';
 import { renderJUnit } from './junit.js';
 import type { RunReport } from './run-report.js';
+import { worldProperties } from './world.js';
 
 /** `scimsim run --format junit`: one test case per lifecycle stage, failing where accounts are blocked. */
 export function renderRunJUnit(report: RunReport): string {
@@ -26,5 +27,6 @@ export function renderRunJUnit(report: RunReport): string {
         },
       };
     }), readBack],
+    report.world ? worldProperties(report.world) : [],
   );
 }

@@ -2,6 +2,7 @@ import { STAGES } from '../run/ledger.js';
 import { describeReason, runVerdict } from '../run/summary.js';
 import { cell, code } from './markdown.js';
 import type { RunReport } from './run-report.js';
+import { describeWorldMarkdown } from './world.js';
 
 /** `scimsim run --format markdown`: summary line first, details folded, for a PR or step summary. */
 export function renderRunMarkdown(report: RunReport): string {
@@ -12,7 +13,7 @@ export function renderRunMarkdown(report: RunReport): string {
     inconclusive: `⚠️ **inconclusive**: no account blocked, ${unverified}`,
     'blocks-accounts': `❌ **blocks accounts**: ${summary.blocked.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts blocked${summary.unverified > 0 ? `, ${unverified}` : ''}`,
   }[runVerdict(summary)];
-  const out = [`### scimsim run: ${verdict}`, '', `${code(report.scenario)} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${report.target} · ${report.dialect} dialect${report.partial ? ' · **partial**' : ''}`, ''];
+  const out = [`### scimsim run: ${verdict}`, '', `${code(report.scenario)} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${report.target} · ${report.dialect} dialect${report.partial ? ' · **partial**' : ''}`, ...(report.world ? ['', describeWorldMarkdown(report.world)] : []), ''];
   if (summary.blocked > 0 || summary.unverified > 0) {
     out.push('| stage | blocked |', '|---|---:|');
     for (const stage of STAGES) if (summary.byStage[stage] > 0) out.push(`| ${stage} | ${summary.byStage[stage]} |`);

@@ -8,6 +8,8 @@ export interface RunReport {
   users: number;
   seed: number;
   target: 'mock' | 'live';
+  /** mock: the world the run played, and the env set it was built for (file labels). */
+  world?: { name: string; builtFor: string };
   runId?: string;
   partial: boolean;
   /** --max-requests stopped the scenario. */

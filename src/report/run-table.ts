@@ -3,6 +3,7 @@ import { describeCleanup } from '../target/cleanup.js';
 import { STAGES } from '../run/ledger.js';
 import { describeReason, runVerdict } from '../run/summary.js';
 import type { RunReport } from './run-report.js';
+import { describeWorld } from './world.js';
 import { COMPACT_ROWS, plural, type Colors } from './style.js';
 
 /** The human report of `scimsim run`: totals by stage, top reasons with examples and hints, a verdict. */
@@ -10,6 +11,7 @@ export function renderRunTable(report: RunReport, colors: Colors): string {
   const { summary } = report;
   const out = [
     `${colors.bold('scimsim run')} ${report.scenario} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${report.target} · ${report.dialect} dialect${report.partial ? colors.yellow(' · PARTIAL (interrupted)') : ''}`,
+    ...(report.world ? [colors.dim(describeWorld(report.world))] : []),
     '',
   ];
   const stages = new Table({ head: ['stage', 'blocked'], style: { head: [], border: [] }, chars: COMPACT_ROWS, colAligns: ['left', 'right'] });

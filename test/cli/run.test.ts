@@ -13,7 +13,7 @@ const withoutTiming = (json: string) => {
 };
 
 describe('scimsim run', () => {
-  it('runs the shipped baseline on the default mock: safe, exit 0, the contract JSON', async () => {
+  it('runs the shipped baseline in the default (staging) world: safe, exit 0, the contract JSON', async () => {
     const result = await runScimsim(['run', ...BASELINE, '--users', '400', '--format', 'json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as Record<string, unknown>;

@@ -3,7 +3,8 @@ import { buildEnvSet, loadEnvSet, type EnvSet } from '../../src/env/load.js';
 import { resolveSettings } from '../../src/env/settings.js';
 import { loadDefaultProfile, loadProfile } from '../../src/mock/profile/load-profile.js';
 import { resolveProfile, type ResolvedProfile } from '../../src/mock/profile/resolve-profile.js';
-import { ddmin, rehearse, type RehearseRequest } from '../../src/rehearse/engine.js';
+import { rehearse, type RehearseRequest } from '../../src/rehearse/engine.js';
+import { expectAddsUp } from '../helpers/rehearse-invariants.js';
 import { predictQuarantine } from '../../src/rehearse/quarantine.js';
 import { buildUnits } from '../../src/rehearse/units.js';
 import { diffEnvSets } from '../../src/env/diff.js';
@@ -33,7 +34,7 @@ function request(overrides: Partial<RehearseRequest>): RehearseRequest {
     seed: 1,
     dialect: 'rfc',
     target: 'mock',
-    world: { profile: staging, name: 'staging' },
+    world: { profile: staging, name: 'staging', builtFor: 'baseline.env' },
     ...overrides,
   };
 }
@@ -55,44 +56,56 @@ async function blockedBy(lines: string, profile: ResolvedProfile, users: number)
 describe('rehearse: the shipped demo', async () => {
   const labels: string[] = [];
   const report = await rehearse(request({ onRun: (label) => labels.push(label) }));
+  /** Accounts under rows one of whose cause sets is exactly `variables`. */
+  const underCause = (...variables: string[]): number =>
+    report.attribution.filter((a) => a.causes.some((c) => c.join() === variables.join())).reduce((n, a) => n + a.blocked, 0);
+
+  it('puts every newly blocked account in exactly one place, in every format', () => {
+    expectAddsUp(report);
+    expect(report.newlyBlocked).toBe(1000);
+    expect(report.unexplained).toBe(0);
+  });
 
   it('blames the rotated token for every account, at create with 401', () => {
-    const token = report.attribution.find((a) => a.variables.join() === 'SCIM_AUTH_TOKEN');
-    expect(token).toMatchObject({ blocked: 1000, interaction: false, byStage: { create: 1000 } });
-    expect(token?.reasons).toEqual([expect.objectContaining({ stage: 'create', status: 401, count: 1000 })]);
-    expect(token?.hint).toMatch(/SCIM_AUTH_TOKEN/);
+    expect(underCause('SCIM_AUTH_TOKEN')).toBe(1000);
+    const alone = report.attribution.find((a) => a.causes.length === 1 && a.variables.join() === 'SCIM_AUTH_TOKEN');
+    expect(alone).toMatchObject({ interaction: false, alternatives: false });
+    expect(alone?.reasons).toEqual([expect.objectContaining({ stage: 'create', status: 401, count: alone?.blocked })]);
+    expect(alone?.hint).toMatch(/SCIM_AUTH_TOKEN/);
   });
 
-  it('blames the page size for the leavers a full sync finds, and only them (deactivate: 400 tooMany)', async () => {
-    const page = report.attribution.find((a) => a.variables.join() === 'SCIM_PAGE_SIZE');
+  it('shows the accounts the page size would block as well under a row naming both causes', async () => {
     const alone = await blockedBy('SCIM_PAGE_SIZE=500', staging, 1000);
     expect(alone.blocked).toBeGreaterThan(0);
-    expect(page).toMatchObject({ blocked: alone.blocked, interaction: false, byStage: { deactivate: alone.blocked } });
-    expect(page?.reasons).toEqual([expect.objectContaining({ stage: 'deactivate', status: 400, scimType: 'tooMany', count: alone.blocked })]);
+    expect(alone.byStage.deactivate).toBe(alone.blocked);
+    expect(underCause('SCIM_PAGE_SIZE')).toBe(alone.blocked);
+    for (const row of report.attribution.filter((a) => a.causes.some((c) => c.join() === 'SCIM_PAGE_SIZE'))) {
+      expect(row.alternatives).toBe(true);
+      expect(row.causes[0]).toEqual(['SCIM_AUTH_TOKEN']);
+    }
   });
 
-  it('finds the pair that blocks only together: more concurrency without the client-side rate cap (429)', async () => {
-    const pair = report.attribution.find((a) => a.interaction);
-    expect(pair?.variables).toEqual(['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS']);
+  it('finds the pair that blocks only together, although the token is blamed for the same accounts: more concurrency without the client-side rate cap (429)', async () => {
     const together = await blockedBy('SCIM_MAX_CONCURRENCY=32\nSCIM_RATE_LIMIT_RPS=0', staging, 1000);
-    expect(pair?.blocked).toBe(together.blocked);
-    expect(pair?.reasons.every((r) => r.status === 429)).toBe(true);
+    expect(together.blocked).toBeGreaterThan(0);
+    expect(underCause('SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS')).toBeGreaterThan(0);
+    expect(underCause('SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS')).toBeLessThanOrEqual(together.blocked);
+    expect(report.attribution.some((a) => a.interaction)).toBe(true);
     expect((await blockedBy('SCIM_MAX_CONCURRENCY=32', staging, 1000)).blocked).toBe(0);
     expect((await blockedBy('SCIM_RATE_LIMIT_RPS=0', staging, 1000)).blocked).toBe(0);
   });
 
-  it('lists the other two changes as harmless, explains every account, and replays no configuration twice', () => {
-    expect(report.changes.filter((c) => c.effect === 'harmless').map((c) => c.variable)).toEqual(['SCIM_TIMEOUT_MS', 'SCIM_UPDATE_METHOD']);
+  it('judges the timeout harmless on a world with latency, and replays no configuration twice', () => {
+    expect(report.changes.find((c) => c.variable === 'SCIM_TIMEOUT_MS')?.effect).toBe('harmless');
     expect(report.changes).toHaveLength(6);
-    expect(report.attribution).toHaveLength(3);
     expect(report.verdict).toBe('blocks-accounts');
-    expect(report.newlyBlocked).toBe(1000);
     expect(report.alreadyBlocked).toBe(0);
-    expect(report.unexplained).toBe(0);
     expect(new Set(labels).size).toBe(labels.length);
-    expect(labels.length).toBe(report.runs.full + report.runs.probe);
-    expect(report.runs.probe).toBeGreaterThan(0);
-    expect(report.runs.total).toBe(report.runs.full + report.runs.probe + report.runs.cached);
+    expect(labels.length).toBe(report.runs.full + report.runs.scoped);
+    expect(report.runs.scoped).toBe(0);
+    expect(report.runs.total).toBe(report.runs.full + report.runs.scoped + report.runs.cached);
+    expect(report.requests.total).toBe(report.requests.baseline + report.requests.candidate + report.requests.search);
+    expect(report.requests.search).toBeGreaterThan(0);
   });
 
   it('shows the token only as fingerprints', () => {
@@ -112,30 +125,52 @@ describe('rehearse: the shipped demo', async () => {
 });
 
 describe('rehearse: other candidates', () => {
-  it('a harmless-only candidate is safe and needs only the two full runs', async () => {
-    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000\nSCIM_UPDATE_METHOD=put'), users: 300, world: { profile: rfc, name: 'default' } }));
+  it('a harmless-only candidate is safe on a world that can judge it, and needs only the two full runs', async () => {
+    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000\nSCIM_UPDATE_METHOD=put'), users: 300 }));
+    expectAddsUp(report);
     expect(report.verdict).toBe('safe');
+    expect(report.caveats).toEqual([]);
     expect(report.attribution).toEqual([]);
     expect(report.changes.map((c) => [c.variable, c.effect])).toEqual([
       ['SCIM_TIMEOUT_MS', 'harmless'],
       ['SCIM_UPDATE_METHOD', 'harmless'],
     ]);
-    expect(report.runs).toMatchObject({ full: 2, probe: 0 });
+    expect(report.runs).toMatchObject({ full: 2, scoped: 0 });
+  });
+
+  it('never calls "safe" what the ideal world cannot show: a 200 ms timeout there is not judged, and the verdict inconclusive', async () => {
+    const candidate = mixed('SCIM_TIMEOUT_MS=200\nSCIM_MAX_RETRIES=0\nSCIM_UPDATE_METHOD=put');
+    const ideal = await rehearse(request({ candidate, users: 300, world: { profile: rfc, name: 'default', builtFor: 'baseline.env' } }));
+    expectAddsUp(ideal);
+    expect(ideal.newlyBlocked).toBe(0);
+    expect(ideal.verdict).toBe('inconclusive');
+    const timeout = ideal.changes.find((c) => c.variable === 'SCIM_TIMEOUT_MS');
+    expect(timeout).toMatchObject({ effect: 'not-judged', notJudgedBecause: expect.stringMatching(/latency/) });
+    expect(timeout?.wouldJudge).toMatch(/latency/);
+    expect(ideal.changes.find((c) => c.variable === 'SCIM_UPDATE_METHOD')?.effect).toBe('harmless');
+    // The same candidate on the realistic world: the harm shows.
+    const real = await rehearse(request({ candidate, users: 300 }));
+    expectAddsUp(real);
+    expect(real.verdict).toBe('blocks-accounts');
+    expect(real.changes.find((c) => c.variable === 'SCIM_TIMEOUT_MS')?.effect).toBe('blocks');
   });
 
   it('moves the auth mode with its credentials as one unit, and blames them together', async () => {
     const oauth = mixed('SCIM_AUTH_MODE=oauth2\nSCIM_AUTH_TOKEN=\nSCIM_OAUTH_TOKEN_URL=https://login.staging.example.com/oauth2/token\nSCIM_OAUTH_CLIENT_ID=scimsim\nSCIM_OAUTH_CLIENT_SECRET=oauth-secret-5d4c3b2a1f0e\nSCIM_PAGE_SIZE=50');
-    const report = await rehearse(request({ candidate: oauth, users: 200, world: { profile: rfc, name: 'default' } }));
+    const report = await rehearse(request({ candidate: oauth, users: 200, world: { profile: rfc, name: 'default', builtFor: 'baseline.env' } }));
+    expectAddsUp(report);
     const auth = report.attribution.find((a) => a.variables.includes('SCIM_AUTH_MODE'));
     expect(auth?.variables).toEqual(expect.arrayContaining(['SCIM_AUTH_MODE', 'SCIM_OAUTH_CLIENT_ID', 'SCIM_OAUTH_CLIENT_SECRET', 'SCIM_OAUTH_TOKEN_URL']));
     expect(auth).toMatchObject({ interaction: false, blocked: 200 });
     expect(report.runs.invalid).toBe(0);
-    expect(report.changes.find((c) => c.variable === 'SCIM_PAGE_SIZE')?.effect).toBe('harmless');
+    // The ideal world has no page cap: a page size change is not judged there.
+    expect(report.changes.find((c) => c.variable === 'SCIM_PAGE_SIZE')?.effect).toBe('not-judged');
     expect(JSON.stringify(report)).not.toContain('oauth-secret-5d4c3b2a1f0e');
   });
 
   it('a declared coupling moves two variables as one unit: blamed alone, not as an interaction', async () => {
     const report = await rehearse(request({ candidate: mixed('SCIM_MAX_CONCURRENCY=32\nSCIM_RATE_LIMIT_RPS=0'), couplings: [['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS']], users: 500 }));
+    expectAddsUp(report);
     expect(report.attribution).toHaveLength(1);
     expect(report.attribution[0]).toMatchObject({ variables: ['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS'], interaction: false });
     expect(new Set(report.changes.map((c) => c.unitId)).size).toBe(1);
@@ -143,16 +178,21 @@ describe('rehearse: other candidates', () => {
 
   it('counts what a run budget leaves unexplained instead of hiding it', async () => {
     const report = await rehearse(request({ candidate: mixed('SCIM_MAX_CONCURRENCY=32\nSCIM_RATE_LIMIT_RPS=0\nSCIM_TIMEOUT_MS=15000'), users: 500, maxRuns: 3 }));
+    expectAddsUp(report);
     expect(report.verdict).toBe('blocks-accounts');
     expect(report.runs.budgetExhausted).toBe(true);
     expect(report.unexplained).toBe(report.newlyBlocked);
+    expect(report.unexplainedBecause.budget).toBe(report.unexplained);
     expect(report.unexplained).toBeGreaterThan(0);
+    // Nothing it could not search is called harmless.
+    expect(report.changes.every((c) => c.effect === 'not-judged')).toBe(true);
   });
 
   it('reports accounts the baseline already blocks separately, never blaming the candidate', async () => {
     // On a world that refuses DELETE, the baseline's deletes fail already.
     const noDelete = resolveProfile({ name: 'no-delete', description: 'DELETE is 405', capabilities: { delete: false } });
-    const report = await rehearse(request({ candidate: mixed('SCIM_TIMEOUT_MS=15000'), users: 300, world: { profile: noDelete, name: 'no-delete' } }));
+    const report = await rehearse(request({ candidate: mixed('SCIM_UPDATE_METHOD=put'), users: 300, world: { profile: noDelete, name: 'no-delete', builtFor: 'baseline.env' } }));
+    expectAddsUp(report);
     expect(report.alreadyBlocked).toBeGreaterThan(0);
     expect(report.baseline.blocked).toBe(report.alreadyBlocked);
     expect(report.newlyBlocked).toBe(0);
@@ -167,24 +207,6 @@ describe('units', () => {
     const flat = buildEnvSet([{ label: 'a', text: 'SCIM_API_BASE_URL=https://scim.example.com/scim/v2\nSCIM_TENANT_ID=acme\nSCIM_AUTH_TOKEN=t-1234567890abcdef' }], {});
     const flatMoved = buildEnvSet([{ label: 'b', text: 'SCIM_API_BASE_URL=https://scim2.example.com/scim/v2\nSCIM_TENANT_ID=globex\nSCIM_AUTH_TOKEN=t-1234567890abcdef' }], {});
     expect(buildUnits(diffEnvSets(flat, flatMoved).changes, flat, flatMoved).map((u) => u.variables)).toEqual([['SCIM_API_BASE_URL'], ['SCIM_TENANT_ID']]);
-  });
-});
-
-describe('ddmin', () => {
-  it('isolates a failing pair among eight changes, and a lone culprit', async () => {
-    const calls: string[] = [];
-    const pair = await ddmin([1, 2, 3, 4, 5, 6, 7, 8], async (subset) => {
-      calls.push(subset.join());
-      return subset.includes(3) && subset.includes(6) ? 'fail' : 'pass';
-    });
-    expect(pair).toEqual([3, 6]);
-    expect(await ddmin(['a', 'b', 'c', 'd'], async (s) => (s.includes('c') ? 'fail' : 'pass'))).toEqual(['c']);
-    expect(calls.length).toBeLessThan(40);
-  });
-
-  it('steps over unresolved subsets (mixes that are not valid env sets)', async () => {
-    const result = await ddmin(['x', 'y', 'z'], async (s) => (s.length === 1 ? 'unresolved' : s.includes('x') && s.includes('z') ? 'fail' : 'pass'));
-    expect(result).toEqual(['x', 'z']);
   });
 });
 

@@ -19,7 +19,7 @@ async function demo(workers: number): Promise<{ report: Awaited<ReturnType<typeo
     seed: 3,
     dialect: 'rfc',
     target: 'mock',
-    world: { profile: resolveProfile(await loadProfile('fixtures/servers/staging.json', cwd)), name: 'staging' },
+    world: { profile: resolveProfile(await loadProfile('fixtures/servers/staging.json', cwd)), name: 'staging', builtFor: 'fixtures/env/baseline.env' },
     workers,
     onRun: (label) => labels.push(label),
   };

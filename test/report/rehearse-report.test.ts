@@ -7,6 +7,7 @@ import { renderRehearseJUnit } from '../../src/report/rehearse-junit.js';
 import { renderRehearseMarkdown } from '../../src/report/rehearse-markdown.js';
 import { renderRehearseTable } from '../../src/report/rehearse-table.js';
 import { createColors } from '../../src/report/style.js';
+import { expectAddsUp } from '../helpers/rehearse-invariants.js';
 
 const OLD_TOKEN = 'stg-7f3c9a1e5b2d4c6f8a0b1c2d3e4f5a6b';
 const NEW_TOKEN = 'prd-0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d';
@@ -35,7 +36,10 @@ const change = (variable: string, before: string, after: string, effect: Rehears
 
 const tokenBlock: Attribution = {
   variables: ['SCIM_AUTH_TOKEN'],
+  causes: [['SCIM_AUTH_TOKEN']],
   interaction: false,
+  alternatives: false,
+  causeReasons: ['x'],
   blocked: 2000,
   byStage: { create: 2000 },
   reasons: [{ stage: 'create', status: 401, count: 2000 }],
@@ -48,7 +52,10 @@ const tokenBlock: Attribution = {
 };
 const pageBlock: Attribution = {
   variables: ['SCIM_PAGE_SIZE'],
+  causes: [['SCIM_PAGE_SIZE']],
   interaction: false,
+  alternatives: false,
+  causeReasons: ['x'],
   blocked: 312,
   byStage: { deactivate: 312 },
   reasons: [{ stage: 'deactivate', status: 400, scimType: 'tooMany', count: 312 }],
@@ -60,7 +67,10 @@ const pageBlock: Attribution = {
 };
 const pairBlock: Attribution = {
   variables: ['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS'],
+  causes: [['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS']],
   interaction: true,
+  alternatives: false,
+  causeReasons: ['x'],
   blocked: 57,
   byStage: { create: 57 },
   reasons: [{ stage: 'create', status: 429, detail: 'rate limited | Retry-After 1', count: 57 }],
@@ -72,15 +82,16 @@ function blockingReport(): RehearseReport {
   return {
     scenario: 'lifecycle',
     dialect: 'entra',
-    users: 2000,
+    users: 3000,
     seed: 7,
     target: 'mock',
     serverProfile: 'staging',
     labels: { base: 'fixtures/env/baseline.env', candidate: 'fixtures/env/candidate.env' },
     verdict: 'blocks-accounts',
-    baseline: { blocked: 0, byStage: byStage({}) },
-    candidate: { blocked: 2000, byStage: byStage({ create: 2000 }) },
-    newlyBlocked: 2000,
+    caveats: [],
+    baseline: { blocked: 0, byStage: byStage({}), unverified: 0 },
+    candidate: { blocked: 2369, byStage: byStage({ create: 2057, deactivate: 312 }), unverified: 0 },
+    newlyBlocked: 2369,
     alreadyBlocked: 0,
     changes: [
       change('SCIM_AUTH_TOKEN', fingerprint(OLD_TOKEN), fingerprint(NEW_TOKEN), 'blocks', { secret: true }),
@@ -92,7 +103,9 @@ function blockingReport(): RehearseReport {
     ],
     attribution: [tokenBlock, pageBlock, pairBlock],
     unexplained: 0,
-    runs: { total: 14, full: 5, probe: 9, cached: 3, invalid: 0, budgetExhausted: false },
+    unexplainedBecause: { budget: 0, notReproducible: 0, inseparable: 0 },
+    runs: { total: 14, full: 11, scoped: 0, cached: 3, invalid: 0, budgetExhausted: false, budget: 68 },
+    requests: { baseline: 5000, candidate: 2100, search: 40000, total: 47100 },
     quarantine: {
       predicted: false,
       failures: 2000,
@@ -108,11 +121,11 @@ function safeReport(): RehearseReport {
   return {
     ...report,
     verdict: 'safe',
-    candidate: { blocked: 0, byStage: byStage({}) },
+    candidate: { blocked: 0, byStage: byStage({}), unverified: 0 },
     newlyBlocked: 0,
     changes: report.changes.filter((c) => c.effect === 'harmless'),
     attribution: [],
-    runs: { total: 2, full: 2, probe: 0, cached: 0, invalid: 0, budgetExhausted: false },
+    runs: { total: 2, full: 2, scoped: 0, cached: 0, invalid: 0, budgetExhausted: false, budget: 42 },
     quarantine: { predicted: false, failures: 0, failureRate: 0, line: 'no quarantine predicted: 0% of exports fail' },
   };
 }
@@ -143,14 +156,14 @@ describe('renderRehearseTable', () => {
   const lines = table.split('\n');
 
   it('prints a header, plan lines with what each change blocks and why, and a summary line last', () => {
-    expect(lines[0]).toBe('scimsim rehearse fixtures/env/baseline.env -> fixtures/env/candidate.env · 2,000 users · seed 7 · mock (staging) · entra dialect');
+    expect(lines[0]).toBe('scimsim rehearse fixtures/env/baseline.env -> fixtures/env/candidate.env · 3,000 users · seed 7 · mock (staging) · entra dialect');
     expect(table).toMatch(/^ {4}~ SCIM_PAGE_SIZE +100 -> 500 +blocks 312 accounts \(deactivate: 400 tooMany\)$/m);
     expect(table).toMatch(/^ {4}~ SCIM_AUTH_TOKEN +fp:[0-9a-f]{12} -> fp:[0-9a-f]{12} +blocks 2,000 accounts \(create: 401\)$/m);
     expect(table).toContain('e.g. ada.lovelace@example.test, alan.turing@example.test, grace.hopper@example.test');
     expect(table).toContain(`→ ${pageBlock.hint}`);
-    expect(lines.filter((l) => l !== '').at(-1)).toBe('✖ 4 of 6 changes block 2,000 of 2,000 accounts');
+    expect(lines.filter((l) => l !== '').at(-1)).toBe('✖ 4 of 6 changes block 2,369 of 3,000 accounts');
     expect(table).toContain('Entra ID: no quarantine at 2,000 accounts');
-    expect(table).toContain('14 runs (5 full, 9 probe, 3 from cache) · 4.2 s wall');
+    expect(table).toContain('14 runs (11 full, 3 from cache) · 47,100 requests (baseline 5,000, candidate 2,100, search 40,000) · 4.2 s wall');
     expect(table).not.toContain('already blocked');
     expect(table).not.toContain('not explained');
   });
@@ -175,7 +188,8 @@ describe('renderRehearseTable', () => {
 
   it('prints both facts for a variable that blocks alone and in an interaction', () => {
     const report = blockingReport();
-    report.attribution.push({ ...pairBlock, variables: ['SCIM_MAX_CONCURRENCY'], interaction: false, blocked: 9, reasons: [{ stage: 'update', error: 'timeout', count: 9 }], byStage: { update: 9 } });
+    report.newlyBlocked += 9;
+    report.attribution.push({ ...pairBlock, variables: ['SCIM_MAX_CONCURRENCY'], causes: [['SCIM_MAX_CONCURRENCY']], interaction: false, blocked: 9, reasons: [{ stage: 'update', error: 'timeout', count: 9 }], byStage: { update: 9 } });
     const text = renderRehearseTable(report, plain);
     expect(text).toMatch(/^ {4}~ SCIM_MAX_CONCURRENCY +8 -> 32 +blocks 9 accounts \(update: timeout\)$/m);
     expect(text).toMatch(/┌ ~ SCIM_MAX_CONCURRENCY +8 -> 32 +blocks 57 accounts only together/);
@@ -187,20 +201,21 @@ describe('renderRehearseTable', () => {
       change('SCIM_AUTH_MODE', 'bearer', 'oauth2', 'blocks', { unitId: 'auth' }),
       change('SCIM_OAUTH_CLIENT_SECRET', fingerprint('a'), fingerprint('b'), 'blocks', { secret: true, unitId: 'auth' }),
     );
-    report.attribution[0] = { ...tokenBlock, variables: ['SCIM_AUTH_MODE', 'SCIM_OAUTH_CLIENT_SECRET'] };
+    report.attribution[0] = { ...tokenBlock, variables: ['SCIM_AUTH_MODE', 'SCIM_OAUTH_CLIENT_SECRET'], causes: [['SCIM_AUTH_MODE', 'SCIM_OAUTH_CLIENT_SECRET']] };
     const text = renderRehearseTable(report, plain);
     expect(text).toMatch(/┌ ~ SCIM_AUTH_MODE +bearer -> oauth2 +blocks 2,000 accounts \(create: 401\)\n {2}└ ~ SCIM_OAUTH_CLIENT_SECRET +fp:\w+ -> fp:\w+ +\(moves with the lines above as one unit\)\n/);
     expect(text).not.toContain('only together (create: 401)');
   });
 
   it('reports accounts blocked under the baseline and unexplained accounts', () => {
-    const report = { ...blockingReport(), alreadyBlocked: 3, unexplained: 5 };
+    const report = { ...blockingReport(), alreadyBlocked: 3, unexplained: 5, newlyBlocked: 2374, unexplainedBecause: { budget: 4, notReproducible: 1, inseparable: 0 } };
     report.runs = { ...report.runs, budgetExhausted: true };
     const text = renderRehearseTable(report, plain);
     expect(text).toContain('3 accounts are already blocked under the baseline and are not blamed on the candidate.');
-    expect(text).toContain('5 newly blocked accounts are not explained within the run budget');
+    expect(text).toContain('5 newly blocked accounts are not explained: 4 because the search reached --max-runs 68 (raise it to search further); 1 because replaying the candidate did not block them again');
     const colored = renderRehearseTable(report, createColors(true));
-    expect(colored).toContain(createColors(true).yellow('⚠ 5 newly blocked accounts are not explained within the run budget (the search stopped at --max-runs; raise it to search further).'));
+    expect(colored).toContain('\u001b[33m⚠ 5 newly blocked accounts are not explained: 4 because');
+    expectAddsUp(report);
   });
 
   it('colours only: stripping ANSI from the coloured table gives the plain one', () => {
@@ -228,22 +243,22 @@ describe('renderRehearseJson', () => {
       formatVersion: '1.0',
       command: 'rehearse',
       verdict: 'blocks-accounts',
-      users: 2000,
+      users: 3000,
       seed: 7,
       target: 'mock',
       scenario: 'lifecycle',
       dialect: 'entra',
       serverProfile: 'staging',
-      newlyBlocked: 2000,
+      newlyBlocked: 2369,
       alreadyBlocked: 0,
       unexplained: 0,
       runs: 14,
       baseline: { blocked: 0, byStage: { create: 0, update: 0, deactivate: 0 } },
-      candidate: { blocked: 2000, byStage: { create: 2000 } },
+      candidate: { blocked: 2369, byStage: { create: 2057 } },
       quarantine: { predicted: false, reason: null, failures: 2000 },
     });
     expect(typeof json.runs).toBe('number');
-    expect(json.runDetail).toEqual({ total: 14, full: 5, probe: 9, cached: 3, invalid: 0, budgetExhausted: false });
+    expect(json.runDetail).toEqual({ total: 14, full: 11, scoped: 0, cached: 3, invalid: 0, budgetExhausted: false, budget: 68 });
     for (const a of json.attribution) expect(Array.isArray(a.variables)).toBe(true);
     expect(json.attribution.map((a) => a.variables)).toEqual([['SCIM_AUTH_TOKEN'], ['SCIM_PAGE_SIZE'], ['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS']]);
     expect(json.attribution[1]).toMatchObject({ interaction: false, blocked: 312, byStage: { deactivate: 312 }, reasons: [{ stage: 'deactivate', status: 400, scimType: 'tooMany', count: 312 }] });
@@ -271,14 +286,14 @@ describe('renderRehearseMarkdown', () => {
 
   it('puts the summary first and folds each cause set', () => {
     const first = md.split('\n').find((l) => l.trim() !== '');
-    expect(first).toMatch(/❌.*4 of 6 changes block 2,000 of 2,000 accounts/);
+    expect(first).toMatch(/❌.*4 of 6 changes block 2,369 of 3,000 accounts/);
     const open = md.match(/<details>/g)?.length ?? 0;
     expect(open).toBe(3);
     expect(md.match(/<\/details>/g)?.length).toBe(open);
     expect(md).toContain('<code>SCIM_MAX_CONCURRENCY</code> + <code>SCIM_RATE_LIMIT_RPS</code> block 57 accounts only together');
     expect(md).toMatch(/\*\*Harmless\*\*.*`SCIM_TIMEOUT_MS`.*`SCIM_UPDATE_METHOD`/);
     expect(md).toContain('**Entra ID:**');
-    expect(md).toContain('14 runs (5 full, 9 probe, 3 from cache)');
+    expect(md).toContain('14 runs (11 full, 3 from cache)');
     const safeFirst = renderRehearseMarkdown(safeReport()).split('\n').find((l) => l.trim() !== '');
     expect(safeFirst).toMatch(/✅.*safe: none of the 2 changes blocks an account/);
   });
@@ -346,5 +361,63 @@ describe('secrets', () => {
         expect(output).toContain(fingerprint(NEW_TOKEN));
       }
     }
+  });
+});
+
+describe('cause sets, not-judged changes and the inconclusive verdict, in every format', () => {
+  /** Nothing newly blocked; the timeout was not judged (a world without latency). */
+  function inconclusiveReport(): RehearseReport {
+    const report = safeReport();
+    report.verdict = 'inconclusive';
+    report.caveats = ['1 of 2 changes was not judged by this world'];
+    report.changes = [
+      change('SCIM_TIMEOUT_MS', '30000', '200', 'not-judged', { notJudgedBecause: 'the world has no latency', wouldJudge: 'a world with latency' }),
+      change('SCIM_UPDATE_METHOD', 'patch', 'put', 'harmless'),
+    ];
+    return report;
+  }
+
+  /** The token blocks every account; 312 of them the page size would block as well. */
+  function eitherReport(): RehearseReport {
+    const report = blockingReport();
+    report.attribution = [
+      { ...tokenBlock, blocked: 2000 - 312 },
+      { ...pageBlock, variables: ['SCIM_AUTH_TOKEN', 'SCIM_PAGE_SIZE'], causes: [['SCIM_AUTH_TOKEN'], ['SCIM_PAGE_SIZE']], alternatives: true, causeReasons: ['create: 401', 'deactivate: 400 tooMany'] },
+    ];
+    report.newlyBlocked = 2000;
+    return report;
+  }
+
+  it('adds up in every format for every report shape', () => {
+    for (const report of [blockingReport(), safeReport(), inconclusiveReport(), eitherReport()]) expectAddsUp(report);
+  });
+
+  it('shows an account blocked by either of two causes once, under a row naming both', () => {
+    const table = renderRehearseTable(eitherReport(), plain);
+    expect(table).toMatch(/┌ ~ SCIM_AUTH_TOKEN +fp:\w+ -> fp:\w+ +blocks 312 accounts, any one cause alone \(deactivate: 400 tooMany\)\n {2}│ or\n {2}└ ~ SCIM_PAGE_SIZE +100 -> 500 +\(alone: deactivate: 400 tooMany\)\n/);
+    expect(renderRehearseMarkdown(eitherReport())).toContain('- `SCIM_PAGE_SIZE`: deactivate: 400 tooMany');
+    const md = renderRehearseMarkdown(eitherReport());
+    expect(md).toContain('<summary><code>SCIM_AUTH_TOKEN</code> or <code>SCIM_PAGE_SIZE</code> blocks 312 accounts (any one cause alone)</summary>');
+    const json = JSON.parse(renderRehearseJson(eitherReport())) as { attribution: Array<{ causes: string[][]; alternatives: boolean }> };
+    expect(json.attribution[1]).toMatchObject({ causes: [['SCIM_AUTH_TOKEN'], ['SCIM_PAGE_SIZE']], alternatives: true });
+    const junit = renderRehearseJUnit(eitherReport());
+    expect(junit.slice(junit.indexOf('name="SCIM_PAGE_SIZE"'))).toContain('blocks 312 accounts (as does SCIM_AUTH_TOKEN alone)');
+  });
+
+  it('lists a change the world cannot judge apart, never as harmless, and calls the verdict inconclusive', () => {
+    const table = renderRehearseTable(inconclusiveReport(), plain);
+    expect(table).toMatch(/not judged by this world[^\n]*\n {4}~ SCIM_TIMEOUT_MS +30000 -> 200 +the world has no latency; a world with latency would judge it\n/);
+    expect(table.slice(table.indexOf('harmless ('), table.indexOf('not judged by'))).not.toContain('SCIM_TIMEOUT_MS');
+    expect(table.trimEnd().split('\n').at(-1)).toBe('⚠ inconclusive: no account newly blocked, but 1 of 2 changes was not judged by this world');
+    const md = renderRehearseMarkdown(inconclusiveReport());
+    expect(md.split('\n')[0]).toBe('### scimsim rehearse: ⚠️ inconclusive: no account newly blocked, but 1 of 2 changes was not judged by this world');
+    expect(md).toContain('- `SCIM_TIMEOUT_MS`: the world has no latency; a world with latency would judge it');
+    const json = JSON.parse(renderRehearseJson(inconclusiveReport())) as { verdict: string; changes: Array<Record<string, unknown>> };
+    expect(json.verdict).toBe('inconclusive');
+    expect(json.changes[0]).toMatchObject({ effect: 'not-judged', notJudgedBecause: 'the world has no latency' });
+    expect(json.changes[1]).not.toHaveProperty('notJudgedBecause');
+    const junit = renderRehearseJUnit(inconclusiveReport());
+    expect(junit).toContain('<skipped message="not judged by this world: the world has no latency; a world with latency would judge it"/>');
+    expect(junit).toContain('skipped="1"');
   });
 });

@@ -5,19 +5,21 @@ import { buildLoadReport, passed, type LoadReport } from '../../load/report.js';
 import { LoadRun, type LoadProgress } from '../../load/runner.js';
 import { createPlan, type LoadPlan, type LoadStage } from '../../load/schedule.js';
 import { parseThreshold } from '../../load/thresholds.js';
-import { renderLoadJUnit, renderLoadJson, renderLoadMarkdown, renderLoadTable } from '../../report/load.js';
-import { createColors } from '../../report/style.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
 import { getDialect } from '../../scim/dialects.js';
 import { EXIT, type CommandContext } from '../context.js';
-import { emitReport } from '../emit.js';
+import { emitLoadReport } from '../emit-load.js';
 import { untilInterrupted } from '../interrupt.js';
-import { colorsFor, type CliIO } from '../io.js';
+import type { CliIO } from '../io.js';
 import { loadValidSettings } from '../valid-settings.js';
-import { parseDuration } from './rotate.js';
-import { checkCounts, liveSafety, mockWorldFor, noteIgnoredVariables, withRunOptions, type RunArgs } from './run.js';
+import { parseDuration } from '../options/duration.js';
+import { checkCounts, liveSafety, noteIgnoredVariables, withRunOptions, type SharedRunArgs } from '../options/run-options.js';
+import { mockWorldFor } from '../options/world.js';
 
-interface LoadArgs extends RunArgs {
+interface LoadArgs extends SharedRunArgs {
+  env: string[];
+  set?: string[] | undefined;
+  baseline?: string[] | undefined;
   rate?: number | undefined;
   duration?: string | undefined;
   stage?: string[] | undefined;
@@ -42,7 +44,7 @@ export function loadCommand(ctx: CommandContext) {
         .option('threshold', { type: 'string', array: true, description: "pass/fail criterion, e.g. 'create.p95<500' (ms) or 'errors.rate<0.01'; a failed one exits 2" })
         .option('mix', { type: 'string', description: 'chances per iteration, e.g. update=0.3,deactivate=0.1,list=0.02 (default: the scenario\'s proportions)' })
         .option('shard', { type: 'string', description: 'i/n: run shard i of n (1-based) of the same test; merge the JSON reports with scimsim report merge' })
-        .example('$0 load --env staging.env --rate 20 --duration 2m --threshold "create.p95<500" --threshold "errors.rate<0.01"', 'a steady 20 joiners/s on the mock')
+        .example('$0 load --env staging.env --rate 20 --duration 2m --threshold "create.p95<500" --threshold "errors.rate<0.01"', 'a steady 20 joiners/s on the mock (the realistic staging world, built for staging.env)')
         .example('$0 load --env staging.env --stage 30s:50 --stage 2m:50 --stage 30s:0 --target live', 'ramp up, hold, ramp down against staging')
         .example('$0 load --env staging.env --rate 100 --duration 5m --shard 2/4 --format json --out shard-2.json', 'one of four shards'),
     handler: async (args: LoadArgs) => {
@@ -116,7 +118,7 @@ async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
     seed: args.seed,
     dialect: args.dialect,
     target: args.target,
-    world,
+    world: world && { profile: world.profile, settings: world.settings },
     shard,
     onRunId: (id) => io.stderr.write(`run id: ${id}\n`),
     cwd: io.cwd,
@@ -132,7 +134,8 @@ async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
         onForce: () => io.stderr.write('scimsim: stopped at once; the journal stays for scimsim cleanup.\n'),
       },
     );
-    report = buildLoadReport(result, scenario.name, thresholds);
+    const built = buildLoadReport(result, scenario.name, thresholds);
+    report = world ? { ...built, world: { name: world.name, builtFor: world.builtFor } } : built;
   } finally {
     progress.stop();
   }
@@ -140,13 +143,6 @@ async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
   if (report.partial && !report.capped) return EXIT.interrupted;
   if (report.capped) return EXIT.found;
   return passed(report) ? EXIT.ok : EXIT.found;
-}
-
-export async function emitLoadReport(io: CliIO, report: LoadReport, format: RunArgs['format'], out: string | undefined): Promise<void> {
-  if (format === 'json') return emitReport(io, renderLoadJson(report), out);
-  if (format === 'markdown') return emitReport(io, renderLoadMarkdown(report), out);
-  if (format === 'junit') return emitReport(io, renderLoadJUnit(report), out);
-  return emitReport(io, renderLoadTable(report, colorsFor(io.stdout, io.env)), out, renderLoadTable(report, createColors(false)));
 }
 
 /** One progress line on stderr, redrawn in place, only for a person at a terminal. */

@@ -1,8 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { UserError } from '../../errors/user-error.js';
-import { DEFAULT_PROFILE_PATH, loadProfile } from '../../mock/profile/load-profile.js';
-import { resolveProfile } from '../../mock/profile/resolve-profile.js';
 import { RehearseBudgetExceeded, RehearseInterrupted, rehearse } from '../../rehearse/engine.js';
 import type { RehearseReport } from '../../rehearse/types.js';
 import { renderRehearseJson } from '../../report/rehearse-json.js';
@@ -11,31 +9,23 @@ import { renderRehearseMarkdown } from '../../report/rehearse-markdown.js';
 import { renderRehearseTable } from '../../report/rehearse-table.js';
 import { createColors } from '../../report/style.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
-import type { DialectName } from '../../scim/dialects.js';
 import { untilInterrupted } from '../interrupt.js';
 import { EXIT, type CommandContext } from '../context.js';
 import { emitReport } from '../emit.js';
 import { colorsFor, type CliIO } from '../io.js';
+import { checkCounts, liveSafety, noteIgnoredVariables, withSharedRunOptions, type SharedRunArgs } from '../options/run-options.js';
+import { envLabel, labelWithSets, loadWorldProfile } from '../options/world.js';
 import { loadValidEnvSet } from '../valid-settings.js';
-import { checkCounts, liveSafety, noteIgnoredVariables, withSharedRunOptions, type LiveArgs } from './run.js';
 
-export interface RehearseArgs extends LiveArgs {
+export interface RehearseArgs extends SharedRunArgs {
   base: string[];
   candidate: string[];
+  /** K=V on top of the candidate's files. */
+  set?: string[] | undefined;
   couple?: string[] | undefined;
-  'max-runs': number;
+  'max-runs'?: number | undefined;
+  strict: boolean;
   workers?: number | undefined;
-  scenario?: string | undefined;
-  users: number;
-  seed: number;
-  target: 'mock' | 'live';
-  'server-profile'?: string | undefined;
-  dialect: DialectName;
-  collisions: number;
-  format: 'table' | 'json' | 'markdown' | 'junit';
-  out?: string | undefined;
-  alias?: string[] | undefined;
-  'alias-file'?: string | undefined;
 }
 
 export function rehearseCommand(ctx: CommandContext) {
@@ -46,10 +36,13 @@ export function rehearseCommand(ctx: CommandContext) {
       withSharedRunOptions(yargs)
         .option('base', { type: 'string', array: true, demandOption: true, description: 'the env set in use today; later files win' })
         .option('candidate', { type: 'string', array: true, demandOption: true, description: 'the env set you want to ship; later files win' })
+        .option('set', { type: 'string', array: true, description: 'K=V applied to the candidate, over every --candidate file (try a variation without writing a file)' })
         .option('couple', { type: 'string', array: true, description: 'A,B: these variables change together (on top of the auth and endpoint couplings)' })
-        .option('max-runs', { type: 'number', default: 64, description: 'replay budget; accounts left unexplained are counted' })
+        .option('max-runs', { type: 'number', description: 'replay budget (default 2 + 2(n-1) + n + n² + 3n for n change units); accounts left unexplained are counted' })
+        .option('strict', { type: 'boolean', default: false, description: 'exit 2 on an inconclusive verdict too (a change the world cannot judge, unverified or unexplained accounts)' })
         .option('workers', { type: 'number', description: 'mock: replay independent runs in this many worker threads (default: the cores, at most 4; 1 = this thread)' })
-        .example('$0 rehearse --base fixtures/env/baseline.env --candidate fixtures/env/candidate.env --server-profile fixtures/servers/staging.json', 'the demo (npm start)')
+        .example('$0 rehearse --base fixtures/env/baseline.env --candidate fixtures/env/candidate.env', 'the demo (npm start), in the realistic staging world built for the base')
+        .example('$0 rehearse --base prod.env --candidate prod.env --set SCIM_PAGE_SIZE=500', 'try one variation without writing a file')
         .example('$0 rehearse --base prod.env --candidate next.env --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a pull-request check'),
     handler: async (args: RehearseArgs) => {
       ctx.exitCode = await runRehearse(args, ctx.io);
@@ -59,7 +52,8 @@ export function rehearseCommand(ctx: CommandContext) {
 
 async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
   checkCounts(args);
-  if (!Number.isInteger(args['max-runs']) || args['max-runs'] < 2) {
+  const maxRuns = args['max-runs'];
+  if (maxRuns !== undefined && (!Number.isInteger(maxRuns) || maxRuns < 2)) {
     throw new UserError('bad-flags', `Failed to rehearse: --max-runs ${args['max-runs']} must be a whole number of at least 2 (the baseline and the candidate).`);
   }
   const couplings = (args.couple ?? []).map((text) => {
@@ -68,28 +62,29 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
     return names;
   });
   const base = await loadValidEnvSet(args.base, [], args, io, '--base');
-  const candidate = await loadValidEnvSet(args.candidate, [], args, io, '--candidate');
+  const candidate = await loadValidEnvSet(args.candidate, args.set ?? [], args, io, '--candidate');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
   const safety = liveSafety(args, base.settings);
   liveSafety(args, candidate.settings);
-  const profilePath = args['server-profile'] ?? DEFAULT_PROFILE_PATH;
-  const world = args.target === 'mock' ? await loadProfile(profilePath, io.cwd) : undefined;
+  // The world is built for the env set in use today: its base path, tenant and credentials.
+  const profile = args.target === 'mock' ? await loadWorldProfile(args['server-profile'], io) : undefined;
+  const world = profile && { profile, name: profile.name, builtFor: envLabel(args.base) };
   const progress = createProgress(io);
   try {
     const report = await untilInterrupted((signal) => rehearse({
       base: base.set,
       candidate: candidate.set,
-      labels: { base: args.base.join(' + '), candidate: args.candidate.join(' + ') },
+      labels: { base: envLabel(args.base), candidate: labelWithSets(args.candidate, args.set ?? []) },
       scenario,
       users: args.users,
       seed: args.seed,
       dialect: args.dialect,
       collisions: args.collisions,
       target: args.target,
-      ...(world ? { world: { profile: resolveProfile(world), name: world.name } } : {}),
+      ...(world ? { world } : {}),
       couplings,
-      maxRuns: args['max-runs'],
+      ...(maxRuns !== undefined ? { maxRuns } : {}),
       workers: workerCount(args.workers),
       onRun: progress.update,
       onRunId: (id) => {
@@ -105,6 +100,10 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
     });
     progress.stop();
     await emitRehearseReport(io, report, args.format, args.out);
+    if (report.verdict === 'inconclusive') {
+      io.stderr.write(`scimsim: warning: the verdict is inconclusive: ${report.caveats.join('; ')}.${args.strict ? '' : ' (exit 0; --strict makes it exit 2)'}\n`);
+      return args.strict ? EXIT.found : EXIT.ok;
+    }
     return report.verdict === 'safe' ? EXIT.ok : EXIT.found;
   } catch (error) {
     progress.stop();
@@ -113,7 +112,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       return EXIT.interrupted;
     }
     if (error instanceof RehearseBudgetExceeded) {
-      throw new UserError('bad-flags', `Failed to rehearse: --max-runs ${args['max-runs']} or --max-requests ${args['max-requests'] ?? '(none)'} does not leave room for the baseline and candidate runs.`, {
+      throw new UserError('bad-flags', `Failed to rehearse: --max-runs ${args['max-runs'] ?? '(default)'} or --max-requests ${args['max-requests'] ?? '(none)'} does not leave room for the baseline and candidate runs.`, {
         hint: 'Raise the limit, or rehearse fewer --users.',
       });
     }

@@ -5,7 +5,7 @@ import { UserError } from '../../errors/user-error.js';
 import { loadReportFromJson, mergeLoadReports, passed } from '../../load/report.js';
 import { EXIT, type CommandContext } from '../context.js';
 import type { CliIO } from '../io.js';
-import { emitLoadReport } from './load.js';
+import { emitLoadReport } from '../emit-load.js';
 
 interface MergeArgs {
   files?: string[] | undefined;

@@ -14,6 +14,7 @@ import { withAliasOptions } from '../env-options.js';
 import { untilInterrupted } from '../interrupt.js';
 import { colorsFor, type CliIO } from '../io.js';
 import { loadValidEnvSet } from '../valid-settings.js';
+import { parseDuration } from '../options/duration.js';
 
 export interface RotateArgs {
   env: string[];
@@ -100,17 +101,6 @@ async function runRotate(args: RotateArgs, io: CliIO): Promise<number> {
   if (args.format === 'json') await emitReport(io, renderRotationJson(report), args.out);
   else await emitReport(io, renderRotationTable(report, colorsFor(io.stdout, io.env)), args.out, renderRotationTable(report, createColors(false)));
   return report.verdict === 'zero-downtime' ? EXIT.ok : EXIT.found;
-}
-
-/** `90` (seconds), `30s`, `2m`, `1h`, `500ms` -> milliseconds. */
-export function parseDuration(text: string, flag: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!match) throw new UserError('bad-flags', `Failed to read ${flag} ${text}: write a duration such as 90, 30s, 2m or 1h.`);
-  const value = Number(match[1]);
-  const unit = match[2] ?? 's';
-  const ms = value * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
-  if (ms <= 0) throw new UserError('bad-flags', `Failed to read ${flag} ${text}: it must be longer than zero.`);
-  return ms;
 }
 
 /** A moment within the rehearsal: a duration from its start, or a percentage of it. */
