@@ -31,7 +31,7 @@ import { createScimHandlers } from '../mock/adapters/msw.js';
 import { ScimProvider } from '../mock/core/provider.js';
 import { runScenario } from '../run/engine.js';
 import { executeRun } from '../run/execute.js';
-import { providerOptionsFor } from '../run/world.js';
+import { providerOptionsFor } from '../target/world.js';
 import { ScimClient } from '../scim/client/client.js';
 import { createRealClock } from '../scim/clock.js';
 import { getDialect } from '../scim/dialects.js';

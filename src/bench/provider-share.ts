@@ -10,7 +10,7 @@ import { createInProcessTransport } from '../mock/adapters/in-process.js';
 import type { ProviderRequest } from '../mock/core/http.js';
 import { ScimProvider } from '../mock/core/provider.js';
 import { runScenario } from '../run/engine.js';
-import { providerOptionsFor } from '../run/world.js';
+import { providerOptionsFor } from '../target/world.js';
 import { ScimClient } from '../scim/client/client.js';
 import { VirtualClock } from '../scim/clock.js';
 import { getDialect } from '../scim/dialects.js';

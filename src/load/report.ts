@@ -1,5 +1,5 @@
 import { UserError } from '../errors/user-error.js';
-import type { CleanupResult } from '../live/cleanup.js';
+import type { CleanupResult } from '../target/cleanup.js';
 import { LOAD_OPERATIONS, OperationStats, type LoadOperation, type OperationJson } from './metrics.js';
 import type { LoadMix } from './mix.js';
 import type { LoadFailure, LoadResult } from './runner.js';

@@ -1,5 +1,6 @@
 import type { ScimSettings } from '../env/settings.js';
-import { removeRunResources, type CleanupResult } from '../live/cleanup.js';
+import { cleanUpRun, removeRunResources, type CleanupResult } from '../target/cleanup.js';
+import { readJournal } from '../target/journal.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import { hash32 } from '../scenario/hash.js';
 import { STREAM } from '../scenario/streams.js';
@@ -7,7 +8,7 @@ import { createUserFactory } from '../scenario/users.js';
 import type { HttpOutcome } from '../scim/client/http.js';
 import type { UserFields } from '../scim/dialects.js';
 import type { DialectName } from '../scim/dialects.js';
-import { openTarget, type RequestBudget } from '../run/target.js';
+import { openTarget, type RequestBudget } from '../target/session.js';
 import { LOAD_OPERATIONS, OperationStats, type LoadOperation } from './metrics.js';
 import type { LoadMix } from './mix.js';
 import { arrivalTimes, type LoadPlan } from './schedule.js';
@@ -200,8 +201,9 @@ export class LoadRun {
       let cleanup: CleanupResult | undefined;
       if (request.target === 'live' && request.keep !== true) {
         session.beginCleanup();
-        cleanup = await removeRunResources(client, created, [], session.journal, vus);
-        session.journal?.write({ op: 'end', clean: cleanup.failed.length === 0, at: new Date().toISOString() });
+        cleanup = session.journal
+          ? await cleanUpRun({ client, state: readJournal(session.journal.path), journal: session.journal, concurrency: vus })
+          : await removeRunResources(client, created, [], undefined, vus);
       }
       return {
         request,

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { describeCleanup } from '../live/cleanup.js';
+import { describeCleanup } from '../target/cleanup.js';
 import { LOAD_OPERATIONS, type OperationStats } from '../load/metrics.js';
 import { loadReportToJson, passed, totals, type LoadReport } from '../load/report.js';
 import type { LoadFailure } from '../load/runner.js';

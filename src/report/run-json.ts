@@ -1,6 +1,7 @@
 import { STAGES } from '../run/ledger.js';
 import type { Reason, Stage } from '../run/ledger.js';
 import type { RunReport } from './run-report.js';
+import { runVerdict } from '../run/summary.js';
 
 /** A reason as JSON reports show it: stage, then only the fields it has, then the count. */
 export function reasonJson(r: Reason & { stage: Stage; count: number }): Record<string, string | number> {
@@ -20,7 +21,7 @@ export function renderRunJson(report: RunReport): string {
   const json = {
     formatVersion: '1.0',
     command: 'run',
-    verdict: summary.blocked === 0 ? 'safe' : 'blocks-accounts',
+    verdict: runVerdict(summary),
     users: report.users,
     seed: report.seed,
     target: report.target,
@@ -33,6 +34,7 @@ export function renderRunJson(report: RunReport): string {
     ...(report.live ? { journal: report.live.journal, kept: report.live.kept, cleanup: report.live.cleanup ?? null } : {}),
     result: {
       blocked: summary.blocked,
+      unverified: summary.unverified,
       byStage: Object.fromEntries(STAGES.map((s) => [s, summary.byStage[s]])),
       reasons: summary.reasons.map((r, i) => ({
         ...reasonJson(r),

@@ -1,5 +1,5 @@
 import { STAGES } from '../run/ledger.js';
-import { describeReason } from '../run/summary.js';
+import { describeReason, runVerdict } from '../run/summary.js';
 import { cell, code } from './markdown.js';
 import type { RunReport } from './run-report.js';
 import { describeWorldMarkdown } from './world.js';
@@ -7,11 +7,17 @@ import { describeWorldMarkdown } from './world.js';
 /** `scimsim run --format markdown`: summary line first, details folded, for a PR or step summary. */
 export function renderRunMarkdown(report: RunReport): string {
   const { summary } = report;
-  const verdict = summary.blocked === 0 ? '✅ **safe**: no account blocked' : `❌ **blocks accounts**: ${summary.blocked.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts blocked`;
+  const unverified = `${summary.unverified.toLocaleString('en-US')} unverified (state could not be read back)`;
+  const verdict = {
+    safe: '✅ **safe**: no account blocked',
+    inconclusive: `⚠️ **inconclusive**: no account blocked, ${unverified}`,
+    'blocks-accounts': `❌ **blocks accounts**: ${summary.blocked.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts blocked${summary.unverified > 0 ? `, ${unverified}` : ''}`,
+  }[runVerdict(summary)];
   const out = [`### scimsim run: ${verdict}`, '', `${code(report.scenario)} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${report.target} · ${report.dialect} dialect${report.partial ? ' · **partial**' : ''}`, ...(report.world ? ['', describeWorldMarkdown(report.world)] : []), ''];
-  if (summary.blocked > 0) {
+  if (summary.blocked > 0 || summary.unverified > 0) {
     out.push('| stage | blocked |', '|---|---:|');
     for (const stage of STAGES) if (summary.byStage[stage] > 0) out.push(`| ${stage} | ${summary.byStage[stage]} |`);
+    out.push(`| *unverified* | ${summary.unverified} |`);
     out.push('', '<details><summary>Reasons and hints</summary>', '');
     summary.reasons.forEach((r, i) => {
       out.push(`- **${r.count}** at ${r.stage}: ${code(describeReason(r))}${r.detail ? ` (${cell(r.detail)})` : ''}; ${cell(report.hints[i] ?? '')}`);

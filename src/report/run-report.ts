@@ -1,4 +1,4 @@
-import type { CleanupResult } from '../live/cleanup.js';
+import type { CleanupResult } from '../target/cleanup.js';
 import type { RunSummary } from '../run/summary.js';
 
 /** Everything the run reporters show; built by the run command from the engine's ledger. */

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
-import { describeCleanup } from '../live/cleanup.js';
+import { describeCleanup } from '../target/cleanup.js';
 import { STAGES } from '../run/ledger.js';
-import { describeReason } from '../run/summary.js';
+import { describeReason, runVerdict } from '../run/summary.js';
 import type { RunReport } from './run-report.js';
 import { describeWorld } from './world.js';
 import { COMPACT_ROWS, plural, type Colors } from './style.js';
@@ -17,6 +17,7 @@ export function renderRunTable(report: RunReport, colors: Colors): string {
   const stages = new Table({ head: ['stage', 'blocked'], style: { head: [], border: [] }, chars: COMPACT_ROWS, colAligns: ['left', 'right'] });
   for (const stage of STAGES) stages.push([stage, summary.byStage[stage] === 0 ? colors.dim('0') : colors.red(summary.byStage[stage].toLocaleString('en-US'))]);
   stages.push([colors.bold('total'), colors.bold(summary.blocked.toLocaleString('en-US'))]);
+  stages.push(['unverified', summary.unverified === 0 ? colors.dim('0') : colors.yellow(summary.unverified.toLocaleString('en-US'))]);
   out.push(stages.toString(), '');
   summary.reasons.slice(0, 8).forEach((reason, i) => {
     out.push(`${colors.red('✖')} ${plural(reason.count, 'account')} blocked at ${reason.stage}: ${colors.bold(describeReason(reason))}${reason.detail ? colors.dim(` (${reason.detail})`) : ''}`);
@@ -30,14 +31,17 @@ export function renderRunTable(report: RunReport, colors: Colors): string {
   if (report.live) {
     const { live } = report;
     if (live.kept) out.push(`kept on the target for inspection; remove with: scimsim cleanup --env <the same env> --run-id ${report.runId ?? ''}`);
-    else if (live.cleanup) out.push(`cleanup: ${describeCleanup(live.cleanup)}${live.cleanup.failed.length > 0 ? ` (retry with scimsim cleanup --run-id ${report.runId ?? ''})` : ''}`);
+    else if (live.cleanup) out.push(`cleanup: ${describeCleanup(live.cleanup)}${!live.cleanup.clean ? ` (retry with scimsim cleanup --run-id ${report.runId ?? ''})` : ''}`);
     out.push(colors.dim(`journal: ${live.journal}`));
   }
   out.push(`${plural(summary.requests, 'request')}, ${summary.retries.toLocaleString('en-US')} retried · ${Math.round(report.timing.simulatedMs / 1000)} s simulated, ${(report.timing.wallMs / 1000).toFixed(1)} s wall`);
+  const verdict = runVerdict(summary);
   out.push(
-    summary.blocked === 0
+    verdict === 'safe'
       ? `${colors.green('✔')} ${colors.bold('safe')}: no account blocked`
-      : `${colors.red('✖')} ${colors.bold('blocks accounts')}: ${summary.blocked.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts blocked`,
+      : verdict === 'inconclusive'
+        ? `${colors.yellow('?')} ${colors.bold('inconclusive')}: no account blocked, but ${summary.unverified.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts could not be read back (unverified)`
+        : `${colors.red('✖')} ${colors.bold('blocks accounts')}: ${summary.blocked.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts blocked${summary.unverified > 0 ? `, ${summary.unverified.toLocaleString('en-US')} unverified` : ''}`,
   );
   return `${out.join('\n')}\n`;
 }

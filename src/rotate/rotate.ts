@@ -3,7 +3,7 @@ import { fingerprint } from '../env/fingerprint.js';
 import { createInProcessTransport } from '../mock/adapters/in-process.js';
 import { ScimProvider } from '../mock/core/provider.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
-import { providerOptionsFor } from '../run/world.js';
+import { providerOptionsFor } from '../target/world.js';
 import { ScimClient } from '../scim/client/client.js';
 import { VirtualClock, createRealClock, type Clock } from '../scim/clock.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';

@@ -2,13 +2,21 @@ import type { MoverChange, UpdatableAttribute } from '../scenario/types.js';
 import type { createUserFactory } from '../scenario/users.js';
 import type { ScimClient } from '../scim/client/client.js';
 import type { UserChange, UserFields } from '../scim/dialects.js';
-import { ACTIVE, type Ledger, type Stage } from './ledger.js';
-import { SEEN_ACTIVE, type UserListing } from './list-all.js';
+import { ACTIVE, CREATED, DELETED, type Ledger, type Stage } from './ledger.js';
+import type { HttpOutcome } from '../scim/client/http.js';
+import { SEEN_ACTIVE, listed, type UserListing } from './list-all.js';
 
 type Factory = ReturnType<typeof createUserFactory>;
 
 /** What a mover or rename changed of an account, on top of its generated self. */
 type Overrides = MoverChange & { userName?: string };
+
+/** What the scenario intends for one account: whether it exists, its fields, its group's displayName. */
+export interface ExpectedAccount {
+  exists: boolean;
+  fields: UserFields;
+  group: string | undefined;
+}
 
 /**
  * The accounts of one run and the operations on them: generated users plus the changes the
@@ -23,6 +31,10 @@ export class AccountBook {
   readonly #overrides = new Map<number, Overrides>();
   /** 0 = in no group, else 1 + group index. */
   readonly membership: Uint8Array;
+  /** 1 = a membership change was sent for the account: its group is read back. */
+  readonly groupTouched: Uint8Array;
+  /** The manager id last sent for each account, which read-back expects to find. */
+  readonly managerSent: Array<string | undefined>;
   groupIds: Array<string | undefined> = [];
   #groupFailure: Parameters<Ledger['record']>[3] | undefined;
 
@@ -32,6 +44,8 @@ export class AccountBook {
     this.client = client;
     this.marker = marker;
     this.membership = new Uint8Array(ledger.size);
+    this.groupTouched = new Uint8Array(ledger.size);
+    this.managerSent = new Array<string | undefined>(ledger.size);
   }
 
   /** The account as the identity source intends it now. */
@@ -54,15 +68,30 @@ export class AccountBook {
     };
   }
 
+  /** The state the scenario intends for an account on the target, for checks outside the run. */
+  expected(i: number): ExpectedAccount {
+    const flags = this.ledger.intended[i] ?? 0;
+    const group = this.membership[i] ?? 0;
+    return {
+      exists: (flags & CREATED) !== 0 && (flags & DELETED) === 0,
+      fields: this.fields(i),
+      group: group === 0 ? undefined : `${this.marker}-group-${group}`,
+    };
+  }
+
   /** Which attributes the scenario changed, for read-back. */
   changed(i: number): Overrides | undefined {
     return this.#overrides.get(i);
   }
 
   async create(i: number, stage: Stage): Promise<void> {
-    const result = await this.client.createUser(this.fields(i));
+    const fields = this.fields(i);
+    const result = await this.client.createUser(fields);
     this.ledger.record(i, stage, 'POST', result.outcome);
-    if (result.id !== undefined) this.ledger.ids[i] = result.id;
+    if (result.id !== undefined) {
+      this.ledger.ids[i] = result.id;
+      this.managerSent[i] = fields.managerId;
+    }
   }
 
   async update(i: number, stepIndex: number, attributes: readonly UpdatableAttribute[]): Promise<void> {
@@ -73,7 +102,10 @@ export class AccountBook {
     if (id === undefined) return;
     const wire: UserChange = { ...rest };
     const managerId = managerIndex === undefined ? undefined : this.ledger.ids[managerIndex];
-    if (managerId !== undefined) wire.managerId = managerId;
+    if (managerId !== undefined) {
+      wire.managerId = managerId;
+      this.managerSent[i] = managerId;
+    }
     this.ledger.record(i, 'update', this.client.updateMethod === 'put' ? 'PUT' : 'PATCH', (await this.client.updateUser(id, wire)).outcome);
   }
 
@@ -91,7 +123,8 @@ export class AccountBook {
     const id = this.ledger.ids[i];
     if (id === undefined) return;
     const result = await this.client.setActive(id, false);
-    this.ledger.record(i, stage, this.client.deactivationMode === 'delete' ? 'DELETE' : 'PATCH', result.outcome);
+    const deleting = this.client.deactivationMode === 'delete';
+    this.ledger.record(i, stage, deleting ? 'DELETE' : 'PATCH', deleting ? goneIsDone(result.outcome) : result.outcome);
   }
 
   async reactivate(i: number): Promise<void> {
@@ -103,7 +136,8 @@ export class AccountBook {
   async remove(i: number): Promise<void> {
     const id = this.ledger.ids[i];
     if (id === undefined) return;
-    this.ledger.record(i, 'delete', 'DELETE', (await this.client.deleteUser(id)).outcome);
+    const { outcome } = await this.client.deleteUser(id);
+    this.ledger.record(i, 'delete', 'DELETE', this.client.dialect.deletesUsers ? goneIsDone(outcome) : outcome);
   }
 
   /** Creates (or finds) the run's groups once, before a group step. */
@@ -130,6 +164,7 @@ export class AccountBook {
       if (this.#groupFailure) this.ledger.record(i, 'group', 'POST', this.#groupFailure);
       return;
     }
+    this.groupTouched[i] = 1;
     this.ledger.record(i, 'group', 'PATCH', (await this.client.changeMembership(groupId, leaving ? 'remove' : 'add', userId)).outcome);
   }
 
@@ -140,12 +175,32 @@ export class AccountBook {
       this.ledger.record(i, 'deactivate', 'GET', listing.outcome);
       return;
     }
-    if (listing.seen[i] === SEEN_ACTIVE) await this.deactivate(i, 'deactivate');
+    let seen = listing.seen[i];
+    const id = this.ledger.ids[i];
+    if (seen === 0 && !listing.reliable && id !== undefined) {
+      // The listing contradicted itself, so absence from it proves nothing: read the account.
+      const read = await this.client.getUser(id);
+      if (!read.ok && read.status !== 404) {
+        this.ledger.record(i, 'deactivate', 'GET', read);
+        return;
+      }
+      const body = read.body;
+      if (read.ok && body !== null && typeof body === 'object' && !Array.isArray(body)) seen = listed(body).active ? SEEN_ACTIVE : 0;
+    }
+    if (seen === SEEN_ACTIVE) await this.deactivate(i, 'deactivate');
   }
 
   #merge(i: number, change: Overrides): void {
     this.#overrides.set(i, { ...this.#overrides.get(i), ...change });
   }
+}
+
+/**
+ * A DELETE answered 404: the account is already gone, which is the state the scenario intends
+ * (a retried DELETE whose first reply was lost meets exactly this). Read-back still checks it.
+ */
+function goneIsDone(outcome: HttpOutcome): HttpOutcome {
+  return outcome.status === 404 ? { ...outcome, ok: true } : outcome;
 }
 
 /** A deterministic number in [0, 1) from three integers (splitmix-style finaliser). */

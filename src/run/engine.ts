@@ -4,10 +4,10 @@ import type { Scenario, Step } from '../scenario/types.js';
 import { createUserFactory } from '../scenario/users.js';
 import type { ScimClient } from '../scim/client/client.js';
 import { ACTIVE, CREATED, DELETED, Ledger } from './ledger.js';
-import { AccountBook } from './accounts.js';
+import { AccountBook, type ExpectedAccount } from './accounts.js';
 import { readBack } from './read-back.js';
 import { listActivity, type UserListing } from './list-all.js';
-import { pool } from './pool.js';
+import { pool } from '../scim/pool.js';
 
 export interface EngineOptions {
   settings: ScimSettings;
@@ -36,6 +36,8 @@ export interface EngineResult {
   groupIds: string[];
   /** True when the run stopped early; accounts not reached keep their last state. */
   partial: boolean;
+  /** What the scenario intends for account i (the state read-back compares with). */
+  expected: (i: number) => ExpectedAccount;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
   const book = new AccountBook(factory, ledger, client, marker);
   const deleteMode = client.deactivationMode === 'delete';
   for (let s = 0; s < scenario.steps.length; s++) {
-    if (options.signal?.aborted) return { ledger, groupIds: created(book), partial: true };
+    if (options.signal?.aborted) return { ledger, groupIds: created(book), partial: true, expected: (i) => book.expected(i) };
     const step = scenario.steps[s] as Step;
     let selected = selectUsers(step, s, seed, users, (i) => eligibleFor(ledger.intended[i] ?? 0, step));
     const sample = options.sample;
@@ -69,9 +71,9 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
       options.onProgress?.(step, ++done, selected.length);
     });
   }
-  if (options.signal?.aborted) return { ledger, groupIds: created(book), partial: true };
+  if (options.signal?.aborted) return { ledger, groupIds: created(book), partial: true, expected: (i) => book.expected(i) };
   await readBack(book, settings.maxConcurrency, options.sample);
-  return { ledger, groupIds: created(book), partial: false };
+  return { ledger, groupIds: created(book), partial: false, expected: (i) => book.expected(i) };
 }
 
 function created(book: AccountBook): string[] {

@@ -3,15 +3,17 @@ import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import type { Scenario, Step } from '../scenario/types.js';
 import type { DialectName } from '../scim/dialects.js';
 import { runScenario } from './engine.js';
+import type { ExpectedAccount } from './accounts.js';
 import { hintFor } from './hints.js';
 import type { Ledger } from './ledger.js';
 import { summarizeLedger } from './summary.js';
 import type { RunReport } from '../report/run-report.js';
 import { createUserFactory } from '../scenario/users.js';
-import { removeRunResources, type CleanupResult } from '../live/cleanup.js';
-import { openTarget, type RequestBudget } from './target.js';
+import { cleanUpRun, type CleanupResult } from '../target/cleanup.js';
+import { readJournal } from '../target/journal.js';
+import { openCleanupClient, openTarget, type RequestBudget, type TargetSession } from '../target/session.js';
 
-export type { RequestBudget } from './target.js';
+export type { RequestBudget } from '../target/session.js';
 
 export interface RunRequest {
   settings: ScimSettings;
@@ -35,6 +37,11 @@ export interface RunRequest {
   keep?: boolean;
   /** --max-requests: shared by every run of one invocation. */
   budget?: RequestBudget;
+  /**
+   * live: the settings the run's own cleanup uses instead of the run's (same marker, same
+   * journal), so a candidate with a 200 ms timeout and no retries does not clean up with them.
+   */
+  cleanupSettings?: ScimSettings;
 }
 
 
@@ -43,6 +50,8 @@ export interface RunOutcome {
   ledger: Ledger;
   /** The run marker: synthetic externalIds are `${marker}-${index}`. */
   marker: string;
+  /** What the scenario intends for account i, to hold a target's true state against. */
+  expected: (i: number) => ExpectedAccount;
 }
 
 /**
@@ -56,7 +65,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const { client, clock, runId, marker, journal } = session;
   const signal = request.signal ? AbortSignal.any([request.signal, session.capSignal]) : session.capSignal;
   try {
-    const { ledger, groupIds, partial } = await runScenario({
+    const { ledger, groupIds, partial, expected } = await runScenario({
       settings,
       client,
       scenario: request.scenario,
@@ -69,10 +78,9 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       ...(request.sample ? { sample: request.sample } : {}),
     });
     let cleanup: CleanupResult | undefined;
-    if (request.target === 'live' && !request.keep) {
+    if (request.target === 'live' && !request.keep && journal) {
       session.beginCleanup();
-      cleanup = await removeRunResources(client, ledger.ids.filter((id): id is string => id !== undefined), groupIds, journal, settings.maxConcurrency);
-      journal?.write({ op: 'end', clean: cleanup.failed.length === 0, at: new Date().toISOString() });
+      cleanup = await cleanUpLive(session, request.cleanupSettings ?? settings, request.cleanupSettings !== undefined, groupIds);
     }
     ledger.requests = session.requests();
     const summary = summarizeLedger(ledger);
@@ -100,8 +108,29 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       hints,
       timing: { simulatedMs: Math.round(clock.now()), wallMs: Math.round(performance.now() - wallStart) },
     };
-    return { report, ledger, marker };
+    return { report, ledger, marker, expected };
   } finally {
     await session.close();
+  }
+}
+
+/**
+ * A live run's own cleanup, from its journal (so creates whose reply was lost are found too),
+ * with the run's client or, given other settings, a client of those that inherits what the run
+ * owns. Its requests count as the run's.
+ */
+async function cleanUpLive(session: TargetSession, settings: ScimSettings, own: boolean, groupIds: readonly string[]): Promise<CleanupResult> {
+  const journal = session.journal;
+  if (!journal) throw new Error('a live run without a journal (a scimsim bug)');
+  const state = readJournal(journal.path);
+  // Groups the run found rather than created (a rerun) are journalled by neither.
+  for (const id of groupIds) if (!state.groups.includes(id)) state.groups.push(id);
+  if (!own) return cleanUpRun({ client: session.client, state, journal, concurrency: settings.maxConcurrency });
+  const { client, close } = openCleanupClient(settings, session.marker, `cleanup:${session.runId}`, session.countRequest);
+  try {
+    client.inherit(session.client);
+    return await cleanUpRun({ client, state, journal, concurrency: settings.maxConcurrency });
+  } finally {
+    await close();
   }
 }

@@ -45,6 +45,11 @@ export class Ledger {
   /** 0 = not blocked, else 1 + index in STAGES. */
   readonly failStage: Uint8Array;
   readonly failReason: Uint16Array;
+  /**
+   * 1 = the account's state could not be read back (reads failed, the listing was unusable),
+   * so the run cannot say it is fine. Such an account is not blocked: it is counted on its own.
+   */
+  readonly unverified: Uint8Array;
   readonly reasons: Reason[] = [];
   readonly #reasonKeys = new Map<string, number>();
   /** reason index -> up to three example accounts with their failing request. */
@@ -59,6 +64,7 @@ export class Ledger {
     this.ids = new Array<string | undefined>(size);
     this.failStage = new Uint8Array(size);
     this.failReason = new Uint16Array(size);
+    this.unverified = new Uint8Array(size);
   }
 
   isBlocked(index: number): boolean {
@@ -82,6 +88,8 @@ export class Ledger {
   /** Marks an account blocked (first failure wins), with an example request when one is known. */
   block(index: number, stage: Stage, reason: Reason, op?: OpDetail, detail?: string): void {
     if (this.failStage[index] !== 0) return;
+    // Blocked is a verdict about the account, so it is no longer merely unverified.
+    this.unverified[index] = 0;
     const key = `${stage}|${reason.status ?? ''}|${reason.scimType ?? ''}|${reason.error ?? ''}`;
     let reasonIndex = this.#reasonKeys.get(key);
     if (reasonIndex === undefined) {

@@ -12,6 +12,8 @@ export interface ReasonGroup extends Reason {
 export interface RunSummary {
   users: number;
   blocked: number;
+  /** Accounts not blocked whose state could not be read back: never counted as fine. */
+  unverified: number;
   byStage: Record<Stage, number>;
   reasons: ReasonGroup[];
   requests: number;
@@ -23,9 +25,13 @@ export function summarizeLedger(ledger: Ledger): RunSummary {
   const byStage = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
   const counts = new Map<number, number>();
   let blocked = 0;
+  let unverified = 0;
   for (let i = 0; i < ledger.size; i++) {
     const stage = ledger.stageOf(i);
-    if (stage === undefined) continue;
+    if (stage === undefined) {
+      if (ledger.unverified[i] === 1) unverified++;
+      continue;
+    }
     blocked++;
     byStage[stage]++;
     const reason = ledger.failReason[i] ?? 0;
@@ -37,7 +43,13 @@ export function summarizeLedger(ledger: Ledger): RunSummary {
     return { ...(ledger.reasons[index] as Reason), stage, count, examples };
   });
   reasons.sort((a, b) => b.count - a.count || STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
-  return { users: ledger.size, blocked, byStage, reasons, requests: ledger.requests, retries: ledger.retries };
+  return { users: ledger.size, blocked, unverified, byStage, reasons, requests: ledger.requests, retries: ledger.retries };
+}
+
+/** A run's verdict: accounts blocked, else inconclusive while any account is unverified, else safe. */
+export function runVerdict(summary: Pick<RunSummary, 'blocked' | 'unverified'>): 'safe' | 'blocks-accounts' | 'inconclusive' {
+  if (summary.blocked > 0) return 'blocks-accounts';
+  return summary.unverified > 0 ? 'inconclusive' : 'safe';
 }
 
 /** `400 tooMany`, `timeout`, `state-mismatch`: the short form reports use. */

@@ -132,9 +132,10 @@ describe('live safety', () => {
     const cwd = await tempDir('scimsim-guard-');
     const run = await scimsim(['run', '--target', 'live', ...targetArgs(origin, 'SCIM_RATE_LIMIT_RPS=0'), '--users', '40', '--format', 'json'], { cwd });
     expect(run.code).toBe(2);
-    const report = JSON.parse(run.stdout) as { result: { blocked: number; reasons: Array<{ stage: string; error?: string; count: number }> }; cleanup: { failed: unknown[] } };
+    const report = JSON.parse(run.stdout) as { result: { blocked: number; reasons: Array<{ stage: string; error?: string; count: number }> }; cleanup: { clean: boolean; left: unknown[] } };
     expect(report.result.reasons).toContainEqual(expect.objectContaining({ stage: 'create', error: 'foreign-account', count: 1 }));
-    expect(report.cleanup.failed).toEqual([]);
+    expect(report.cleanup.left).toEqual([]);
+    expect(report.cleanup.clean).toBe(true);
     await expectExistingUntouched();
   });
 

@@ -64,7 +64,7 @@ describe('scimsim run', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml) as { testsuites: { testsuite: { testcase: Array<{ '@_name': string; failure?: unknown }> } } };
     const cases = parsed.testsuites.testsuite.testcase;
-    expect(cases.map((c) => c['@_name'])).toEqual(['create', 'update', 'deactivate', 'reactivate', 'delete', 'group']);
+    expect(cases.map((c) => c['@_name'])).toEqual(['create', 'update', 'deactivate', 'reactivate', 'delete', 'group', 'read-back']);
     expect(cases.filter((c) => c.failure !== undefined).map((c) => c['@_name'])).toEqual(['deactivate']);
   });
 

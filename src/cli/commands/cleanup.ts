@@ -1,20 +1,14 @@
 import { basename } from 'node:path';
 import type { Argv } from 'yargs';
 import { UserError } from '../../errors/user-error.js';
-import { describeCleanup, emptyCleanup, removeRunResources, type CleanupResult } from '../../live/cleanup.js';
-import { JOURNAL_DIR, RunJournal, listJournals, readJournal, type JournalState } from '../../live/journal.js';
-import { checkLiveConsent } from '../../live/production.js';
-import { ScimClient } from '../../scim/client/client.js';
-import { createRealClock } from '../../scim/clock.js';
-import { getDialect } from '../../scim/dialects.js';
-import { createRandom } from '../../scim/random.js';
-import { createUndiciTransport } from '../../scim/transports/undici.js';
-import type { JsonValue } from '../../scim/types.js';
+import { describeCleanup } from '../../target/cleanup.js';
+import { checkJournalTarget, cleanJournalledRun } from '../../target/clean-run.js';
+import { JOURNAL_DIR, listJournals, readJournal } from '../../target/journal.js';
+import { checkLiveConsent } from '../../target/production.js';
 import { EXIT, type CommandContext } from '../context.js';
 import { withAliasOptions } from '../env-options.js';
 import type { CliIO } from '../io.js';
 import { loadValidSettings } from '../valid-settings.js';
-import type { ScimSettings } from '../../env/settings.js';
 
 export interface CleanupArgs {
   env: string[];
@@ -58,16 +52,19 @@ async function runCleanup(args: CleanupArgs, io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   let failed = 0;
-  for (const path of journals) {
-    const state = readJournal(path);
+  const states = journals.map((path) => ({ path, state: readJournal(path) }));
+  // Every journal is checked against the env's target before anything is touched.
+  for (const { state } of states) checkJournalTarget(settings, state);
+  for (const { path, state } of states) {
     if (state.marker === '') {
       io.stderr.write(`scimsim: ${path} has no start entry; skipped.\n`);
       failed++;
       continue;
     }
-    const result = await cleanRun(settings, state, io);
-    failed += result.failed.length;
+    const result = await cleanJournalledRun(settings, state, io.cwd, (text) => io.stderr.write(`note: ${text}\n`));
+    if (!result.clean) failed++;
     io.stdout.write(`run ${state.runId}: ${describeCleanup(result)}\n`);
+    for (const left of result.left) io.stdout.write(`  left: ${left.kind} ${left.id ?? left.userName ?? '(unknown)'}: ${left.reason}\n`);
   }
   return failed === 0 ? EXIT.ok : EXIT.found;
 }
@@ -81,76 +78,4 @@ function journalPath(io: CliIO, runId: string): string {
     });
   }
   return path;
-}
-
-/**
- * One run: the journalled ids, then a search for the run's marker (creates in flight at a crash
- * have no journalled id), each resource read first and removed only when it carries the
- * marker. Idempotent: what is gone answers 404 and counts as gone.
- */
-async function cleanRun(settings: ScimSettings, state: JournalState, io: CliIO): Promise<CleanupResult> {
-  const live = createUndiciTransport({ connections: settings.maxConcurrency, timeoutMs: settings.timeoutMs });
-  const client = new ScimClient(settings, { transport: live.transport, clock: createRealClock(), random: createRandom(`cleanup:${state.runId}`), dialect: getDialect('rfc'), marker: state.marker });
-  const journal = new RunJournal(io.cwd, state.runId);
-  try {
-    const result = emptyCleanup();
-    const users = new Set<string>();
-    const groups = new Set<string>();
-    let notOurs = 0;
-    // The marker search first: it finds journalled ids and creates that were in flight at once.
-    const searches: Array<[string, Set<string>]> = [
-      [`/Users?filter=${encodeURIComponent(`externalId sw "${state.marker}-"`)}`, users],
-      [`/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName sw "${state.marker}-"`)}`, groups],
-    ];
-    for (const [query, into] of searches) {
-      const found = await searchAll(client, query);
-      if (found === undefined) {
-        io.stderr.write(`note: the target refused a search for the marker (${query.split('?')[0]}); only journalled ids were checked.\n`);
-        continue;
-      }
-      for (const resource of found) {
-        const id = client.adopt(resource);
-        if (id !== undefined) into.add(id);
-      }
-    }
-    for (const [kind, ids, into] of [['Users', state.users, users], ['Groups', state.groups, groups]] as const) {
-      for (const id of ids) {
-        if (into.has(id)) continue; // found by the marker search already
-        const outcome = await client.http.send({ method: 'GET', path: `/${kind}/${encodeURIComponent(id)}` });
-        if (outcome.status === 404) {
-          if (kind === 'Users') result.users.gone++;
-          else result.groups.gone++;
-          journal.write({ op: 'removed', kind: kind === 'Users' ? 'User' : 'Group', id, how: 'gone' });
-        } else if (outcome.ok && client.adopt(outcome.body) !== undefined) into.add(id);
-        else if (outcome.ok) notOurs++;
-        else result.failed.push({ kind: kind === 'Users' ? 'User' : 'Group', id, reason: outcome.error ?? String(outcome.status) });
-      }
-    }
-    if (notOurs > 0) io.stderr.write(`note: ${notOurs} journalled id(s) now hold resources without the run marker; left alone.\n`);
-    const removed = await removeRunResources(client, [...users], [...groups], journal, settings.maxConcurrency);
-    journal.write({ op: 'end', clean: removed.failed.length === 0 && result.failed.length === 0, at: new Date().toISOString() });
-    return {
-      users: { removed: removed.users.removed, deactivated: removed.users.deactivated, gone: removed.users.gone + result.users.gone },
-      groups: { removed: removed.groups.removed, gone: removed.groups.gone + result.groups.gone },
-      failed: [...result.failed, ...removed.failed],
-    };
-  } finally {
-    await live.close();
-  }
-}
-
-/** Every resource a filtered list returns, page by page; undefined when the server refuses the filter. */
-async function searchAll(client: ScimClient, query: string): Promise<JsonValue[] | undefined> {
-  const all: JsonValue[] = [];
-  for (let startIndex = 1; startIndex < 1_000_000; ) {
-    const outcome = await client.http.send({ method: 'GET', path: `${query}&startIndex=${startIndex}&count=100` });
-    if (!outcome.ok) return outcome.status === 400 || outcome.status === 501 || outcome.status === 403 ? undefined : all;
-    const body = outcome.body;
-    const resources = body !== null && typeof body === 'object' && !Array.isArray(body) && Array.isArray(body.Resources) ? body.Resources : [];
-    all.push(...resources);
-    const total = body !== null && typeof body === 'object' && !Array.isArray(body) && typeof body.totalResults === 'number' ? body.totalResults : 0;
-    if (resources.length === 0 || startIndex + resources.length > total) break;
-    startIndex += resources.length;
-  }
-  return all;
 }

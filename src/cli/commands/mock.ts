@@ -5,7 +5,7 @@ import { DEFAULT_PROFILE_PATH, loadProfile } from '../../mock/profile/load-profi
 import { resolveProfile } from '../../mock/profile/resolve-profile.js';
 import { UserError } from '../../errors/user-error.js';
 import { shippedFile } from '../../paths.js';
-import { providerOptionsFor } from '../../run/world.js';
+import { providerOptionsFor } from '../../target/world.js';
 import { EXIT, type CommandContext } from '../context.js';
 import { withAliasOptions } from '../env-options.js';
 import { loadValidSettings } from '../valid-settings.js';

@@ -72,7 +72,9 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
     if (report.partial && !report.capped) return EXIT.interrupted;
     // A capped run did not finish: its outcome is unknown, which CI must not read as safe.
     if (report.capped) return EXIT.found;
-    return report.summary.blocked === 0 ? EXIT.ok : EXIT.found;
+    if (report.summary.blocked > 0) return EXIT.found;
+    if (report.summary.unverified > 0) io.stderr.write(`warning: ${report.summary.unverified} account(s) could not be read back from the target: the run is inconclusive, not safe.\n`);
+    return EXIT.ok;
   } finally {
     progress.stop();
   }

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import type { ScimSettings } from '../../env/settings.js';
 import { UserError } from '../../errors/user-error.js';
-import { checkLiveConsent } from '../../live/production.js';
+import { checkLiveConsent } from '../../target/production.js';
 import type { RequestBudget } from '../../run/execute.js';
 import { DIALECT_NAMES, getDialect, type DialectName } from '../../scim/dialects.js';
 import { withAliasOptions } from '../env-options.js';

@@ -104,6 +104,17 @@ export class ScimClient {
     return id;
   }
 
+  /** Whether this client may write to the resource (it created or adopted it). */
+  owns(id: string): boolean {
+    return this.#owned.has(id);
+  }
+
+  /** Takes over what another client of the same run owns (a cleanup with other settings). */
+  inherit(from: ScimClient): void {
+    if (from.#marker !== this.#marker) throw new Error('a client can only inherit ownership within one run (a scimsim bug)');
+    for (const id of from.#owned) this.#owned.add(id);
+  }
+
   #own(id: string | undefined): string | undefined {
     if (id !== undefined) this.#owned.add(id);
     return id;
@@ -156,10 +167,76 @@ export class ScimClient {
   /** The create itself (POST /Users), journalled first on a live run; `createUser` matches before it. */
   async postUser(user: UserFields): Promise<OpResult> {
     this.#journal?.intent('User', user.userName, user.externalId);
-    const outcome = await this.http.send({ method: 'POST', path: '/Users', body: this.#dialect.createBody(user) });
-    const id = this.#own(outcome.ok ? resourceId(outcome.body) : undefined);
-    if (id !== undefined) this.#journal?.created('User', id, user.userName);
-    return { outcome, id };
+    const body = this.#dialect.createBody(user);
+    return this.#create('User', user.userName, () => this.http.send({ method: 'POST', path: '/Users', body, noRetryWithoutAnswer: true }), () => this.lookupUser(user));
+  }
+
+  /**
+   * Finds a user the run may have created: `eq` on userName, then on externalId (a server may
+   * refuse one of them as a filter; `sw` is never needed). `ours` only with the run marker.
+   */
+  async lookupUser(user: { userName: string; externalId?: string | undefined }): Promise<Lookup> {
+    const byName = await this.#lookup('Users', 'userName', user.userName);
+    if (byName.kind === 'ours' || byName.kind === 'foreign' || user.externalId === undefined) return byName;
+    const byExternalId = await this.#lookup('Users', 'externalId', user.externalId);
+    return byExternalId.kind === 'failed' && byName.kind === 'absent' ? byName : byExternalId;
+  }
+
+  /** Finds a group by its displayName (`eq`). */
+  lookupGroup(displayName: string): Promise<Lookup> {
+    return this.#lookup('Groups', 'displayName', displayName);
+  }
+
+  async #lookup(endpoint: 'Users' | 'Groups', attribute: string, value: string): Promise<Lookup> {
+    const filter = encodeURIComponent(`${attribute} eq "${value.replace(/["\\]/g, '\\$&')}"`);
+    const extra = endpoint === 'Groups' ? '&excludedAttributes=members' : '';
+    const outcome = await this.http.send({ method: 'GET', path: `/${endpoint}?filter=${filter}${extra}` });
+    // Some servers answer a filter that matches nobody with 404 (a known quirk): still nobody.
+    if (outcome.status === 404) return { kind: 'absent', outcome };
+    if (!outcome.ok || outcome.body === null || typeof outcome.body !== 'object' || Array.isArray(outcome.body)) return { kind: 'failed', outcome };
+    const resources = Array.isArray(outcome.body.Resources) ? outcome.body.Resources : [];
+    const mine = resources.find((r) => this.carriesMarker(r));
+    if (mine !== undefined) return { kind: 'ours', outcome, id: this.adopt(mine) as string, resource: mine };
+    const other = resources.find((r) => resourceId(r) !== undefined);
+    return other === undefined ? { kind: 'absent', outcome } : { kind: 'foreign', outcome, id: resourceId(other) as string };
+  }
+
+  /**
+   * A create whose reply may not say what happened. A reply carrying a resource without the run
+   * marker is a foreign account (a server that upserts answers a duplicate POST with the existing
+   * account): never owned, never changed. A lost reply (timeout, reset) or an unreadable one
+   * (HTML, broken JSON) is resolved by a lookup before any retry, so a create the server did
+   * perform is adopted rather than sent again into a 409 uniqueness; a 409 after a lost reply is
+   * looked up the same way, and when the account found is not ours the lost reply is the cause.
+   */
+  async #create(kind: 'User' | 'Group', name: string, post: () => Promise<HttpOutcome>, lookup: () => Promise<Lookup>): Promise<OpResult> {
+    let lost: HttpOutcome | undefined;
+    let attempts = 0;
+    for (let round = 0; ; round++) {
+      const outcome = await post();
+      attempts += outcome.attempts;
+      const replyId = outcome.ok ? resourceId(outcome.body) : undefined;
+      if (replyId !== undefined) {
+        if (this.#marker !== undefined && !this.carriesMarker(outcome.body)) {
+          return { outcome: { ...outcome, ok: false, error: 'foreign-account', detail: `the server answered the create with an existing ${kind === 'User' ? 'account' : 'group'} (${outcome.status}, id ${replyId}) that does not carry the run marker, as a server that upserts does; scimsim leaves it alone` } };
+        }
+        this.#own(replyId);
+        this.#journal?.created(kind, replyId, name);
+        return { outcome: { ...outcome, attempts }, id: replyId };
+      }
+      const unanswered = outcome.error !== undefined || outcome.ok;
+      if (!unanswered && !(outcome.status === 409 && lost !== undefined)) return { outcome: lost === undefined ? { ...outcome, attempts } : blame(lost, `then ${describe(outcome)}`, attempts) };
+      if (unanswered) lost ??= outcome.ok ? { ...outcome, ok: false, error: 'unreadable-reply', detail: `the server answered ${outcome.status} with a body that is not a SCIM resource` } : outcome;
+      const found = await lookup();
+      if (found.kind === 'ours') {
+        this.#journal?.created(kind, found.id, name);
+        return { outcome: { ...found.outcome, ok: true, status: 201, attempts }, id: found.id };
+      }
+      const cause = lost ?? outcome;
+      if (found.kind === 'foreign') return { outcome: blame(cause, `the ${kind === 'User' ? 'account' : 'group'} found by lookup (${found.id}) does not carry the run marker`, attempts) };
+      if (found.kind === 'failed') return { outcome: blame(cause, `the lookup that would find it failed (${describe(found.outcome)})`, attempts) };
+      if (round >= this.#settings.maxRetries) return { outcome: blame(cause, `nothing was found after ${round + 1} tries`, attempts) };
+    }
   }
 
   /** A mover's changes, by PATCH or as GET then PUT (SCIM_UPDATE_METHOD, unless the dialect fixes it). */
@@ -200,10 +277,8 @@ export class ScimClient {
       return { outcome: found, id: this.#own(resourceId(existing)) };
     }
     this.#journal?.intent('Group', displayName, undefined);
-    const outcome = await this.http.send({ method: 'POST', path: '/Groups', body: { schemas: [SCHEMA.group], displayName, members: [] } });
-    const id = this.#own(outcome.ok ? resourceId(outcome.body) : undefined);
-    if (id !== undefined) this.#journal?.created('Group', id, displayName);
-    return { outcome, id };
+    const body = { schemas: [SCHEMA.group], displayName, members: [] };
+    return this.#create('Group', displayName, () => this.http.send({ method: 'POST', path: '/Groups', body, noRetryWithoutAnswer: true }), () => this.lookupGroup(displayName));
   }
 
   async changeMembership(groupId: string, kind: 'add' | 'remove', userId: string): Promise<OpResult> {
@@ -220,6 +295,11 @@ export class ScimClient {
     return this.http.send({ method: 'GET', path: `/Users/${id}` });
   }
 
+  /** A group with its members, as read-back verifies memberships. */
+  async getGroup(id: string): Promise<HttpOutcome> {
+    return this.http.send({ method: 'GET', path: `/Groups/${id}` });
+  }
+
   #patch(path: string, operations: PatchOperation[]): Promise<HttpOutcome> {
     // The client acts on a PATCH's status; the resource a server may echo back goes unread.
     return this.http.send({ method: 'PATCH', path, body: { schemas: [SCHEMA.patchOp], Operations: operations as unknown as JsonValue[] }, ignoreBody: true });
@@ -232,6 +312,25 @@ export class ScimClient {
     const headers = typeof current.headers.etag === 'string' ? { 'if-match': current.headers.etag } : undefined;
     return carryThrottles(current, await this.http.send({ method: 'PUT', path: `/Users/${id}`, body: change(resource), ...(headers ? { headers } : {}) }));
   }
+}
+
+/** What a lookup found: this run's resource (now owned), someone else's, nothing, or no answer. */
+export type Lookup =
+  | { kind: 'ours'; outcome: HttpOutcome; id: string; resource: JsonValue }
+  | { kind: 'foreign'; outcome: HttpOutcome; id: string }
+  | { kind: 'absent'; outcome: HttpOutcome }
+  | { kind: 'failed'; outcome: HttpOutcome };
+
+/**
+ * A create that failed after its reply was lost: the lost reply is the cause (a timeout, a
+ * reset), whatever the later answer was, which is kept as the detail.
+ */
+function blame(lost: HttpOutcome, then: string, attempts: number): HttpOutcome {
+  return { ...lost, ok: false, attempts, detail: `the create's reply was lost (${describe(lost)}); ${then}` };
+}
+
+function describe(outcome: HttpOutcome): string {
+  return outcome.error ?? `${outcome.status}${outcome.scimType ? ` ${outcome.scimType}` : ''}`;
 }
 
 function resourceId(body: JsonValue | undefined): string | undefined {

@@ -36,6 +36,11 @@ export interface HttpRequest {
    * not parsed, and the outcome's body stays undefined. Errors are parsed as ever.
    */
   ignoreBody?: boolean;
+  /**
+   * Do not retry when no answer came (timeout, reset): the server may have acted (a create), so
+   * the caller looks first and retries itself. 429 and 5xx answers are still retried.
+   */
+  noRetryWithoutAnswer?: boolean;
 }
 
 export interface HttpOptions {
@@ -99,7 +104,7 @@ export class ScimHttp {
         throttled++;
         if (retryAfter !== undefined) (retryAfters ??= []).push(retryAfter);
       }
-      const retryable = outcome.error !== undefined || RETRYABLE.has(outcome.status);
+      const retryable = outcome.error !== undefined ? request.noRetryWithoutAnswer !== true : RETRYABLE.has(outcome.status);
       if (!retryable || attempts > o.maxRetries) {
         // A fresh outcome from this attempt is ours to complete; a token failure may be shared.
         const final = typeof token === 'string' ? outcome : { ...outcome };

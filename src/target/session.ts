@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ScimSettings } from '../env/settings.js';
-import { RunJournal } from '../live/journal.js';
+import { RunJournal, targetOf } from './journal.js';
 import { createInProcessTransport } from '../mock/adapters/in-process.js';
 import { ScimProvider } from '../mock/core/provider.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
@@ -49,6 +49,8 @@ export interface TargetSession {
   readonly capSignal: AbortSignal;
   /** Requests sent so far, retries and token requests included. */
   requests(): number;
+  /** Counts a request another client of this run sent (its cleanup with other settings). */
+  countRequest(): void;
   /** Whether --max-requests stopped the run. */
   capped(): boolean;
   /** From here on the budget no longer applies: the run is removing what it created. */
@@ -80,9 +82,7 @@ export function openTarget(request: TargetRequest): TargetSession {
   let journal: RunJournal | undefined;
   if (request.target === 'live') {
     journal = new RunJournal(request.cwd ?? process.cwd(), runId);
-    // Origin and path only: a URL's userinfo or query could hold a secret.
-    const url = new URL(settings.baseUrl);
-    journal.write({ op: 'start', runId, marker, target: `${url.origin}${url.pathname}`, at: new Date().toISOString() });
+    journal.write({ op: 'start', runId, marker, target: targetOf(settings.baseUrl), at: new Date().toISOString() });
   }
   let requests = 0;
   let capped = false;
@@ -122,10 +122,23 @@ export function openTarget(request: TargetRequest): TargetSession {
     journal,
     capSignal: stopper.signal,
     requests: () => requests,
+    countRequest: () => {
+      requests++;
+    },
     capped: () => capped,
     beginCleanup: () => {
       cleaning = true;
     },
     close,
   };
+}
+
+/**
+ * A client for removing a run's resources from a live target, outside a run (`scimsim cleanup`):
+ * the RFC dialect, the run's marker (so only what carries it can be touched), the real clock.
+ */
+export function openCleanupClient(settings: ScimSettings, marker: string, seed: string, onSend?: () => void): { client: ScimClient; close: () => Promise<void> } {
+  const live = createUndiciTransport({ connections: settings.maxConcurrency, timeoutMs: settings.timeoutMs });
+  const client = new ScimClient(settings, { transport: live.transport, clock: createRealClock(), random: createRandom(seed), dialect: getDialect('rfc'), marker, ...(onSend ? { onSend } : {}) });
+  return { client, close: live.close };
 }

@@ -41,24 +41,43 @@ export class RunJournal implements CreateJournal {
   }
 }
 
+/** A create the journal holds no id for: in flight at a crash, or its reply was lost. */
+export interface OpenIntent {
+  kind: 'User' | 'Group';
+  name: string;
+  externalId?: string;
+}
+
 /** What a journal says a run left: its marker, the ids it created and not yet removed. */
 export interface JournalState {
   runId: string;
   marker: string;
+  /** The target the run wrote to: origin and SCIM root path (see `targetOf`). */
   target: string;
   users: string[];
   groups: string[];
   /** Creates sent without a known id (in flight at a crash). */
   inFlight: number;
+  /** Those creates, by name: cleanup looks each one up. */
+  open: OpenIntent[];
   ended: boolean;
+}
+
+/**
+ * The target as a journal records it: origin and SCIM root path, nothing else (userinfo or a
+ * query could hold a secret), without a trailing slash, so two spellings of one root compare equal.
+ */
+export function targetOf(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /** Reads a journal; a torn last line (a crash mid-write) is skipped. */
 export function readJournal(path: string): JournalState {
-  const state: JournalState = { runId: '', marker: '', target: '', users: [], groups: [], inFlight: 0, ended: false };
+  const state: JournalState = { runId: '', marker: '', target: '', users: [], groups: [], inFlight: 0, open: [], ended: false };
   const live = { User: new Set<string>(), Group: new Set<string>() };
-  let intents = 0;
-  let created = 0;
+  const intents: OpenIntent[] = [];
+  const named = { User: new Set<string>(), Group: new Set<string>() };
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     let entry: JournalEntry;
@@ -68,16 +87,17 @@ export function readJournal(path: string): JournalState {
       continue;
     }
     if (entry.op === 'start') Object.assign(state, { runId: entry.runId, marker: entry.marker, target: entry.target });
-    else if (entry.op === 'intent') intents++;
+    else if (entry.op === 'intent') intents.push(entry.externalId === undefined ? { kind: entry.kind, name: entry.name } : { kind: entry.kind, name: entry.name, externalId: entry.externalId });
     else if (entry.op === 'created') {
-      created++;
+      named[entry.kind].add(entry.name);
       live[entry.kind].add(entry.id);
     } else if (entry.op === 'removed') live[entry.kind].delete(entry.id);
     else if (entry.op === 'end') state.ended = entry.clean;
   }
   state.users = [...live.User];
   state.groups = [...live.Group];
-  state.inFlight = Math.max(0, intents - created);
+  state.open = intents.filter((intent) => !named[intent.kind].has(intent.name));
+  state.inFlight = state.open.length;
   return state;
 }
 
