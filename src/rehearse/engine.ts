@@ -16,6 +16,7 @@ import { predictQuarantine } from './quarantine.js';
 import { searchCauses } from '../attribution/search.js';
 import type { AttributedReason, Attribution, Judgement, RehearseReport, RehearsedChange, RunTotals } from './types.js';
 import { buildUnits, mixEnvSets, type ChangeUnit } from './units.js';
+import type { LeftBehind } from '../target/cleanup.js';
 
 /** What a rehearsal replays: the run's own options, for two env sets and their mixes. */
 export interface RehearseRequest
@@ -56,6 +57,21 @@ interface Outcome {
 
 class BudgetExceeded extends Error {}
 class Interrupted extends Error {}
+
+/**
+ * A live replay's cleanup could not verify that the target is back to its starting state: later
+ * replays would meet its leftovers, so the rehearsal stops.
+ */
+export class RehearseTargetDirty extends Error {
+  readonly runId: string;
+  readonly left: LeftBehind[];
+
+  constructor(runId: string, left: LeftBehind[]) {
+    super(`run ${runId} left ${left.length} resource${left.length === 1 ? '' : 's'} on the target`);
+    this.runId = runId;
+    this.left = left;
+  }
+}
 
 /**
  * The default replay budget for n change units: the baseline and the candidate, 2(n-1) replays
@@ -157,11 +173,18 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
               ...(scoped && scope ? { sample: scope } : {}),
               ...(request.cwd ? { cwd: request.cwd } : {}),
               ...(request.keep ? { keep: true } : {}),
+              // Every replay cleans up with the baseline's known-good credentials and limits.
+              ...(request.target === 'live' ? { cleanupSettings: baseValid } : {}),
               ...(request.budget ? { budget: request.budget } : {}),
             },
             { ...(request.signal ? { signal: request.signal } : {}), ...(request.onRunId ? { onRunId: request.onRunId } : {}) },
           );
           requests[phase] += result.requests;
+          // Later replays never run on a dirty target.
+          if (result.cleanup && !result.cleanup.clean) {
+            ended = true;
+            throw new RehearseTargetDirty(result.cleanup.runId, result.cleanup.left);
+          }
           // A capped or interrupted replay ends the rehearsal: nothing queued may start after it.
           if (result.capped) {
             ended = true;
@@ -176,7 +199,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
             failReason: result.failReason,
             reasons: result.reasons,
             marker: result.marker,
-            totals: { blocked: result.blocked, byStage: result.byStage, unverified: 0 },
+            totals: { blocked: result.blocked, byStage: result.byStage, unverified: result.unverified },
             requests: result.requests,
           };
         } finally {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { executeRun, type RunOutcome, type RunRequest } from '../run/execute.js';
 import type { Reason, Stage } from '../run/ledger.js';
+import type { LeftBehind } from '../target/cleanup.js';
 
 /** What `rehearse` needs of one run: plain data, so a worker thread can send it back. */
 export interface ReplayResult {
@@ -16,6 +17,10 @@ export interface ReplayResult {
   capped: boolean;
   /** Requests the run sent, retries, token requests and cleanup included. */
   requests: number;
+  /** Accounts whose state could not be read back. */
+  unverified: number;
+  /** live: the run's id and whether its cleanup verified that nothing of it is left. */
+  cleanup?: { runId: string; clean: boolean; left: LeftBehind[] };
 }
 
 /** The plain-data result of one run, as both replayers send it. */
@@ -31,6 +36,8 @@ export function replayResultOf(outcome: RunOutcome): ReplayResult {
     partial: report.partial,
     capped: report.capped,
     requests: ledger.requests,
+    unverified: report.summary.unverified,
+    ...(report.live?.cleanup && report.runId !== undefined ? { cleanup: { runId: report.runId, clean: report.live.cleanup.clean, left: report.live.cleanup.left } } : {}),
   };
 }
 
