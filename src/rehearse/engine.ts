@@ -170,7 +170,8 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
               ...(request.collisions ? { collisions: request.collisions } : {}),
               target: request.target,
               ...(world ? { world } : {}),
-              ...(scoped && scope ? { sample: scope } : {}),
+              // A live search replay asks only which accounts get blocked: it stops sending for an account once it is.
+              ...(scoped && scope ? { sample: scope, skipBlocked: true } : {}),
               ...(request.cwd ? { cwd: request.cwd } : {}),
               ...(request.keep ? { keep: true } : {}),
               // Every replay cleans up with the baseline's known-good credentials and limits.
@@ -353,14 +354,14 @@ function suspectsOf(outcome: Outcome, newly: readonly number[], units: readonly 
 }
 
 /**
- * A live search replays the newly blocked accounts and a control sample of the others (1 in
- * 100, at least 3), so a replay is not made of failing accounts alone.
+ * A live search replays the newly blocked accounts and a small control sample of the others (1
+ * in 500, at least 3), so a replay is not made of failing accounts alone.
  */
 export function searchScope(newly: readonly number[], users: number): Uint8Array {
   const scope = new Uint8Array(users);
   for (const i of newly) scope[i] = 1;
   const others = users - newly.length;
-  const want = Math.min(others, Math.max(3, Math.ceil(users / 100)));
+  const want = Math.min(others, Math.max(3, Math.ceil(users / 500)));
   if (want > 0) {
     const stride = Math.max(1, Math.floor(others / want));
     let seen = 0;
