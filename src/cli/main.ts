@@ -12,7 +12,7 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { varsCommand } from './commands/vars.js';
 import { EXIT, type CommandContext } from './context.js';
-import { colorsFor, type CliIO } from './io.js';
+import { colorsFor, redactedIO, type CliIO } from './io.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -20,7 +20,8 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
  * Runs the CLI on `argv` and returns the exit code. Only the CLI prints; commands leave their
  * exit code in the context, and every error ends here as one message (a stack only with --debug).
  */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<number> {
+  const io = redactedIO(rawIO);
   const ctx: CommandContext = { io, exitCode: EXIT.ok };
   const debug = argv.includes('--debug');
   const parser = yargs()

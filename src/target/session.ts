@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { settingsSecrets } from '../env/redact.js';
 import type { ScimSettings } from '../env/settings.js';
 import { RunJournal, targetOf } from './journal.js';
 import { createInProcessTransport } from '../mock/adapters/in-process.js';
@@ -32,6 +33,8 @@ export interface TargetRequest {
   budget?: RequestBudget | undefined;
   /** live: keep-alive connections of the undici pool (default SCIM_MAX_CONCURRENCY). */
   connections?: number | undefined;
+  /** The run's interrupt: it cuts every backoff and Retry-After wait short, until cleanup begins. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -82,7 +85,7 @@ export function openTarget(request: TargetRequest): TargetSession {
   let journal: RunJournal | undefined;
   if (request.target === 'live') {
     journal = new RunJournal(request.cwd ?? process.cwd(), runId);
-    journal.write({ op: 'start', runId, marker, target: targetOf(settings.baseUrl), at: new Date().toISOString() });
+    journal.write({ op: 'start', runId, marker, target: targetOf(settings.baseUrl, settingsSecrets(settings)), at: new Date().toISOString() });
   }
   let requests = 0;
   let capped = false;
@@ -96,6 +99,7 @@ export function openTarget(request: TargetRequest): TargetSession {
     dialect: getDialect(request.dialect),
     marker,
     ...(journal ? { journal } : {}),
+    interrupt: () => (cleaning ? undefined : request.signal),
     onSend: () => {
       requests++;
     },
