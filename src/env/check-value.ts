@@ -1,5 +1,7 @@
 import { closest } from 'fastest-levenshtein';
 import type { CatalogEntry } from './catalog.js';
+import { quotedValue } from './excerpt.js';
+import { maskUrlSecrets } from './redact.js';
 
 /** What is wrong with one value, before it is tied to a variable and a line. */
 export interface ValueFinding {
@@ -29,14 +31,14 @@ export function checkValue(entry: CatalogEntry, value: string): ValueFinding[] {
       return checkUrl(value);
     case 'integer': {
       if (!/^[+-]?\d+$/.test(value.trim())) {
-        return [{ severity: 'error', code: 'not-an-integer', message: `${JSON.stringify(value)} is not a whole number`, hint: `use an integer from ${type.min} to ${type.max}` }];
+        return [{ severity: 'error', code: 'not-an-integer', message: `${quotedValue(value)} is not a whole number`, hint: `use an integer from ${type.min} to ${type.max}` }];
       }
       return checkRange(Number(value), type.min, type.max);
     }
     case 'number': {
       const n = Number(value);
       if (value.trim() === '' || !Number.isFinite(n)) {
-        return [{ severity: 'error', code: 'not-a-number', message: `${JSON.stringify(value)} is not a number`, hint: `use a number >= ${type.min}` }];
+        return [{ severity: 'error', code: 'not-a-number', message: `${quotedValue(value)} is not a number`, hint: `use a number >= ${type.min}` }];
       }
       return checkRange(n, type.min, type.max);
     }
@@ -73,7 +75,7 @@ function checkEnum(value: string, values: readonly string[]): ValueFinding[] {
     {
       severity: 'error',
       code: 'unknown-value',
-      message: `${JSON.stringify(value)} is not one of ${values.join(', ')}`,
+      message: `${quotedValue(value)} is not one of ${values.join(', ')}`,
       hint: sameLetters ? `values are case-sensitive: write ${sameLetters}` : `did you mean ${suggestion}?`,
     },
   ];
@@ -88,7 +90,7 @@ function checkUrl(value: string): ValueFinding[] {
   try {
     url = new URL(value);
   } catch {
-    return [{ severity: 'error', code: 'url-malformed', message: `${JSON.stringify(value)} is not a valid URL`, hint: 'write an absolute URL such as https://staging.example.com/scim/v2' }];
+    return [{ severity: 'error', code: 'url-malformed', message: `${quotedValue(value)} is not a valid URL`, hint: 'write an absolute URL such as https://staging.example.com/scim/v2' }];
   }
   const findings: ValueFinding[] = [];
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -112,10 +114,10 @@ function checkUrl(value: string): ValueFinding[] {
 
 function checkHostname(value: string): ValueFinding[] {
   if (value.includes('@')) {
-    return [{ severity: 'error', code: 'hostname-invalid', message: `${JSON.stringify(value)} is not a hostname`, hint: `give the domain only: ${value.slice(value.lastIndexOf('@') + 1)}` }];
+    return [{ severity: 'error', code: 'hostname-invalid', message: `${quotedValue(value)} is not a hostname`, hint: `give the domain only: ${value.slice(value.lastIndexOf('@') + 1)}` }];
   }
   const ok = value.length <= 253 && /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(value);
-  return ok ? [] : [{ severity: 'error', code: 'hostname-invalid', message: `${JSON.stringify(value)} is not a hostname`, hint: 'use a domain such as example.com' }];
+  return ok ? [] : [{ severity: 'error', code: 'hostname-invalid', message: `${quotedValue(value)} is not a hostname`, hint: 'use a domain such as example.com' }];
 }
 
 function checkSecret(value: string): ValueFinding[] {
