@@ -108,10 +108,10 @@ export class Redactor {
   /** Text as it may leave the process. */
   scrub(text: string): string {
     if (text === '') return text;
-    let out = maskCredentialShapes(text);
+    // Known secrets first, whole (a shape mask could stop inside one and leave its tail), then shapes.
     const pattern = this.#compiled();
-    if (pattern) out = out.replace(pattern, (match) => this.#replacements.get(match) ?? match);
-    return out;
+    const out = pattern ? text.replace(pattern, (match) => this.#replacements.get(match) ?? match) : text;
+    return maskCredentialShapes(out);
   }
 
   #add(form: string, shown: string): void {
@@ -145,8 +145,12 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 const SECRET_PARAM = /([?&;](?:[A-Za-z0-9_.-]*[_.-])?(?:access_token|token|key|apikey|sig|signature|secret|password|passwd|pwd|pass|code|auth|credential|jwt|session)=)[^&#\s"'<>]*/gi;
 /** `scheme://user:password@` in any text. */
 const USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/@:"'<>]*):[^\s/@"'<>]*@/g;
-/** An Authorization value (`Bearer abc...`, `Basic dXNl...`), but not a challenge's `realm=` parameters. */
-const AUTH_VALUE = /\b(Bearer|Basic)(\s+)(?!(?:realm|error|scope|charset)\b)[A-Za-z0-9\-._~+/]{6,}=*/gi;
+/**
+ * An Authorization value (`Bearer abc...`, `Basic dXNl...`) up to the next space or quote, since
+ * a server may echo a token of any characters; not a challenge's `realm=` parameters, nor a
+ * fingerprint the redactor already put there.
+ */
+const AUTH_VALUE = /\b(Bearer|Basic)(\s+)(?!(?:realm|error|scope|charset)\b|fp:)[^\s"',;<>]{6,}/gi;
 /** A JSON Web Token (header.payload.signature, base64url). */
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
