@@ -81,18 +81,22 @@ function checkEnum(value: string, values: readonly string[]): ValueFinding[] {
   ];
 }
 
+/**
+ * Checks the expanded value. A `${...}` left in it (unresolved, nested, or single-quoted) is an
+ * error of its own, and the rest of the URL (scheme, host, userinfo) is still checked around it:
+ * a literal `${` must not switch the clear-text and credential checks off.
+ */
 function checkUrl(value: string): ValueFinding[] {
+  const findings: ValueFinding[] = [];
   if (value.includes('${')) {
-    // Unresolved references are reported by the reference rule with the variable they need.
-    return [];
+    findings.push({ severity: 'error', code: 'url-unexpanded', message: 'still holds a ${...} reference after expansion, which would be sent as written', hint: 'set the variable it references, or remove the reference' });
   }
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(value.replace(/\$\{[^}]*\}?/g, 'x'));
   } catch {
-    return [{ severity: 'error', code: 'url-malformed', message: `${quotedValue(value)} is not a valid URL`, hint: 'write an absolute URL such as https://staging.example.com/scim/v2' }];
+    return [...findings, { severity: 'error', code: 'url-malformed', message: `${quotedValue(maskUrlSecrets(value))} is not a valid URL`, hint: 'write an absolute URL such as https://staging.example.com/scim/v2' }];
   }
-  const findings: ValueFinding[] = [];
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     findings.push({ severity: 'error', code: 'url-scheme', message: `uses ${url.protocol.replace(':', '')}, not http(s)`, hint: 'use an https:// URL' });
   } else if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
@@ -114,7 +118,7 @@ function checkUrl(value: string): ValueFinding[] {
 
 function checkHostname(value: string): ValueFinding[] {
   if (value.includes('@')) {
-    return [{ severity: 'error', code: 'hostname-invalid', message: `${quotedValue(value)} is not a hostname`, hint: `give the domain only: ${value.slice(value.lastIndexOf('@') + 1)}` }];
+    return [{ severity: 'error', code: 'hostname-invalid', message: `${quotedValue(value)} is not a hostname`, hint: `give the domain only: ${value.slice(value.lastIndexOf('@') + 1).slice(0, 60)}` }];
   }
   const ok = value.length <= 253 && /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(value);
   return ok ? [] : [{ severity: 'error', code: 'hostname-invalid', message: `${quotedValue(value)} is not a hostname`, hint: 'use a domain such as example.com' }];
