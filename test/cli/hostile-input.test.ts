@@ -171,12 +171,13 @@ async function startServer(handler: Parameters<typeof createServer>[1]): Promise
 }
 
 describe('hostile servers', () => {
-  it('blocks accounts with reason response-too-large for an answer beyond the body cap, and finishes', async () => {
+  it.each([['streamed without a length'], ['with its Content-Length']])('blocks accounts with reason response-too-large for an answer beyond the body cap (%s), and finishes', async (how) => {
     const chunk = Buffer.alloc(1024 * 1024, 0x61);
     const target = await startServer((req, res) => {
       req.resume();
-      // 24 MiB of JSON-looking text, streamed without a Content-Length.
-      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      // 24 MiB of JSON-looking text.
+      const length = how === 'with its Content-Length' ? { 'content-length': String(24 * chunk.length + 18) } : {};
+      res.writeHead(200, { 'content-type': 'application/scim+json', ...length });
       res.write('{"Resources":["');
       let sent = 0;
       const more = (): void => {
