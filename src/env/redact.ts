@@ -148,9 +148,10 @@ const USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/@:"'<>]*):[^\s/@"'<>]*@/g;
 /**
  * An Authorization value (`Bearer abc...`, `Basic dXNl...`) up to the next space or quote, since
  * a server may echo a token of any characters; not a challenge's `realm=` parameters, nor a
- * fingerprint the redactor already put there.
+ * fingerprint the redactor already put there, nor prose ("basic authentication": see
+ * {@link looksLikeCredential}).
  */
-const AUTH_VALUE = /\b(Bearer|Basic)(\s+)(?!(?:realm|error|scope|charset)\b|fp:)[^\s"',;<>]{6,}/gi;
+const AUTH_VALUE = /\b(Bearer|Basic)([ \t]+)(?!(?:realm|error|scope|charset)\b|fp:)([^\s"',;<>]{6,})/gi;
 /** A JSON Web Token (header.payload.signature, base64url). */
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
@@ -158,7 +159,7 @@ const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 export function maskCredentialShapes(text: string): string {
   if (!/[:@=]|Bearer|Basic|eyJ/i.test(text)) return text;
   return text
-    .replace(AUTH_VALUE, '$1$2***')
+    .replace(AUTH_VALUE, (match, scheme: string, space: string, value: string) => (looksLikeCredential(value) ? `${scheme}${space}***` : match))
     .replace(JWT, '***')
     .replace(USERINFO, '$1:***@')
     .replace(SECRET_PARAM, '$1***');
@@ -167,6 +168,11 @@ export function maskCredentialShapes(text: string): string {
 /** A URL (or any text holding one) with its userinfo password and secret-looking query values masked. */
 export function maskUrlSecrets(value: string): string {
   return value.replace(USERINFO, '$1:***@').replace(SECRET_PARAM, '$1***');
+}
+
+/** Tokens carry digits or symbols, or are long; words of prose do not. */
+function looksLikeCredential(value: string): boolean {
+  return value.length >= 20 || /[0-9+/=_.~-]/.test(value);
 }
 
 function urlPassword(value: string): string | undefined {

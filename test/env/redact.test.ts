@@ -32,6 +32,7 @@ describe('the redactor', () => {
   it('masks credentials by shape: Authorization values, JWTs, URL passwords, secret query parameters', () => {
     expect(maskCredentialShapes('got Bearer abc$%^def-ghi, ok')).toBe('got Bearer ***, ok');
     expect(maskCredentialShapes('Bearer realm="x", error="invalid_token"')).toBe('Bearer realm="x", error="invalid_token"');
+    expect(maskCredentialShapes('use basic authentication, or SCIM_AUTH_MODE=bearer\nSCIM_AUTH_TOKEN=')).toBe('use basic authentication, or SCIM_AUTH_MODE=bearer\nSCIM_AUTH_TOKEN=');
     expect(maskCredentialShapes('t=eyJhbGciOi.eyJzdWIiOiJ4In0.c2ln')).toBe('t=***');
     expect(maskCredentialShapes('https://ops:hunter2@h.example.com/x')).toBe('https://ops:***@h.example.com/x');
     expect(maskCredentialShapes('https://h/x?access_token=abc&page=2&sig=zz&client_secret=q#f')).toBe('https://h/x?access_token=***&page=2&sig=***&client_secret=***#f');
