@@ -86,7 +86,11 @@ export async function searchCauses(input: CauseSearchInput): Promise<CauseSearch
     if (known) return known;
     if (runs >= input.maxRuns) {
       exhausted = true;
-      return Promise.reject(new OutOfBudget());
+      // Several replays of one level may be refused before the first refusal is awaited; the
+      // rest are never awaited, so each is marked handled here (the awaited one still throws).
+      const refused = Promise.reject(new OutOfBudget());
+      refused.catch(() => undefined);
+      return refused;
     }
     runs++;
     const started = input.replay(units);
