@@ -176,7 +176,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
             failReason: result.failReason,
             reasons: result.reasons,
             marker: result.marker,
-            totals: { blocked: result.blocked, byStage: result.byStage, unverified: 0 },
+            totals: { blocked: result.blocked, byStage: result.byStage, unverified: result.unverified },
             requests: result.requests,
           };
         } finally {

@@ -11,6 +11,8 @@ export interface ReplayResult {
   reasons: Reason[];
   marker: string;
   blocked: number;
+  /** Accounts not blocked whose state could not be read back. */
+  unverified: number;
   byStage: Record<Stage, number>;
   partial: boolean;
   capped: boolean;
@@ -27,6 +29,7 @@ export function replayResultOf(outcome: RunOutcome): ReplayResult {
     reasons: ledger.reasons,
     marker,
     blocked: report.summary.blocked,
+    unverified: report.summary.unverified,
     byStage: report.summary.byStage,
     partial: report.partial,
     capped: report.capped,
