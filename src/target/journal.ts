@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CreateJournal } from '../scim/client/client.js';
 
-/** Where live runs keep their journals, below the working directory (CONTRACT.md). */
+/** Where live runs keep their journals, below the working directory (`.scimsim/runs`). */
 export const JOURNAL_DIR = join('.scimsim', 'runs');
 
 /** One line of a journal. Never a secret: markers, userNames, ids and the target's origin. */
