@@ -26,6 +26,8 @@ export type Misbehaviour =
   | 'create-garbage'
   /** Filters other than `eq` answer 400 invalidFilter (no `sw`). */
   | 'eq-only'
+  /** A filter with `sw` answers 200 with an empty list instead of refusing it. */
+  | 'sw-silent'
   /** Every DELETE /Users/{id} removes the account, then the connection is reset (the retry meets 404). */
   | 'delete-reset';
 
@@ -77,6 +79,11 @@ export async function startHostileServer(misbehaviour: Misbehaviour, settings: S
 
       if (misbehaviour === 'eq-only' && method === 'GET' && filter !== null && !/^\s*[\w.:]+\s+eq\s+"[^"]*"\s*$/i.test(filter)) {
         fail(400, 'invalidFilter', 'only eq filters are supported');
+        return;
+      }
+      if (misbehaviour === 'sw-silent' && method === 'GET' && filter !== null && / sw /i.test(filter)) {
+        res.writeHead(200, { 'content-type': 'application/scim+json' });
+        res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] }));
         return;
       }
       if (misbehaviour === 'reads-503' && method === 'GET' && (/^\/(Users|Groups)\/[^/]+$/.test(rest) || (/^\/(Users|Groups)$/.test(rest) && filter === null))) {
