@@ -84,6 +84,15 @@ describe('a create whose reply is lost', () => {
   });
 });
 
+describe('hints for lost replies', () => {
+  it('blame resets mid-run on retries and load, not on the base URL, unless every account met them', () => {
+    const midRun = hintFor({ status: 0, error: 'ECONNRESET' }, 'create', false);
+    expect(midRun).toContain('SCIM_MAX_RETRIES');
+    expect(midRun).not.toContain('SCIM_API_BASE_URL');
+    expect(hintFor({ status: 0, error: 'ECONNREFUSED' }, 'create', true)).toContain('SCIM_API_BASE_URL');
+  });
+});
+
 describe('a create answered with an existing account', () => {
   it('is a foreign account when the resource lacks the run marker (an upsert), and is never owned', async () => {
     const { transport } = scripted([{ status: 200, body: THEIRS }], []);
