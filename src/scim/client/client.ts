@@ -236,6 +236,7 @@ export class ScimClient {
       if (found.kind === 'foreign') return { outcome: blame(cause, `the ${kind === 'User' ? 'account' : 'group'} found by lookup (${found.id}) does not carry the run marker`, attempts) };
       if (found.kind === 'failed') return { outcome: blame(cause, `the lookup that would find it failed (${describe(found.outcome)})`, attempts) };
       if (round >= this.#settings.maxRetries) return { outcome: blame(cause, `nothing was found after ${round + 1} tries`, attempts) };
+      await this.http.backoff(round + 1);
     }
   }
 
