@@ -145,6 +145,8 @@ const cases: Array<{ misbehaviour: Misbehaviour; settings?: Partial<ScimSettings
   { misbehaviour: 'create-stall', settings: { timeoutMs: 400 }, stallMs: 1_500, check: onlyForeignBlocked },
   { misbehaviour: 'create-garbage', check: onlyForeignBlocked },
   { misbehaviour: 'eq-only', check: onlyForeignBlocked },
+  // Absence from a listing whose order moves proves nothing: such accounts are read by id.
+  { misbehaviour: 'unstable-order', settings: { pageSize: 20 }, check: onlyForeignBlocked },
   // An empty answer to an unsupported sw must not pass for proof that everything is gone.
   { misbehaviour: 'sw-silent', check: onlyForeignBlocked },
   // Leavers are deleted: each DELETE's retry meets 404, which is the state the scenario intends.
