@@ -15,6 +15,10 @@
  * 5. peakRssMb100k: peak RSS of `scimsim run --users 100000` (always 100,000 users).
  * 6. rehearseOverRun: wall time of `scimsim rehearse` (10,000 users, fixtures/env/bench-candidate.env
  *    with five changed variables) over a single `scimsim run` of the baseline, same world.
+ * 7. liveRehearseRequestsOverRun: requests a live rehearsal sends to `scimsim mock` (500 users, a
+ *    candidate with three changes of which one, SCIM_UPDATE_METHOD=put on a server without PUT,
+ *    blocks the movers: about 20% of the accounts) over the requests of one live `run` of the
+ *    same population: what a rehearsal costs a rate-limited staging server.
  *
  * `--json` prints one JSON object with exactly those keys and `ratios`, nothing else on stdout.
  * `--quick` takes smaller sizes for 1-4 and 6 (figure 5 stays at 100,000 users). `--only 2,4`
@@ -22,6 +26,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { setupServer } from 'msw/node';
@@ -61,12 +68,12 @@ const args = process.argv.slice(2);
 let only: Set<number> | undefined;
 for (let i = 0; i < args.length; i++) {
   const arg = args[i] as string;
-  if (arg === '--only' && /^[1-6](,[1-6])*$/.test(args[i + 1] ?? '')) {
+  if (arg === '--only' && /^[1-7](,[1-7])*$/.test(args[i + 1] ?? '')) {
     only = new Set((args[++i] as string).split(',').map(Number));
     continue;
   }
   if (arg !== '--json' && arg !== '--quick') {
-    process.stderr.write(`bench: unknown flag ${arg}. Use --quick (under 3 minutes), --json (one JSON object on stdout) and --only 1,4 (just those figures).\n`);
+    process.stderr.write(`bench: unknown flag ${arg}. Use --quick (under 3 minutes), --json (one JSON object on stdout) and --only 1,7 (just those figures).\n`);
     process.exit(1);
   }
 }
@@ -280,24 +287,68 @@ async function rehearseOverRun(users: number): Promise<{ ratio: number; runMs: n
   return { ratio: rehearseMs / runMs, runMs, rehearseMs };
 }
 
+// 7. Requests of a live rehearsal over those of one live run, against scimsim mock.
+async function liveRehearseRequestsOverRun(): Promise<{ ratio: number; run: number; rehearse: number; newlyBlocked: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'scimsim-bench-live-'));
+  // A server without PUT, and the lifecycle with a fifth of the users moving (and none renamed),
+  // so that the one harmful change blocks about 20% of the accounts.
+  const profile = join(dir, 'no-put.json');
+  await writeFile(profile, JSON.stringify({ name: 'no-put', description: 'PUT answers 501; otherwise RFC complete', capabilities: { put: false } }));
+  const lifecycle = await readFile(join(BENCH_ROOT, 'scenarios', 'lifecycle.yaml'), 'utf8');
+  const scenarioFile = join(dir, 'scenario.yaml');
+  await writeFile(scenarioFile, lifecycle.replace(/update: \{ share: 30%/, 'update: { share: 20%').replace(/^ {2}- rename:.*$/m, ''));
+  const { child, line } = await startChild([BIN, 'mock', '--server-profile', profile]);
+  try {
+    const origin = /^listening (\S+)$/.exec(line)?.[1];
+    if (!origin) throw new Error(`scimsim mock printed ${line}`);
+    const base = join(dir, 'base.env');
+    const candidate = join(dir, 'candidate.env');
+    const baseText = `${await readFile(join(BENCH_ROOT, 'fixtures', 'env', 'baseline.env'), 'utf8')}\nSCIM_API_BASE_URL=${origin}${TOKEN_PATH}\nSCIM_RATE_LIMIT_RPS=0\n`;
+    await writeFile(base, baseText);
+    await writeFile(candidate, `${baseText}SCIM_UPDATE_METHOD=put\nSCIM_TIMEOUT_MS=15000\nSCIM_PAGE_SIZE=200\n`);
+    const common = ['--target', 'live', '--users', '500', '--scenario', scenarioFile, '--format', 'json'];
+    const run = JSON.parse(await stdoutOf(['run', '--env', base, ...common], dir)) as { requests: number };
+    const rehearsal = JSON.parse(await stdoutOf(['rehearse', '--base', base, '--candidate', candidate, ...common], dir)) as { requests: { total: number }; newlyBlocked: number };
+    return { ratio: rehearsal.requests.total / run.requests, run: run.requests, rehearse: rehearsal.requests.total, newlyBlocked: rehearsal.newlyBlocked };
+  } finally {
+    await stopChild(child);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the CLI in `cwd` and returns its stdout (exit 0 or 2). */
+async function stdoutOf(argv: string[], cwd: string): Promise<string> {
+  const child = spawn(process.execPath, [BIN, ...argv], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+  children.add(child);
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  children.delete(child);
+  if (code !== 0 && code !== 2) throw new Error(`scimsim ${argv[0]} exited with ${code}`);
+  return out;
+}
+
 const round = (value: number, digits = 0): number => Math.round(value * 10 ** digits) / 10 ** digits;
 const benchStart = performance.now();
 try {
   note(`${sizes === QUICK ? 'quick' : 'full'} mode; ${sizes.connections} connections, ${sizes.seconds} s per HTTP figure`);
-  note('1/6 raw loopback: undici Pool against a trivial node:http server');
+  note('1/7 raw loopback: undici Pool against a trivial node:http server');
   const rawLoopbackRps = wanted(1) ? await rawLoopback() : NaN;
-  note(`2/6 lifecycle on the embedded mock: ${sizes.mockUsers.toLocaleString('en-US')} users, in-process transport`);
+  note(`2/7 lifecycle on the embedded mock: ${sizes.mockUsers.toLocaleString('en-US')} users, in-process transport`);
   if (wanted(2)) await mockLifecycle(500);
   const mock = wanted(2) ? await mockLifecycle(sizes.mockUsers) : { rps: NaN, usersPerSecond: NaN };
-  note(`3/6 lifecycle through msw setupServer and global fetch: ${sizes.mswUsers.toLocaleString('en-US')} users`);
+  note(`3/7 lifecycle through msw setupServer and global fetch: ${sizes.mswUsers.toLocaleString('en-US')} users`);
   if (wanted(3)) await mswLifecycle(100);
   const mswFetchRps = wanted(3) ? await mswLifecycle(sizes.mswUsers) : NaN;
-  note(`4/6 live mode and autocannon against scimsim mock (${sizes.liveUsers} users, GET by id and by userName)`);
+  note(`4/7 live mode and autocannon against scimsim mock (${sizes.liveUsers} users, GET by id and by userName)`);
   const live = wanted(4) ? await liveAgainstAutocannon() : { live: NaN, autocannon: NaN };
-  note('5/6 peak RSS of a 100,000-user run');
+  note('5/7 peak RSS of a 100,000-user run');
   const peakRssMb100k = wanted(5) ? await peakRss100k() : NaN;
-  note(`6/6 rehearse over run: ${sizes.rehearseUsers.toLocaleString('en-US')} users, five changed variables`);
+  note(`6/7 rehearse over run: ${sizes.rehearseUsers.toLocaleString('en-US')} users, five changed variables`);
   const rehearse = wanted(6) ? await rehearseOverRun(sizes.rehearseUsers) : { ratio: NaN, runMs: NaN, rehearseMs: NaN };
+  note('7/7 live rehearsal over live run: requests to scimsim mock, 500 users, three changes, one blocking about 20%');
+  const liveRehearse = wanted(7) ? await liveRehearseRequestsOverRun() : { ratio: NaN, run: NaN, rehearse: NaN, newlyBlocked: NaN };
+  if (wanted(7)) note(`   run ${liveRehearse.run} requests, rehearse ${liveRehearse.rehearse} requests, ${liveRehearse.newlyBlocked} of 500 accounts newly blocked`);
   const figures = {
     rawLoopbackRps: round(rawLoopbackRps),
     mockRps: round(mock.rps),
@@ -307,6 +358,7 @@ try {
     autocannonRps: round(live.autocannon),
     peakRssMb100k: round(peakRssMb100k, 1),
     rehearseOverRun: round(rehearse.ratio, 2),
+    liveRehearseRequestsOverRun: round(liveRehearse.ratio, 2),
     ratios: {
       mockOverRaw: round(mock.rps / rawLoopbackRps, 2),
       mockOverMsw: round(mock.rps / mswFetchRps, 2),
@@ -330,6 +382,7 @@ try {
       row('  autocannon, same server and mix', figures.autocannonRps, rps),
       row('5 peak RSS, 100,000 users', figures.peakRssMb100k, (v) => `${v} MB`, { bound: '<= 400', holds: (v) => v <= 400 }),
       row('6 rehearse / run (5 changes)', figures.rehearseOverRun, times, { bound: '<= 3', holds: (v) => v <= 3 }),
+      row('7 live rehearse / live run (requests)', figures.liveRehearseRequestsOverRun, times, { bound: '<= 2.6', holds: (v) => v <= 2.6 }),
       row('mock / raw', figures.ratios.mockOverRaw, times, { bound: '>= 1.5', holds: (v) => v >= 1.5 }),
       row('mock / msw', figures.ratios.mockOverMsw, times, { bound: '>= 5', holds: (v) => v >= 5 }),
       row('live / autocannon', figures.ratios.liveOverAutocannon, times, { bound: '>= 0.9', holds: (v) => v >= 0.9 }),

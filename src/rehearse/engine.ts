@@ -16,6 +16,7 @@ import { predictQuarantine } from './quarantine.js';
 import { searchCauses } from '../attribution/search.js';
 import type { AttributedReason, Attribution, Judgement, RehearseReport, RehearsedChange, RunTotals } from './types.js';
 import { buildUnits, mixEnvSets, type ChangeUnit } from './units.js';
+import type { LeftBehind } from '../target/cleanup.js';
 
 /** What a rehearsal replays: the run's own options, for two env sets and their mixes. */
 export interface RehearseRequest
@@ -56,6 +57,21 @@ interface Outcome {
 
 class BudgetExceeded extends Error {}
 class Interrupted extends Error {}
+
+/**
+ * A live replay's cleanup could not verify that the target is back to its starting state: later
+ * replays would meet its leftovers, so the rehearsal stops.
+ */
+export class RehearseTargetDirty extends Error {
+  readonly runId: string;
+  readonly left: LeftBehind[];
+
+  constructor(runId: string, left: LeftBehind[]) {
+    super(`run ${runId} left ${left.length} resource${left.length === 1 ? '' : 's'} on the target`);
+    this.runId = runId;
+    this.left = left;
+  }
+}
 
 /**
  * The default replay budget for n change units: the baseline and the candidate, 2(n-1) replays
@@ -154,14 +170,22 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
               ...(request.collisions ? { collisions: request.collisions } : {}),
               target: request.target,
               ...(world ? { world } : {}),
-              ...(scoped && scope ? { sample: scope } : {}),
+              // A live search replay asks only which accounts get blocked: it stops sending for an account once it is.
+              ...(scoped && scope ? { sample: scope, skipBlocked: true } : {}),
               ...(request.cwd ? { cwd: request.cwd } : {}),
               ...(request.keep ? { keep: true } : {}),
+              // Every replay cleans up with the baseline's known-good credentials and limits.
+              ...(request.target === 'live' ? { cleanupSettings: baseValid } : {}),
               ...(request.budget ? { budget: request.budget } : {}),
             },
             { ...(request.signal ? { signal: request.signal } : {}), ...(request.onRunId ? { onRunId: request.onRunId } : {}) },
           );
           requests[phase] += result.requests;
+          // Later replays never run on a dirty target.
+          if (result.cleanup && !result.cleanup.clean) {
+            ended = true;
+            throw new RehearseTargetDirty(result.cleanup.runId, result.cleanup.left);
+          }
           // A capped or interrupted replay ends the rehearsal: nothing queued may start after it.
           if (result.capped) {
             ended = true;
@@ -330,14 +354,14 @@ function suspectsOf(outcome: Outcome, newly: readonly number[], units: readonly 
 }
 
 /**
- * A live search replays the newly blocked accounts and a control sample of the others (1 in
- * 100, at least 3), so a replay is not made of failing accounts alone.
+ * A live search replays the newly blocked accounts and a small control sample of the others (1
+ * in 500, at least 3), so a replay is not made of failing accounts alone.
  */
 export function searchScope(newly: readonly number[], users: number): Uint8Array {
   const scope = new Uint8Array(users);
   for (const i of newly) scope[i] = 1;
   const others = users - newly.length;
-  const want = Math.min(others, Math.max(3, Math.ceil(users / 100)));
+  const want = Math.min(others, Math.max(3, Math.ceil(users / 500)));
   if (want > 0) {
     const stride = Math.max(1, Math.floor(others / want));
     let seen = 0;

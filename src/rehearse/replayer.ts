@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { executeRun, type RunOutcome, type RunRequest } from '../run/execute.js';
 import type { Reason, Stage } from '../run/ledger.js';
+import type { LeftBehind } from '../target/cleanup.js';
 
 /** What `rehearse` needs of one run: plain data, so a worker thread can send it back. */
 export interface ReplayResult {
@@ -11,13 +12,15 @@ export interface ReplayResult {
   reasons: Reason[];
   marker: string;
   blocked: number;
-  /** Accounts not blocked whose state could not be read back. */
-  unverified: number;
   byStage: Record<Stage, number>;
   partial: boolean;
   capped: boolean;
   /** Requests the run sent, retries, token requests and cleanup included. */
   requests: number;
+  /** Accounts whose state could not be read back. */
+  unverified: number;
+  /** live: the run's id and whether its cleanup verified that nothing of it is left. */
+  cleanup?: { runId: string; clean: boolean; left: LeftBehind[] };
 }
 
 /** The plain-data result of one run, as both replayers send it. */
@@ -29,11 +32,12 @@ export function replayResultOf(outcome: RunOutcome): ReplayResult {
     reasons: ledger.reasons,
     marker,
     blocked: report.summary.blocked,
-    unverified: report.summary.unverified,
     byStage: report.summary.byStage,
     partial: report.partial,
     capped: report.capped,
     requests: ledger.requests,
+    unverified: report.summary.unverified,
+    ...(report.live?.cleanup && report.runId !== undefined ? { cleanup: { runId: report.runId, clean: report.live.cleanup.clean, left: report.live.cleanup.left } } : {}),
   };
 }
 

@@ -28,6 +28,12 @@ export interface EngineOptions {
    * the full run, and a sampled account sees the same operations it would see there.
    */
   sample?: Uint8Array;
+  /**
+   * Send nothing more for an account once it is blocked (a cause search's replay, which asks
+   * only whether each account gets blocked: its first failure decides, and later operations
+   * could not undo it). Intended states still move on, as for unsent accounts of a probe.
+   */
+  skipBlocked?: boolean;
 }
 
 export interface EngineResult {
@@ -57,10 +63,11 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
     const step = scenario.steps[s] as Step;
     let selected = selectUsers(step, s, seed, users, (i) => eligibleFor(ledger.intended[i] ?? 0, step));
     const sample = options.sample;
-    if (sample) {
-      const unsent = selected.filter((i) => sample[i] !== 1);
-      for (const i of unsent) ledger.intended[i] = intendedAfter(step, ledger.intended[i] ?? 0, deleteMode, client.dialect.deletesUsers);
-      selected = selected.filter((i) => sample[i] === 1);
+    const skipBlocked = options.skipBlocked === true;
+    if (sample || skipBlocked) {
+      const sent = (i: number): boolean => (sample === undefined || sample[i] === 1) && !(skipBlocked && ledger.isBlocked(i));
+      for (const i of selected) if (!sent(i)) ledger.intended[i] = intendedAfter(step, ledger.intended[i] ?? 0, deleteMode, client.dialect.deletesUsers);
+      selected = selected.filter(sent);
     }
     if (step.kind === 'group') await book.prepareGroups(step.groups?.count ?? 1);
     let listing: UserListing | undefined;

@@ -31,6 +31,8 @@ export interface RunRequest {
   signal?: AbortSignal;
   /** A probe on these accounts only (see EngineOptions.sample). */
   sample?: Uint8Array;
+  /** Send nothing more for an account once it is blocked (see EngineOptions.skipBlocked). */
+  skipBlocked?: boolean;
   /** live: the folder the journal goes under (`.scimsim/runs`); default the process's cwd. */
   cwd?: string;
   /** live: leave the synthetic accounts on the target for inspection (`--keep`). */
@@ -76,6 +78,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       signal,
       ...(request.sample ? { sample: request.sample } : {}),
+      ...(request.skipBlocked ? { skipBlocked: true } : {}),
     });
     let cleanup: CleanupResult | undefined;
     if (request.target === 'live' && !request.keep && journal) {

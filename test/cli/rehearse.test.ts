@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { expectJsonAddsUp } from '../helpers/rehearse-invariants.js';
 import { runScimsim } from '../helpers/run-cli.js';
 
 const DEMO = ['rehearse', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/candidate.env', '--server-profile', 'fixtures/servers/staging.json', '--users', '400'];
@@ -13,6 +14,7 @@ describe('scimsim rehearse', () => {
   it('prints the contract JSON and nothing else on stdout, and exits 2 when the candidate blocks accounts', async () => {
     const result = await runScimsim([...DEMO, '--format', 'json']);
     expect(result.code).toBe(2);
+    expectJsonAddsUp(result.stdout);
     const report = JSON.parse(result.stdout) as Record<string, unknown> & {
       changes: Array<{ variable: string; action: string; before: string | null; after: string | null; secret: boolean }>;
       attribution: Array<{ variables: string[]; blocked: number; byStage: Record<string, number>; reasons: Array<{ count: number }> }>;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { expectJsonAddsUp } from '../helpers/rehearse-invariants.js';
 import { runScimsim } from '../helpers/run-cli.js';
 
 /** An env set of another team: its own host, SCIM root, tenant and token, none of baseline.env's. */
@@ -92,6 +93,7 @@ describe('the mock world of run, rehearse and load', () => {
 
   it('defaults rehearse to the staging world, and applies --set to the candidate only', async () => {
     const result = await runScimsim(['rehearse', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/baseline.env', '--set', 'SCIM_PAGE_SIZE=500', '--users', '150', '--format', 'json']);
+    expectJsonAddsUp(result.stdout);
     expect(result.code).toBe(2);
     const report = JSON.parse(result.stdout) as {
       serverProfile: string;
@@ -109,6 +111,7 @@ describe('the mock world of run, rehearse and load', () => {
 
   it('rehearses a token given by --set against the base world, showing only its fingerprint', async () => {
     const result = await runScimsim(['rehearse', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/baseline.env', '--set', 'SCIM_AUTH_TOKEN=rotated-too-early-3f9a', '--users', '60', '--format', 'json']);
+    expectJsonAddsUp(result.stdout);
     expect(result.code).toBe(2);
     const report = JSON.parse(result.stdout) as { newlyBlocked: number; changes: Array<{ variable: string; secret: boolean; after: string }> };
     expect(report.newlyBlocked).toBe(60);
@@ -119,6 +122,7 @@ describe('the mock world of run, rehearse and load', () => {
   it('builds the rehearsal world for --base: a base of another team blocks nothing under its own candidate', async () => {
     const base = await envFile('globex.env', OTHER_TEAM);
     const result = await runScimsim(['rehearse', '--base', base, '--candidate', base, '--set', 'SCIM_TIMEOUT_MS=20000', '--users', '100', '--format', 'json']);
+    expectJsonAddsUp(result.stdout);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ baseline: { blocked: 0 }, candidate: { blocked: 0 }, newlyBlocked: 0 });
   });

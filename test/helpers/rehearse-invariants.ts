@@ -40,3 +40,10 @@ export function expectAddsUp(report: RehearseReport): void {
   expect((props.get('explained') ?? NaN) + (props.get('unexplained') ?? NaN)).toBe(props.get('newlyBlocked'));
   expect(props.get('newlyBlocked')).toBe(report.newlyBlocked);
 }
+
+/** The same invariant on a JSON report as a user's CI reads it. */
+export function expectJsonAddsUp(text: string): void {
+  const json = JSON.parse(text) as { attribution: Array<{ blocked: number }>; unexplained: number; newlyBlocked: number; unexplainedBecause: Record<string, number> };
+  expect(json.attribution.reduce((n, a) => n + a.blocked, 0) + json.unexplained).toBe(json.newlyBlocked);
+  expect(Object.values(json.unexplainedBecause).reduce((a, b) => a + b, 0)).toBe(json.unexplained);
+}

@@ -139,6 +139,9 @@ describe('rehearse: other candidates', () => {
     expect(pair.length).toBeGreaterThan(0);
     expect(report.attribution.some((a) => a.causes.some((c) => c.includes('SCIM_MAX_RETRIES') && !c.includes('SCIM_RATE_LIMIT_RPS')))).toBe(true);
     expect(report.changes.find((c) => c.variable === 'SCIM_RATE_LIMIT_RPS')?.effect).toBe('blocks');
+    // A create that timed out and then met 409 is looked up: never blamed on uniqueness (or the match attribute).
+    expect(report.attribution.flatMap((a) => a.reasons).filter((r) => r.status === 409)).toEqual([]);
+    expect(report.attribution.some((a) => /SCIM_USER_MATCH_ATTRIBUTE/.test(a.hint))).toBe(false);
     // Each such cause set blocks its accounts on its own, as a run of the baseline plus the pair shows.
     const alone = await executeRun({ settings: resolveSettings(mixEnvSets(base, candidate, [{ id: 'r', variables: ['SCIM_RATE_LIMIT_RPS', 'SCIM_MAX_RETRIES'] }])), scenario: lifecycle, users: 600, seed: 1, dialect: 'rfc', target: 'mock', world: { profile: staging, settings: resolveSettings(base) } });
     expect(alone.report.summary.blocked).toBeGreaterThanOrEqual(pair.reduce((n, a) => n + a.blocked, 0));

@@ -5,6 +5,7 @@ import { resolveProfile } from '../../src/mock/profile/resolve-profile.js';
 import { rehearse, type RehearseRequest } from '../../src/rehearse/engine.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { workerReplayer } from '../../src/rehearse/replayer.js';
+import { expectAddsUp } from '../helpers/rehearse-invariants.js';
 
 const cwd = process.cwd();
 
@@ -39,6 +40,7 @@ describe('rehearse in worker threads', () => {
     const { timing: _a, ...inThread } = one.report;
     const { timing: _b, ...inWorkers } = two.report;
     expect(inWorkers).toEqual(inThread);
+    expectAddsUp(one.report);
     expect(two.labels).toEqual(one.labels);
     expect(one.report.attribution.length).toBeGreaterThanOrEqual(3);
     expect(one.report.runs.full).toBeGreaterThan(2);

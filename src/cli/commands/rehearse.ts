@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { UserError } from '../../errors/user-error.js';
-import { RehearseBudgetExceeded, RehearseInterrupted, rehearse } from '../../rehearse/engine.js';
+import { RehearseBudgetExceeded, RehearseInterrupted, RehearseTargetDirty, rehearse } from '../../rehearse/engine.js';
 import type { RehearseReport } from '../../rehearse/types.js';
 import { renderRehearseJson } from '../../report/rehearse-json.js';
 import { renderRehearseJUnit } from '../../report/rehearse-junit.js';
@@ -65,6 +65,11 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
   const candidate = await loadValidEnvSet(args.candidate, args.set ?? [], args, io, '--candidate');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
+  if (args.target === 'live' && args.keep) {
+    throw new UserError('bad-flags', 'Failed to rehearse: --keep would leave each replay\'s accounts in the way of the next one.', {
+      hint: 'A live rehearsal removes what every replay created before the next starts; to inspect accounts, use scimsim run --target live --keep.',
+    });
+  }
   const safety = liveSafety(args, base.settings);
   liveSafety(args, candidate.settings);
   // The world is built for the env set in use today: its base path, tenant and credentials.
@@ -107,6 +112,13 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
     return report.verdict === 'safe' ? EXIT.ok : EXIT.found;
   } catch (error) {
     progress.stop();
+    if (error instanceof RehearseTargetDirty) {
+      const shown = error.left.slice(0, 5).map((l) => `${l.kind} ${l.id ?? l.userName ?? '?'} (${l.reason})`);
+      throw new UserError('target-dirty', `Failed to rehearse: replay ${error.runId} could not bring the target back to its starting state; ${error.left.length} resource${error.left.length === 1 ? ' is' : 's are'} left, so no later replay ran.`, {
+        details: [...shown, ...(error.left.length > shown.length ? [`and ${error.left.length - shown.length} more`] : [])],
+        hint: `Remove them with: scimsim cleanup ${args.base.map((f) => `--env ${f}`).join(' ')} --run-id ${error.runId}`,
+      });
+    }
     if (error instanceof RehearseInterrupted) {
       io.stderr.write('scimsim: interrupted: the replay in progress stopped cleanly; no attribution is reported, since it would rest on unfinished runs.\n');
       return EXIT.interrupted;
