@@ -46,6 +46,8 @@ export interface RehearseRequest
 /** One replay's result, per account: 0 = not blocked, else 1 + index in STAGES. */
 interface Outcome {
   failStage: Uint8Array;
+  /** 1 = the account's state could not be read back. */
+  unverified: Uint8Array;
   failReason: Uint16Array;
   reasons: Reason[];
   marker: string;
@@ -151,7 +153,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
     let started: Promise<Outcome>;
     if ('invalid' in resolved) {
       runs.invalid++;
-      started = Promise.resolve({ failStage: new Uint8Array(users), failReason: new Uint16Array(users), reasons: [], marker: '', totals: emptyTotals(), requests: 0, invalid: resolved.invalid });
+      started = Promise.resolve({ failStage: new Uint8Array(users), unverified: new Uint8Array(users), failReason: new Uint16Array(users), reasons: [], marker: '', totals: emptyTotals(), requests: 0, invalid: resolved.invalid });
     } else {
       if (scoped) runs.scoped++;
       else runs.full++;
@@ -197,6 +199,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
           }
           return {
             failStage: result.failStage,
+            unverified: result.unverifiedAccounts,
             failReason: result.failReason,
             reasons: result.reasons,
             marker: result.marker,
@@ -242,7 +245,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
     if (request.target === 'live' && newly.length > 0) scope = searchScope(newly, users);
 
     const search = newly.length === 0
-      ? { rows: [], unexplained: { budget: [], 'not-reproducible': [], inseparable: [] }, runs: 0, budgetExhausted: false }
+      ? { rows: [], unexplained: { budget: [], 'not-reproducible': [], inseparable: [], unverified: [] }, runs: 0, budgetExhausted: false }
       : await searchCauses({
           units: units.map((u) => u.id),
           newly,
@@ -251,7 +254,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
           replay: async (ids) => {
             const outcome = await replay(ids.map((id) => byId.get(id) as ChangeUnit), 'search');
             if (outcome.invalid) return { invalid: true };
-            return { blocks: (i: number) => outcome.failStage[i] !== 0 };
+            return { blocks: (i: number) => outcome.failStage[i] !== 0, unknown: (i: number) => outcome.unverified[i] === 1 };
           },
         });
 
@@ -266,8 +269,9 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       budget: search.unexplained.budget.length,
       notReproducible: search.unexplained['not-reproducible'].length,
       inseparable: search.unexplained.inseparable.length,
+      unverified: search.unexplained.unverified.length,
     };
-    const unexplained = unexplainedBecause.budget + unexplainedBecause.notReproducible + unexplainedBecause.inseparable;
+    const unexplained = unexplainedBecause.budget + unexplainedBecause.notReproducible + unexplainedBecause.inseparable + unexplainedBecause.unverified;
 
     const blamedUnits = new Set(rows.flatMap((r) => r.causes.flat().map((u) => u.id)));
     const unitOf = new Map(units.flatMap((u) => u.variables.map((v) => [v, u.id] as const)));
