@@ -33,6 +33,8 @@ export interface RunRequest {
   sample?: Uint8Array;
   /** Send nothing more for an account once it is blocked (see EngineOptions.skipBlocked). */
   skipBlocked?: boolean;
+  /** Settings the read-back uses (see TargetRequest.verifySettings); default the run's. */
+  verifySettings?: ScimSettings;
   /** live: the folder the journal goes under (`.scimsim/runs`); default the process's cwd. */
   cwd?: string;
   /** live: leave the synthetic accounts on the target for inspection (`--keep`). */
@@ -79,6 +81,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       signal,
       ...(request.sample ? { sample: request.sample } : {}),
       ...(request.skipBlocked ? { skipBlocked: true } : {}),
+      ...(request.verifySettings ? { verifier: session.verifier, verifyConcurrency: request.verifySettings.maxConcurrency } : {}),
     });
     let cleanup: CleanupResult | undefined;
     if (request.target === 'live' && !request.keep && journal) {
@@ -122,13 +125,13 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
  * with the run's client or, given other settings, a client of those that inherits what the run
  * owns. Its requests count as the run's.
  */
-async function cleanUpLive(session: TargetSession, settings: ScimSettings, own: boolean, groupIds: readonly string[]): Promise<CleanupResult> {
+async function cleanUpLive(session: TargetSession, settings: ScimSettings, separate: boolean, groupIds: readonly string[]): Promise<CleanupResult> {
   const journal = session.journal;
   if (!journal) throw new Error('a live run without a journal (a scimsim bug)');
   const state = readJournal(journal.path);
   // Groups the run found rather than created (a rerun) are journalled by neither.
   for (const id of groupIds) if (!state.groups.includes(id)) state.groups.push(id);
-  if (!own) return cleanUpRun({ client: session.client, state, journal, concurrency: settings.maxConcurrency });
+  if (!separate) return cleanUpRun({ client: session.client, state, journal, concurrency: settings.maxConcurrency });
   const { client, close } = openCleanupClient(settings, session.marker, `cleanup:${session.runId}`, session.countRequest);
   try {
     client.inherit(session.client);

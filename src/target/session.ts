@@ -3,7 +3,7 @@ import { settingsSecrets } from '../env/redact.js';
 import type { ScimSettings } from '../env/settings.js';
 import { RunJournal, targetOf } from './journal.js';
 import { createInProcessTransport } from '../mock/adapters/in-process.js';
-import { ScimProvider } from '../mock/core/provider.js';
+import { ScimProvider, type ProviderOptions } from '../mock/core/provider.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import { ScimClient } from '../scim/client/client.js';
 import { VirtualClock, createRealClock, type Clock } from '../scim/clock.js';
@@ -35,6 +35,12 @@ export interface TargetRequest {
   connections?: number | undefined;
   /** The run's interrupt: it cuts every backoff and Retry-After wait short, until cleanup begins. */
   signal?: AbortSignal | undefined;
+  /**
+   * Settings of the client that reads the target back after the scenario (default the run's):
+   * a rehearsal verifies every replay with the baseline's known-good limits, so that what it
+   * learns is the candidate's effect, not whether its own reads survived the candidate's.
+   */
+  verifySettings?: ScimSettings | undefined;
 }
 
 /**
@@ -43,6 +49,8 @@ export interface TargetRequest {
  */
 export interface TargetSession {
   readonly client: ScimClient;
+  /** The client that reads the target back (the run's client unless verifySettings are given). */
+  readonly verifier: ScimClient;
   readonly clock: Clock;
   readonly runId: string;
   /** The run marker: synthetic externalIds are `${marker}-${index}`. */
@@ -61,23 +69,34 @@ export interface TargetSession {
   close(): Promise<void>;
 }
 
+/** Where requests go: a fresh embedded world (its provider's options), or a live target. */
+export type TransportChoice = { target: 'mock'; provider: ProviderOptions } | { target: 'live'; connections: number; timeoutMs: number };
+
+/**
+ * The one place that chooses mock or live: the embedded provider in-process on a virtual clock,
+ * or undici on the real clock. `close` releases the live connection pool.
+ */
+export function openTransport(choice: TransportChoice): { transport: Transport; clock: Clock; close: () => Promise<void> } {
+  if (choice.target === 'mock') {
+    const virtual = new VirtualClock();
+    return { transport: createInProcessTransport(new ScimProvider(choice.provider), virtual), clock: virtual, close: async () => undefined };
+  }
+  const live = createUndiciTransport({ connections: choice.connections, timeoutMs: choice.timeoutMs });
+  return { transport: live.transport, clock: createRealClock(), close: live.close };
+}
+
 export function openTarget(request: TargetRequest): TargetSession {
   const { settings, seed } = request;
-  let clock: Clock;
-  let transport: Transport;
-  let close = async (): Promise<void> => undefined;
   let runId: string;
+  if (request.target === 'mock' && !request.world) throw new Error('a mock run needs a world');
+  const { transport, clock, close } = openTransport(
+    request.target === 'mock' && request.world
+      ? { target: 'mock', provider: providerOptionsFor(request.world.settings, request.world.profile, seed) }
+      : { target: 'live', connections: request.connections ?? settings.maxConcurrency, timeoutMs: settings.timeoutMs },
+  );
   if (request.target === 'mock') {
-    if (!request.world) throw new Error('a mock run needs a world');
-    const virtual = new VirtualClock();
-    clock = virtual;
-    transport = createInProcessTransport(new ScimProvider(providerOptionsFor(request.world.settings, request.world.profile, seed)), virtual);
     runId = `mock-${seed}`;
   } else {
-    clock = createRealClock();
-    const live = createUndiciTransport({ connections: request.connections ?? settings.maxConcurrency, timeoutMs: settings.timeoutMs });
-    transport = live.transport;
-    close = live.close;
     runId = `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
     request.onRunId?.(runId);
   }
@@ -92,7 +111,7 @@ export function openTarget(request: TargetRequest): TargetSession {
   let cleaning = false;
   const stopper = new AbortController();
   const budget = request.budget;
-  const client = new ScimClient(settings, {
+  const options = {
     transport,
     clock,
     random: createRandom(`client:${seed}`),
@@ -117,9 +136,13 @@ export function openTarget(request: TargetRequest): TargetSession {
           },
         }
       : {}),
-  });
+  };
+  const client = new ScimClient(settings, options);
+  // Reads only: the verifier's own random stream, so the run's backoff draws stay as they were.
+  const verifier = request.verifySettings ? new ScimClient(request.verifySettings, { ...options, random: createRandom(`verify:${seed}`) }) : client;
   return {
     client,
+    verifier,
     clock,
     runId,
     marker,

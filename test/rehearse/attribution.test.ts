@@ -7,6 +7,7 @@ import { rehearse, type RehearseRequest } from '../../src/rehearse/engine.js';
 import { expectAddsUp } from '../helpers/rehearse-invariants.js';
 import { predictQuarantine } from '../../src/rehearse/quarantine.js';
 import { buildUnits, mixEnvSets } from '../../src/rehearse/units.js';
+import { knownGood } from '../../src/rehearse/engine.js';
 import { diffEnvSets } from '../../src/env/diff.js';
 import { executeRun } from '../../src/run/execute.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
@@ -64,10 +65,14 @@ describe('rehearse: the shipped demo', async () => {
     expectAddsUp(report);
     expect(report.newlyBlocked).toBe(1000);
     expect(report.unexplained).toBe(0);
+    // Every replay reads back with the baseline's limits: the candidate's 32 requests in flight
+    // without a rate cap make its writes fail with 429, not the verification of them.
+    expect(report.candidate.unverified).toBe(0);
   });
 
   it('blames the rotated token for every account, at create with 401', () => {
     expect(underCause('SCIM_AUTH_TOKEN')).toBe(1000);
+    expect(report.attribution.every((a) => a.causes.some((c) => c.join() === 'SCIM_AUTH_TOKEN'))).toBe(true);
     const alone = report.attribution.find((a) => a.causes.length === 1 && a.variables.join() === 'SCIM_AUTH_TOKEN');
     expect(alone).toMatchObject({ interaction: false, alternatives: false });
     expect(alone?.reasons).toEqual([expect.objectContaining({ stage: 'create', status: 401, count: alone?.blocked })]);
@@ -219,6 +224,17 @@ describe('rehearse: other candidates', () => {
     expect(report.baseline.blocked).toBe(report.alreadyBlocked);
     expect(report.newlyBlocked).toBe(0);
     expect(report.verdict).toBe('safe');
+  });
+});
+
+describe('known-good settings for read-back and cleanup', () => {
+  it('reads where the replay wrote, with the baseline\'s credentials on the baseline\'s target and its limits always', () => {
+    const base = resolveSettings(baseline);
+    const mix = resolveSettings(mixed('SCIM_MAX_CONCURRENCY=32\nSCIM_RATE_LIMIT_RPS=0\nSCIM_TIMEOUT_MS=200\nSCIM_MAX_RETRIES=0\nSCIM_PAGE_SIZE=500\nSCIM_AUTH_TOKEN=rotated-0123456789abcdef'));
+    const good = knownGood(mix, base);
+    expect(good).toMatchObject({ baseUrl: base.baseUrl, auth: base.auth, pageSize: 100, maxConcurrency: base.maxConcurrency, rateLimitRps: base.rateLimitRps, timeoutMs: base.timeoutMs, maxRetries: base.maxRetries });
+    const moved = resolveSettings(mixed('SCIM_API_BASE_URL=https://scim.staging.example.com/globex/scim/v2\nSCIM_TENANT_ID=globex\nSCIM_AUTH_TOKEN=globex-0123456789abcdef'));
+    expect(knownGood(moved, base)).toMatchObject({ baseUrl: moved.baseUrl, auth: moved.auth, timeoutMs: base.timeoutMs });
   });
 });
 

@@ -163,6 +163,11 @@ export class ScimHttp {
     if (outcome.scimType !== undefined) outcome.scimType = cleanServerText(this.#redactor.scrub(outcome.scimType), SCIM_TYPE_LIMIT);
   }
 
+  /** Waits as a retry after `attempts` failed attempts would (for callers that retry themselves); an interrupt cuts it short. */
+  async backoff(attempts: number): Promise<void> {
+    await this.#wait(backoffDelayMs(attempts, this.#o.random.next()));
+  }
+
   async #attempt(method: string, url: string, body: string | undefined, token: string, extra: Record<string, string> | undefined, ignoreBody: boolean): Promise<HttpOutcome> {
     const o = this.#o;
     const wait = o.pacer.reserve();
