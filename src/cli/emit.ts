@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../errors/user-error.js';
 import type { CliIO } from './io.js';
@@ -20,7 +20,10 @@ export async function emitReport(io: CliIO, text: string, out: string | undefine
 /** Writes one report file, redacted, readable by the user only. */
 export async function writeReportFile(io: CliIO, out: string, text: string): Promise<void> {
   try {
-    await writeFile(resolve(io.cwd, out), io.redactor ? io.redactor.scrub(text) : text, { mode: PRIVATE_FILE_MODE });
+    const path = resolve(io.cwd, out);
+    await writeFile(path, io.redactor ? io.redactor.scrub(text) : text, { mode: PRIVATE_FILE_MODE });
+    // The mode applies only to a file writeFile creates; one that existed keeps its own.
+    await chmod(path, PRIVATE_FILE_MODE);
   } catch (error) {
     throw new UserError('out-unwritable', `Failed to write the report to ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
       hint: 'Check that the folder exists and is writable.',

@@ -50,6 +50,9 @@ beforeAll(async () => {
     join(dir, 'oauth.env'),
     [`SCIM_API_BASE_URL=${base}`, 'SCIM_AUTH_MODE=oauth2', `SCIM_OAUTH_TOKEN_URL=${server.origin}/oauth/token`, `SCIM_OAUTH_CLIENT_ID=${CLIENT_ID}`, `SCIM_OAUTH_CLIENT_SECRET="${CLIENT_SECRET}"`, 'SCIM_MAX_RETRIES=0', ''].join('\n'),
   );
+  await writeFile(join(dir, 'in-path.env'), [`SCIM_API_BASE_URL=${server.origin}/scim/\${SCIM_AUTH_TOKEN}/v2`, `SCIM_AUTH_TOKEN="${TOKEN}"`, 'SCIM_MAX_RETRIES=0', ''].join('\n'));
+  // A report file that already exists, readable by everyone: rewriting it makes it private.
+  await writeFile(join(dir, 'out-run-table'), 'old report\n', { mode: 0o644 });
   await writeFile(join(dir, 'url.env'), [`SCIM_API_BASE_URL=http://ops:${USERINFO_PASSWORD}@127.0.0.1:9/scim/v2?access_token=${QUERY_TOKEN}`, `SCIM_AUTH_TOKEN="${TOKEN}"`, ''].join('\n'));
 });
 afterAll(async () => {
@@ -76,6 +79,11 @@ describe('secrets against a server that echoes credentials', () => {
       runs.push(['load', '--target', 'live', '--env', env('bearer.env'), '--rate', '4', '--duration', '1s', '--format', format, ...out(`load-${format}`)]);
     }
     runs.push(['run', '--target', 'live', '--env', env('oauth.env'), '--users', '3', '--format', 'json', ...out('run-oauth')]);
+    runs.push(['run', '--target', 'live', '--env', env('in-path.env'), '--users', '3', '--format', 'markdown', ...out('run-in-path')]);
+    runs.push(['run', '--env', env('url.env'), '--debug']);
+    for (const format of ['table', 'json']) {
+      runs.push(['rotate', '--target', 'live', '--env', env('bearer.env'), '--next', env('next.env'), '--rate', '4', '--duration', '2s', '--format', format, ...out(`rotate-${format}`)]);
+    }
     for (const shard of ['1', '2']) {
       runs.push(['load', '--target', 'live', '--env', env('oauth.env'), '--rate', '4', '--duration', '1s', '--format', 'json', '--shard', `${shard}/2`, ...out(`load-oauth-${shard}`)]);
     }
