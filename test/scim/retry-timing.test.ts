@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { staticToken } from '../../src/scim/client/auth.js';
+import { ScimHttp } from '../../src/scim/client/http.js';
+import { RatePacer } from '../../src/scim/client/limiter.js';
+import { VirtualClock } from '../../src/scim/clock.js';
+import { createRandom } from '../../src/scim/random.js';
 import { RETRY_AFTER_CAP_MS, parseRetryAfterMs, retryAfterWaitMs } from '../../src/scim/retry-timing.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -25,5 +30,54 @@ describe('Retry-After', () => {
     expect(retryAfterWaitMs(3_600_000)).toBe(RETRY_AFTER_CAP_MS);
     expect(retryAfterWaitMs(5_000)).toBe(5_000);
     expect(RETRY_AFTER_CAP_MS).toBe(60_000);
+  });
+});
+
+describe('a client meeting Retry-After: 3600', () => {
+  it('waits the cap, not an hour, and says what the server asked', async () => {
+    const clock = new VirtualClock();
+    let sent = 0;
+    const http = new ScimHttp({
+      baseUrl: 'https://staging.example.com/scim/v2',
+      transport: async () => {
+        sent++;
+        return { status: 429, headers: { 'retry-after': '3600' }, body: '' };
+      },
+      clock,
+      random: createRandom('retry-after'),
+      timeoutMs: 1000,
+      maxRetries: 2,
+      tokens: staticToken('stg-token-0123456789'),
+      pacer: new RatePacer(0, clock),
+      userAgent: 'test',
+    });
+    const outcome = await http.send({ method: 'GET', path: '/Users' });
+    expect(sent).toBe(3);
+    expect(clock.now()).toBe(2 * RETRY_AFTER_CAP_MS);
+    expect(outcome.retryAfterMs).toEqual([3_600_000, 3_600_000, 3_600_000]);
+    expect(outcome.detail).toBe('the server asked to wait 3600 s (Retry-After); scimsim waits at most 60 s');
+  });
+
+  it('ends a wait the run interrupts at once, as interrupted', async () => {
+    const clock = new VirtualClock();
+    const stop = new AbortController();
+    const http = new ScimHttp({
+      baseUrl: 'https://staging.example.com/scim/v2',
+      transport: async () => {
+        queueMicrotask(() => stop.abort());
+        return { status: 429, headers: { 'retry-after': '3600' }, body: '' };
+      },
+      clock,
+      random: createRandom('retry-after'),
+      timeoutMs: 1000,
+      maxRetries: 3,
+      tokens: staticToken('stg-token-0123456789'),
+      pacer: new RatePacer(0, clock),
+      userAgent: 'test',
+      interrupt: () => stop.signal,
+    });
+    const outcome = await http.send({ method: 'GET', path: '/Users' });
+    expect(outcome.error).toBe('interrupted');
+    expect(clock.now()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Random } from '../random.js';
 import { Redactor } from '../../env/redact.js';
-import { backoffDelayMs, parseRetryAfterMs, retryAfterWaitMs } from '../retry-timing.js';
+import { RETRY_AFTER_CAP_MS, backoffDelayMs, parseRetryAfterMs, retryAfterWaitMs } from '../retry-timing.js';
 import { SCIM_CONTENT_TYPE, type JsonValue } from '../types.js';
 import { TransportError, type Transport, type TransportResponse } from '../transport.js';
 import type { TokenSource } from './auth.js';
@@ -146,6 +146,10 @@ export class ScimHttp {
         const final = typeof token === 'string' ? outcome : { ...outcome };
         final.attempts = attempts;
         final.latencyMs = o.clock.now() - started;
+        const asked = retryAfters === undefined ? 0 : Math.max(...retryAfters);
+        if (final.status === 429 && asked > RETRY_AFTER_CAP_MS) {
+          final.detail = `the server asked to wait ${Math.round(asked / 1000)} s (Retry-After); scimsim waits at most ${RETRY_AFTER_CAP_MS / 1000} s`;
+        }
         return withThrottles(final, throttled, retryAfters);
       }
     }
