@@ -91,6 +91,36 @@ describe('hostile env files', () => {
     expect((JSON.parse(result.stdout) as { variables: unknown[] }).variables.length).toBeGreaterThan(16_000);
   });
 
+  it('reads a JSON env file of 16,000 keys, each on its own line (the work grows linearly)', async () => {
+    const dir = await tempDir('scimsim-hostile-');
+    const file = join(dir, 'many.json');
+    const object: Record<string, string> = { SCIM_API_BASE_URL: 'https://staging.example.com/scim/v2', SCIM_AUTH_TOKEN: TOKEN };
+    for (let i = 0; i < 16_000; i++) object[`SCIM_CUSTOM_SETTING_${i}`] = `v${i}`;
+    await writeFile(file, JSON.stringify(object, null, 1));
+    const result = await runScimsim(['check', '--env', file, '--format', 'json']);
+    expect(result.code).toBe(0);
+    const rows = (JSON.parse(result.stdout) as { variables: Array<{ name: string; source: string }> }).variables;
+    expect(rows.find((r) => r.name === 'SCIM_CUSTOM_SETTING_15999')?.source).toBe(`${file}:16003`);
+  });
+
+  it('refuses a JSON key that is not a name, without quoting it', async () => {
+    const dir = await tempDir('scimsim-hostile-');
+    const file = join(dir, 'key.json');
+    await writeFile(file, JSON.stringify({ SCIM_API_BASE_URL: 'https://staging.example.com/scim/v2', [`Bearer ${TOKEN}`]: 'x' }, null, 1));
+    const result = await runScimsim(['check', '--env', file]);
+    expectOneCleanError(result, /key\.json:3: "Bear…" \(\d+ characters\) is not a valid variable name/);
+    expect(result.stderr).not.toContain(TOKEN);
+  });
+
+  it('never prints a JWT pasted as a key, though it has the shape of a name', async () => {
+    const dir = await tempDir('scimsim-hostile-');
+    const file = await envFile(dir, 'jwt-key.env', [...BASE, `${JWT}=x`]);
+    for (const format of ['table', 'json']) {
+      const result = await runScimsim(['check', '--env', file, '--format', format]);
+      expect(result.stdout + result.stderr).not.toContain(JWT.slice(0, 30));
+    }
+  });
+
   it('refuses a variable name of 10,000 characters by a short excerpt', async () => {
     const dir = await tempDir('scimsim-hostile-');
     const file = await envFile(dir, 'name.env', [...BASE, `SCIM_${'N'.repeat(10_000)}=1`]);
