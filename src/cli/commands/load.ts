@@ -39,7 +39,7 @@ export function loadCommand(ctx: CommandContext) {
         .option('env', { type: 'string', array: true, demandOption: true, description: 'env file(s); later files win' })
         .option('set', { type: 'string', array: true, description: 'K=V that wins over every file' })
         .option('rate', { type: 'number', description: 'iterations started per second (each: a joiner looked up and created, then maybe moved, deactivated, a page listed)' })
-        .option('duration', { type: 'string', description: 'how long at --rate: 90, 30s, 2m' })
+        .option('duration', { type: 'string', description: 'how long at --rate: 90 (s), 500ms, 30s, 2m, 1m30s, 2h (k6 forms)' })
         .option('stage', { type: 'string', array: true, description: 'a ramp phase DURATION:RATE, from the previous rate (or --rate, or 0) to RATE; repeat for more' })
         .option('threshold', { type: 'string', array: true, description: "pass/fail criterion, e.g. 'create.p95<500' (ms) or 'errors.rate<0.01'; a failed one exits 2" })
         .option('mix', { type: 'string', description: 'chances per iteration, e.g. update=0.3,deactivate=0.1,list=0.02 (default: the scenario\'s proportions)' })

@@ -45,7 +45,7 @@ export function rotateCommand(ctx: CommandContext) {
         .option('target', { choices: ['mock', 'live'] as const, default: 'mock' as const, description: 'the embedded mock (virtual time), or the live endpoint (read-only traffic)' })
         .option('server-profile', { type: 'string', description: 'mock world profile JSON (default: fixtures/servers/default.json)' })
         .option('rate', { type: 'number', default: 5, description: 'read requests per second' })
-        .option('duration', { type: 'string', default: '10m', description: 'how long: 90, 30s, 10m' })
+        .option('duration', { type: 'string', default: '10m', description: 'how long: 90 (s), 30s, 10m, 1m30s, 2h (k6 forms)' })
         .option('switch-at', { type: 'string', default: '50%', description: 'when traffic moves to the next credential (time or % of --duration)' })
         .option('next-valid-from', { type: 'string', default: '0%', description: 'mock: when the target starts accepting the next credential' })
         .option('revoke-at', { type: 'string', description: 'mock: when the target revokes the current credential (default: 80%)' })
