@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ScimSettings } from '../env/settings.js';
 import { cleanUpRun, removeRunResources, type CleanupResult } from '../target/cleanup.js';
 import { readJournal } from '../target/journal.js';
@@ -8,6 +9,8 @@ import { createUserFactory } from '../scenario/users.js';
 import type { HttpOutcome } from '../scim/client/http.js';
 import type { UserFields } from '../scim/dialects.js';
 import type { DialectName } from '../scim/dialects.js';
+import type { Clock } from '../scim/clock.js';
+import type { Transport } from '../scim/transport.js';
 import { openTarget, type RequestBudget } from '../target/session.js';
 import { LOAD_OPERATIONS, OperationStats, type LoadOperation } from './metrics.js';
 import type { LoadMix } from './mix.js';
@@ -39,6 +42,12 @@ export interface LoadFailure {
   count: number;
 }
 
+/** A test stopped by `--abort-on-fail`: the threshold that had definitely failed, and when. */
+export interface LoadAbort {
+  threshold: string;
+  atMs: number;
+}
+
 export interface LoadResult {
   request: LoadRequest;
   /** Iterations the process may have in flight: SCIM_MAX_CONCURRENCY, as the provisioning service would. */
@@ -51,6 +60,7 @@ export interface LoadResult {
   runId?: string;
   partial: boolean;
   capped: boolean;
+  aborted?: LoadAbort;
   live?: { journal: string; kept: boolean; cleanup?: CleanupResult };
   timing: { simulatedMs: number; wallMs: number };
 }
@@ -109,7 +119,13 @@ export class LoadRun {
     const request = this.#request;
     const { settings, plan, seed } = request;
     const vus = settings.maxConcurrency;
-    const session = openTarget({ ...request, connections: vus });
+    // Server time: the transport is timed per request and the time is added to whichever
+    // operation the request belongs to; operations of different iterations overlap, so the
+    // operation travels with the async context, not in a shared variable.
+    const serverTime = new AsyncLocalStorage<{ ms: number }>();
+    let timingClock: Clock | undefined;
+    const session = openTarget({ ...request, connections: vus, wrapTransport: (t) => timeTransport(t, serverTime, () => timingClock) });
+    timingClock = session.clock;
     const { client, clock, marker } = session;
     this.#now = () => clock.now();
     const signals = [session.capSignal, ...(request.signal ? [request.signal] : []), ...(stop ? [stop] : [])];
@@ -120,8 +136,13 @@ export class LoadRun {
     const shard = request.shard ?? { index: 0, count: 1 };
     const running = new Set<Promise<void>>();
 
-    const record = (op: LoadOperation, outcome: HttpOutcome, since: number): void => {
-      this.#operations[op].record(outcome, clock.now() - since);
+    /** Runs one operation, timing its server side. */
+    const timed = <T>(send: () => Promise<T>): Promise<[T, number]> => {
+      const box = { ms: 0 };
+      return serverTime.run(box, async (): Promise<[T, number]> => [await send(), box.ms]);
+    };
+    const record = (op: LoadOperation, outcome: HttpOutcome, since: number, serverMs: number): void => {
+      this.#operations[op].record(outcome, clock.now() - since, serverMs);
       if (outcome.retryAfterMs) for (const ms of outcome.retryAfterMs) this.#retryAfter.set(ms, (this.#retryAfter.get(ms) ?? 0) + 1);
       if (!outcome.ok) this.#fail(op, outcome);
     };
@@ -140,14 +161,14 @@ export class LoadRun {
         phone: user.phone,
         active: true,
       };
-      const found = await client.findUser(fields);
-      record('lookup', found.outcome, due);
+      const [found, lookupMs] = await timed(() => client.findUser(fields));
+      record('lookup', found.outcome, due, lookupMs);
       if (!found.outcome.ok) return;
       let id = found.id;
       if (id === undefined) {
         const start = clock.now();
-        const made = await client.postUser(fields);
-        record('create', made.outcome, start);
+        const [made, createMs] = await timed(() => client.postUser(fields));
+        record('create', made.outcome, start, createMs);
         id = made.id;
         if (id === undefined) return;
         if (keepIds) created.push(id);
@@ -156,15 +177,18 @@ export class LoadRun {
       if (chance(seed, k, 1) < mix.update && !signal.aborted) {
         const change = factory.mover(k, 0, ['title', 'department']);
         const start = clock.now();
-        record('update', (await client.updateUser(id, { title: change.title, department: change.department })).outcome, start);
+        const [updated, ms] = await timed(() => client.updateUser(id, { title: change.title, department: change.department }));
+        record('update', updated.outcome, start, ms);
       }
       if (chance(seed, k, 2) < mix.deactivate && !signal.aborted) {
         const start = clock.now();
-        record('deactivate', (await client.setActive(id, false)).outcome, start);
+        const [left, ms] = await timed(() => client.setActive(id, false));
+        record('deactivate', left.outcome, start, ms);
       }
       if (chance(seed, k, 3) < mix.list && !signal.aborted) {
         const start = clock.now();
-        record('list', await client.listUsers(1, client.pageSize, `externalId sw "${marker}-"`), start);
+        const [page, ms] = await timed(() => client.listUsers(1, client.pageSize, `externalId sw "${marker}-"`));
+        record('list', page, start, ms);
       }
     };
 
@@ -237,6 +261,21 @@ export class LoadRun {
       count: 1,
     });
   }
+}
+
+/** A transport that adds each request's time, on the run's clock, to the operation it serves. */
+function timeTransport(transport: Transport, serverTime: AsyncLocalStorage<{ ms: number }>, clock: () => Clock | undefined): Transport {
+  return async (request) => {
+    const box = serverTime.getStore();
+    const c = clock();
+    if (!box || !c) return transport(request);
+    const start = c.now();
+    try {
+      return await transport(request);
+    } finally {
+      box.ms += c.now() - start;
+    }
+  };
 }
 
 /** Iterations of `total` that fall to `shard`. */

@@ -32,6 +32,8 @@ export interface TargetRequest {
   budget?: RequestBudget | undefined;
   /** live: keep-alive connections of the undici pool (default SCIM_MAX_CONCURRENCY). */
   connections?: number | undefined;
+  /** Observes every request on its way to the target (the load test times the server with it). */
+  wrapTransport?: ((transport: Transport) => Transport) | undefined;
 }
 
 /**
@@ -78,6 +80,7 @@ export function openTarget(request: TargetRequest): TargetSession {
     runId = `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
     request.onRunId?.(runId);
   }
+  if (request.wrapTransport) transport = request.wrapTransport(transport);
   const marker = `scimsim-${runId}`;
   let journal: RunJournal | undefined;
   if (request.target === 'live') {
