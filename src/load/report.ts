@@ -64,8 +64,11 @@ export function buildLoadReport(result: LoadResult, scenario: string, thresholds
   return report;
 }
 
+/** What thresholds read: the figures of a report, or of a test still running. */
+export type MetricView = Pick<LoadReport, 'operations' | 'iterations'>;
+
 /** Whole-test totals over every operation. */
-export function totals(report: LoadReport): OperationStats {
+export function totals(report: MetricView): OperationStats {
   const all = new OperationStats();
   for (const op of LOAD_OPERATIONS) all.add(report.operations[op]);
   return all;
@@ -76,9 +79,10 @@ export function totals(report: LoadReport): OperationStats {
  * latency of an operation none of whose requests succeeded, a rate over no requests, anything
  * of an operation that never ran or of a test that started no iteration.
  */
-export function metricSource(report: LoadReport): MetricSource {
-  const all = totals(report);
-  const stats = (op: LoadOperation | undefined): OperationStats => (op === undefined ? all : report.operations[op]);
+export function metricSource(report: MetricView): MetricSource {
+  // The whole-test totals merge five histograms: only when a threshold reads them.
+  let all: OperationStats | undefined;
+  const stats = (op: LoadOperation | undefined): OperationStats => (op === undefined ? (all ??= totals(report)) : report.operations[op]);
   const what = (op: LoadOperation | undefined): string => (op === undefined ? 'request' : `${op} request`);
   const value = (v: number): Measured => ({ value: v });
   return {

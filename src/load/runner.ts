@@ -15,6 +15,8 @@ import { openTarget, type RequestBudget } from '../target/session.js';
 import { LOAD_OPERATIONS, OperationStats, type LoadOperation } from './metrics.js';
 import type { LoadMix } from './mix.js';
 import { arrivalTimes, type LoadPlan } from './schedule.js';
+import { watchThresholds } from './abort.js';
+import type { Threshold } from './thresholds.js';
 
 export interface LoadRequest {
   settings: ScimSettings;
@@ -31,6 +33,8 @@ export interface LoadRequest {
   cwd?: string | undefined;
   keep?: boolean | undefined;
   budget?: RequestBudget | undefined;
+  /** Thresholds; those with `abort` stop the test once they have definitely failed (`--abort-on-fail`). */
+  thresholds?: Threshold[] | undefined;
 }
 
 /** Why operations failed, counted. */
@@ -128,8 +132,19 @@ export class LoadRun {
     timingClock = session.clock;
     const { client, clock, marker } = session;
     this.#now = () => clock.now();
-    const signals = [session.capSignal, ...(request.signal ? [request.signal] : []), ...(stop ? [stop] : [])];
-    const signal = signals.length === 1 ? session.capSignal : AbortSignal.any(signals);
+    const failed = new AbortController();
+    let aborted: LoadAbort | undefined;
+    const watch = watchThresholds(request.thresholds ?? [], () => ({
+      operations: this.#operations,
+      iterations: { scheduled: this.#scheduled, started: this.#started, dropped: this.#dropped, completed: this.#completed },
+    }));
+    const checkThresholds = (): void => {
+      if (aborted) return;
+      aborted = watch(clock.now());
+      if (aborted) failed.abort();
+    };
+    const signals = [session.capSignal, failed.signal, ...(request.signal ? [request.signal] : []), ...(stop ? [stop] : [])];
+    const signal = AbortSignal.any(signals);
     const factory = createUserFactory({ seed, marker, domain: settings.usernameDomain, population: Math.max(1, plan.iterations) });
     const created: string[] = [];
     const keepIds = request.target === 'live';
@@ -145,6 +160,7 @@ export class LoadRun {
       this.#operations[op].record(outcome, clock.now() - since, serverMs);
       if (outcome.retryAfterMs) for (const ms of outcome.retryAfterMs) this.#retryAfter.set(ms, (this.#retryAfter.get(ms) ?? 0) + 1);
       if (!outcome.ok) this.#fail(op, outcome);
+      checkThresholds();
     };
 
     const iteration = async (k: number, due: number): Promise<void> => {
@@ -207,6 +223,7 @@ export class LoadRun {
         this.#scheduled++;
         if (this.#inFlight >= vus) {
           this.#dropped++;
+          checkThresholds();
           continue;
         }
         this.#inFlight++;
@@ -239,6 +256,7 @@ export class LoadRun {
         ...(request.target === 'live' ? { runId: session.runId, live: { journal: session.journal?.path ?? '', kept: request.keep === true, ...(cleanup ? { cleanup } : {}) } } : {}),
         partial,
         capped: session.capped(),
+        ...(aborted ? { aborted } : {}),
         timing: { simulatedMs: Math.round(clock.now()), wallMs: Math.round(performance.now() - wallStart) },
       };
     } finally {
