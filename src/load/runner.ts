@@ -128,7 +128,7 @@ export class LoadRun {
     // operation travels with the async context, not in a shared variable.
     const serverTime = new AsyncLocalStorage<{ ms: number }>();
     let timingClock: Clock | undefined;
-    const session = openTarget({ ...request, connections: vus, wrapTransport: (t) => timeTransport(t, serverTime, () => timingClock) });
+    const session = openTarget({ ...request, connections: vus, worldShare: request.shard?.count, wrapTransport: (t) => timeTransport(t, serverTime, () => timingClock) });
     timingClock = session.clock;
     const { client, clock, marker } = session;
     this.#now = () => clock.now();

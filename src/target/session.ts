@@ -10,7 +10,7 @@ import { getDialect, type DialectName } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
 import type { Transport } from '../scim/transport.js';
 import { createUndiciTransport } from '../scim/transports/undici.js';
-import { providerOptionsFor } from './world.js';
+import { providerOptionsFor, shareWorld } from './world.js';
 
 /** A cap on the requests of one invocation (`--max-requests`); cleaning up is always allowed. */
 export interface RequestBudget {
@@ -25,6 +25,8 @@ export interface TargetRequest {
   target: 'mock' | 'live';
   /** mock: the world, and the env set it is valid in (the baseline). */
   world?: { profile: ResolvedProfile; settings: ScimSettings } | undefined;
+  /** mock: this run is one of `worldShare` shards of one test, and gets that share of the world's capacity. */
+  worldShare?: number | undefined;
   /** live: told the run id before the first write. */
   onRunId?: ((runId: string) => void) | undefined;
   /** live: the folder the journal goes under (`.scimsim/runs`); default the process's cwd. */
@@ -70,7 +72,8 @@ export function openTarget(request: TargetRequest): TargetSession {
     if (!request.world) throw new Error('a mock run needs a world');
     const virtual = new VirtualClock();
     clock = virtual;
-    transport = createInProcessTransport(new ScimProvider(providerOptionsFor(request.world.settings, request.world.profile, seed)), virtual);
+    const profile = shareWorld(request.world.profile, request.worldShare ?? 1);
+    transport = createInProcessTransport(new ScimProvider(providerOptionsFor(request.world.settings, profile, seed)), virtual);
     runId = `mock-${seed}`;
   } else {
     clock = createRealClock();
