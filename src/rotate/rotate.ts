@@ -48,10 +48,27 @@ export interface RotationReport {
   /** Requests refused on authorisation (401, 403, or a failed token request). */
   authFailures: { total: number; current: number; next: number; firstAtMs: number | undefined; lastAtMs: number | undefined };
   otherFailures: number;
+  /** Requests sent with each credential. */
+  sent: { current: number; next: number };
+  /**
+   * Mock: the current credential was revoked before traffic moved off it. Cached OAuth access
+   * tokens may hide it for a while: they kept working from `revokeAtMs` until
+   * `cachedWorkedUntilMs` (the switch, or their expiry if sooner), and `firstFailureAtMs` is when
+   * a request with the current credential is refused: when the last access token issued under
+   * the revoked secret expires, or at the revocation for a bearer token (and for any instance
+   * that needs a new access token after it, such as one that restarts).
+   */
+  revokedBeforeSwitch?: { revokeAtMs: number; switchAtMs: number; cachedWorkedUntilMs: number; firstFailureAtMs: number };
   /** Findings, each a sentence a person can act on; empty when the rotation had no downtime. */
-  findings: Array<{ code: 'next-not-accepted' | 'current-revoked-early' | 'auth-failures'; message: string }>;
+  findings: Array<{ code: 'next-not-accepted' | 'current-revoked-early' | 'revoked-before-switch' | 'next-valid-after-switch' | 'not-exercised'; message: string }>;
   timeline: RotationBucket[];
-  verdict: 'zero-downtime' | 'downtime';
+  /**
+   * `zero-downtime`: both credentials were used and none refused, in the right order;
+   * `downtime`: requests were refused on authorisation; `cuts-access`: nothing was refused in
+   * the rehearsal, but the order of events cuts access (a revocation before the switch that cached
+   * tokens hid); `not-exercised`: no request used the next credential, so nothing was shown.
+   */
+  verdict: 'zero-downtime' | 'downtime' | 'cuts-access' | 'not-exercised';
 }
 
 /**
@@ -79,8 +96,18 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
     close = live.close;
   }
   const dialect = getDialect(request.dialect);
+  // The access tokens issued to the current credential, to know how long cached ones outlive a revocation.
+  const issued: Array<{ atMs: number; ttlMs: number }> = [];
+  const currentTransport: Transport =
+    current.auth.mode === 'oauth2'
+      ? async (req) => {
+          const response = await transport(req);
+          if (req.url === (current.auth.mode === 'oauth2' ? current.auth.tokenUrl : '') && response.status === 200) issued.push({ atMs: clock.now(), ttlMs: tokenLifetimeMs(response.body) });
+          return response;
+        }
+      : transport;
   const clients = {
-    current: new ScimClient(current, { transport, clock, random: createRandom(`rotate:current:${request.seed}`), dialect }),
+    current: new ScimClient(current, { transport: currentTransport, clock, random: createRandom(`rotate:current:${request.seed}`), dialect }),
     next: new ScimClient(next, { transport, clock, random: createRandom(`rotate:next:${request.seed}`), dialect }),
   };
   const buckets = 10;
@@ -96,6 +123,7 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
   const auth = { total: 0, current: 0, next: 0, firstAtMs: undefined as number | undefined, lastAtMs: undefined as number | undefined };
   let other = 0;
   let sent = 0;
+  const sentWith = { current: 0, next: 0 };
   const total = Math.max(1, Math.floor((request.rate * request.durationMs) / 1000));
   const interval = 1000 / request.rate;
   const inFlight: Array<Promise<void>> = [];
@@ -109,6 +137,7 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
       const which = at < request.switchAtMs ? 'current' : 'next';
       const bucket = timeline[Math.min(buckets - 1, Math.floor(at / width))] as RotationBucket;
       sent++;
+      sentWith[which]++;
       inFlight.push(
         clients[which].http.send({ method: 'GET', path: `/Users?filter=${encodeURIComponent(`userName eq "rotation-probe-${i}@example.com"`)}&count=1` }).then((outcome) => {
           bucket.requests++;
@@ -144,6 +173,41 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
       message: `${auth.current} request(s) with the current credential were refused before traffic moved at ${seconds(request.switchAtMs)}: it was revoked (or expired) too early. Revoke the old credential only after every instance uses the next one.`,
     });
   }
+  // The order of events, which the requests alone may not show.
+  let revokedBeforeSwitch: RotationReport['revokedBeforeSwitch'];
+  const world = request.world;
+  if (world?.revokeAtMs !== undefined && world.revokeAtMs < request.switchAtMs) {
+    const revokeAtMs = world.revokeAtMs;
+    const lastIssued = issued.filter((t) => t.atMs <= revokeAtMs).at(-1);
+    const expiresAt = lastIssued === undefined ? revokeAtMs : Math.max(revokeAtMs, lastIssued.atMs + lastIssued.ttlMs);
+    const cachedWorkedUntilMs = Math.min(expiresAt, request.switchAtMs);
+    revokedBeforeSwitch = { revokeAtMs: Math.round(revokeAtMs), switchAtMs: Math.round(request.switchAtMs), cachedWorkedUntilMs: Math.round(cachedWorkedUntilMs), firstFailureAtMs: Math.round(expiresAt) };
+    // Refusals already have their finding (current-revoked-early); this one is for what they may hide.
+    if (auth.current === 0) {
+      const hidden =
+        expiresAt > revokeAtMs
+          ? ` Access tokens issued before it kept working from ${seconds(revokeAtMs)} until ${seconds(cachedWorkedUntilMs)}, which hid the mistake: the last one expires at ${seconds(expiresAt)}, when the first request with the current credential is refused, and any instance that needs a new token after ${seconds(revokeAtMs)} (a restart, a scale-out) is refused at once.`
+          : ` Requests with it are refused from ${seconds(revokeAtMs)}; none was sent in between.`;
+      findings.push({
+        code: 'revoked-before-switch',
+        message: `The current credential was revoked at ${seconds(revokeAtMs)}, before traffic moved to the next one at ${seconds(request.switchAtMs)}.${hidden} Revoke the old credential only after every instance uses the next one.`,
+      });
+    }
+  }
+  if (world && world.nextValidFromMs > request.switchAtMs && auth.next === 0) {
+    findings.push({
+      code: 'next-valid-after-switch',
+      message: `Traffic moves to the next credential at ${seconds(request.switchAtMs)}, but the target accepts it only from ${seconds(world.nextValidFromMs)}: requests in between would be refused. Register the next credential on the target before the deployment switches.`,
+    });
+  }
+  if (sentWith.next === 0) {
+    findings.push({
+      code: 'not-exercised',
+      message: `No request used the next credential (${sent} request(s) in all, the switch at ${seconds(request.switchAtMs)} of ${seconds(request.durationMs)}): the rehearsal shows nothing about it. Raise --rate or --duration, or move --switch-at earlier.`,
+    });
+  }
+  const orderCutsAccess = findings.some((f) => f.code === 'revoked-before-switch' || f.code === 'next-valid-after-switch');
+  const verdict: RotationReport['verdict'] = auth.total > 0 ? 'downtime' : orderCutsAccess ? 'cuts-access' : sentWith.next === 0 ? 'not-exercised' : 'zero-downtime';
   return {
     target: request.target,
     credentials: credentialsOf(current, next),
@@ -151,12 +215,25 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
     switchAtMs: request.switchAtMs,
     ...(request.world ? { world: { nextValidFromMs: request.world.nextValidFromMs, revokeAtMs: request.world.revokeAtMs } } : {}),
     requests: sent,
+    sent: sentWith,
     authFailures: auth,
     otherFailures: other,
+    ...(revokedBeforeSwitch ? { revokedBeforeSwitch } : {}),
     findings,
     timeline,
-    verdict: auth.total === 0 ? 'zero-downtime' : 'downtime',
+    verdict,
   };
+}
+
+/** An OAuth token response's `expires_in`, in ms (an hour when it gives none, as the client assumes). */
+function tokenLifetimeMs(body: string): number {
+  try {
+    const json: unknown = JSON.parse(body);
+    const seconds = typeof json === 'object' && json !== null && 'expires_in' in json ? json.expires_in : undefined;
+    return typeof seconds === 'number' ? seconds * 1000 : 3_600_000;
+  } catch {
+    return 3_600_000;
+  }
 }
 
 /** The mock world's side of the rotation: current valid until revocation, next from its start. */

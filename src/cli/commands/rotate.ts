@@ -103,10 +103,16 @@ async function runRotate(args: RotateArgs, io: CliIO): Promise<number> {
   return report.verdict === 'zero-downtime' ? EXIT.ok : EXIT.found;
 }
 
-/** A moment within the rehearsal: a duration from its start, or a percentage of it. */
+/** A moment within the rehearsal: a duration from its start, or a percentage of it (0 to 100%). */
 function parseMoment(text: string, durationMs: number, flag: string): number {
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
-  if (percent) return (Number(percent[1]) / 100) * durationMs;
+  if (percent) {
+    const value = Number(percent[1]);
+    if (value > 100) throw new UserError('bad-flags', `Failed to read ${flag} ${text}: a moment of the rehearsal is from 0% to 100% of --duration.`, { hint: 'Lengthen --duration to rehearse a later moment.' });
+    return (value / 100) * durationMs;
+  }
   if (/^\s*0\s*$/.test(text)) return 0;
-  return parseDuration(text, flag);
+  const ms = parseDuration(text, flag);
+  if (ms > durationMs) throw new UserError('bad-flags', `Failed to read ${flag} ${text}: it is after the end of the rehearsal (--duration ${durationMs / 1000} s).`, { hint: 'Lengthen --duration, or give the moment as a percentage of it.' });
+  return ms;
 }
