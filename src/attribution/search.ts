@@ -1,7 +1,10 @@
 import { ddmin, split } from './ddmin.js';
 
-/** One replay's answer: whether it blocks an account; or the mix is not a valid env set. */
-export type Replayed = { invalid: true } | { invalid?: false; blocks: (account: number) => boolean };
+/**
+ * One replay's answer: whether it blocks an account, and whether it could not tell (the
+ * account's state could not be read back); or the mix is not a valid env set.
+ */
+export type Replayed = { invalid: true } | { invalid?: false; blocks: (account: number) => boolean; unknown?: (account: number) => boolean };
 
 /** Why a newly blocked account has no cause set. */
 export type UnexplainedReason =
@@ -10,7 +13,9 @@ export type UnexplainedReason =
   /** Blocked in the candidate's own run, not when the candidate was replayed for the search. */
   | 'not-reproducible'
   /** Blocked by the whole candidate, and no smaller mix of its changes was a valid env set. */
-  | 'inseparable';
+  | 'inseparable'
+  /** A replay the explanation rests on could not read the account back. */
+  | 'unverified';
 
 export interface CauseSearchInput {
   /** Unit ids in a stable order (the report's order). */
@@ -86,7 +91,11 @@ export async function searchCauses(input: CauseSearchInput): Promise<CauseSearch
     if (known) return known;
     if (runs >= input.maxRuns) {
       exhausted = true;
-      return Promise.reject(new OutOfBudget());
+      // Several replays of one level may be refused before the first refusal is awaited; the
+      // rest are never awaited, so each is marked handled here (the awaited one still throws).
+      const refused = Promise.reject(new OutOfBudget());
+      refused.catch(() => undefined);
+      return refused;
     }
     runs++;
     const started = input.replay(units);
@@ -163,7 +172,7 @@ export async function searchCauses(input: CauseSearchInput): Promise<CauseSearch
   }
 
   const rows = new Map<string, CauseRow>();
-  const unexplained: Record<UnexplainedReason, number[]> = { budget: [], 'not-reproducible': [], inseparable: [] };
+  const unexplained: Record<UnexplainedReason, number[]> = { budget: [], 'not-reproducible': [], inseparable: [], unverified: [] };
   for (const account of [...input.newly].sort((a, b) => a - b)) {
     const state = settled.get(account) ?? 'budget';
     if (state !== 'explained') {
@@ -195,6 +204,8 @@ export async function searchCauses(input: CauseSearchInput): Promise<CauseSearch
     let pending: number[] = [];
     for (const account of accounts) {
       if (whole.invalid) done(account);
+      // Reverting the causes found cannot be shown to unblock an account the replay could not read.
+      else if (whole.unknown?.(account) === true) leave(account, 'unverified');
       else if (whole.blocks(account)) pending.push(account);
       else if (isCandidate) leave(account, 'not-reproducible');
       else done(account);

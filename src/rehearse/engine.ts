@@ -1,4 +1,3 @@
-import { catalog } from '../env/catalog.js';
 import { diffEnvSets } from '../env/diff.js';
 import type { EnvSet } from '../env/load.js';
 import { resolveSettings, type ScimSettings } from '../env/settings.js';
@@ -6,16 +5,18 @@ import { validateEnvSet } from '../env/validate.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import type { RunRequest } from '../run/execute.js';
 import { inProcessReplayer, workerReplayer } from './replayer.js';
-import { hintFor } from '../run/hints.js';
-import { STAGES, type Reason, type Stage } from '../run/ledger.js';
-import { describeReason } from '../run/summary.js';
+import { STAGES, type Stage } from '../run/ledger.js';
 import { createUserFactory } from '../scenario/users.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
 import { judgeChange, worldFeatures } from './judge.js';
 import { countDeprovisions, countQuarantineFailures, predictQuarantine } from './quarantine.js';
 import { searchCauses } from '../attribution/search.js';
-import type { AttributedReason, Attribution, Judgement, RehearseReport, RehearsedChange, RunTotals } from './types.js';
+import type { Judgement, RehearseReport, RehearsedChange, RunTotals } from './types.js';
 import { buildUnits, mixEnvSets, type ChangeUnit } from './units.js';
+import type { Outcome } from './outcome.js';
+import { catalogRank, describeCause } from './rows.js';
+import { searchScope, suspectsOf } from './scope.js';
+export { searchScope } from './scope.js';
 import type { LeftBehind } from '../target/cleanup.js';
 
 /** What a rehearsal replays: the run's own options, for two env sets and their mixes. */
@@ -43,18 +44,6 @@ export interface RehearseRequest
   workers?: number;
   /** Entra's accidental-deletions threshold for the quarantine prediction (default 500). */
   deletionThreshold?: number;
-}
-
-/** One replay's result, per account: 0 = not blocked, else 1 + index in STAGES. */
-interface Outcome {
-  failStage: Uint8Array;
-  failReason: Uint16Array;
-  reasons: Reason[];
-  marker: string;
-  totals: RunTotals;
-  requests: number;
-  /** Validation errors: this mix of the two env sets is not a configuration. */
-  invalid?: string[];
 }
 
 class BudgetExceeded extends Error {}
@@ -153,7 +142,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
     let started: Promise<Outcome>;
     if ('invalid' in resolved) {
       runs.invalid++;
-      started = Promise.resolve({ failStage: new Uint8Array(users), failReason: new Uint16Array(users), reasons: [], marker: '', totals: emptyTotals(), requests: 0, invalid: resolved.invalid });
+      started = Promise.resolve({ failStage: new Uint8Array(users), unverified: new Uint8Array(users), failReason: new Uint16Array(users), reasons: [], marker: '', totals: emptyTotals(), requests: 0, invalid: resolved.invalid });
     } else {
       if (scoped) runs.scoped++;
       else runs.full++;
@@ -199,6 +188,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
           }
           return {
             failStage: result.failStage,
+            unverified: result.unverifiedAccounts,
             failReason: result.failReason,
             reasons: result.reasons,
             marker: result.marker,
@@ -244,7 +234,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
     if (request.target === 'live' && newly.length > 0) scope = searchScope(newly, users);
 
     const search = newly.length === 0
-      ? { rows: [], unexplained: { budget: [], 'not-reproducible': [], inseparable: [] }, runs: 0, budgetExhausted: false }
+      ? { rows: [], unexplained: { budget: [], 'not-reproducible': [], inseparable: [], unverified: [] }, runs: 0, budgetExhausted: false }
       : await searchCauses({
           units: units.map((u) => u.id),
           newly,
@@ -253,7 +243,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
           replay: async (ids) => {
             const outcome = await replay(ids.map((id) => byId.get(id) as ChangeUnit), 'search');
             if (outcome.invalid) return { invalid: true };
-            return { blocks: (i: number) => outcome.failStage[i] !== 0 };
+            return { blocks: (i: number) => outcome.failStage[i] !== 0, unknown: (i: number) => outcome.unverified[i] === 1 };
           },
         });
 
@@ -268,8 +258,9 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       budget: search.unexplained.budget.length,
       notReproducible: search.unexplained['not-reproducible'].length,
       inseparable: search.unexplained.inseparable.length,
+      unverified: search.unexplained.unverified.length,
     };
-    const unexplained = unexplainedBecause.budget + unexplainedBecause.notReproducible + unexplainedBecause.inseparable;
+    const unexplained = unexplainedBecause.budget + unexplainedBecause.notReproducible + unexplainedBecause.inseparable + unexplainedBecause.unverified;
 
     const blamedUnits = new Set(rows.flatMap((r) => r.causes.flat().map((u) => u.id)));
     const unitOf = new Map(units.flatMap((u) => u.variables.map((v) => [v, u.id] as const)));
@@ -341,51 +332,6 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
   }
 }
 
-/**
- * The units the candidate's failures point at: those whose variables the hints of the newly
- * blocked accounts' reasons name, most accounts first. Only the order of the search's replays
- * depends on it.
- */
-function suspectsOf(outcome: Outcome, newly: readonly number[], units: readonly ChangeUnit[], users: number): string[] {
-  const perReason = new Map<string, number>();
-  for (const i of newly) {
-    const key = `${outcome.failStage[i] ?? 0}|${outcome.failReason[i] ?? 0}`;
-    perReason.set(key, (perReason.get(key) ?? 0) + 1);
-  }
-  const weight = new Map<string, number>();
-  for (const [key, count] of perReason) {
-    const [stageCode, reasonIndex] = key.split('|').map(Number) as [number, number];
-    const stage = STAGES[stageCode - 1] as Stage;
-    const hint = hintFor(outcome.reasons[reasonIndex] ?? {}, stage, count === users);
-    for (const unit of units) if (unit.variables.some((v) => hint.includes(v))) weight.set(unit.id, (weight.get(unit.id) ?? 0) + count);
-  }
-  return [...weight.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
-}
-
-/**
- * A live search replays the newly blocked accounts and a small control sample of the others (1
- * in 500, at least 3), so a replay is not made of failing accounts alone.
- */
-export function searchScope(newly: readonly number[], users: number): Uint8Array {
-  const scope = new Uint8Array(users);
-  for (const i of newly) scope[i] = 1;
-  const others = users - newly.length;
-  const want = Math.min(others, Math.max(3, Math.ceil(users / 500)));
-  if (want > 0) {
-    const stride = Math.max(1, Math.floor(others / want));
-    let seen = 0;
-    let taken = 0;
-    for (let i = 0; i < users && taken < want; i++) {
-      if (scope[i] === 1) continue;
-      if (seen++ % stride === 0) {
-        scope[i] = 1;
-        taken++;
-      }
-    }
-  }
-  return scope;
-}
-
 /** RehearseInterrupted: SIGINT stopped a replay; no attribution can be trusted. */
 export { Interrupted as RehearseInterrupted, BudgetExceeded as RehearseBudgetExceeded };
 
@@ -397,60 +343,4 @@ function settingsOf(set: EnvSet, dialect: DialectName): { settings: ScimSettings
 
 function emptyTotals(): RunTotals {
   return { blocked: 0, byStage: Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>, unverified: 0 };
-}
-
-function catalogRank(variable: string | undefined): number {
-  const order = [...catalog.keys()];
-  const index = variable === undefined ? -1 : order.indexOf(variable);
-  return index === -1 ? order.length : index;
-}
-
-/** `deactivate: 400 tooMany, create: 429`: how one replay blocks these accounts, most first. */
-function topReasons(outcome: Outcome, accounts: readonly number[]): string {
-  const counts = new Map<string, number>();
-  for (const i of accounts) {
-    const stage = STAGES[(outcome.failStage[i] ?? 1) - 1] as Stage;
-    const text = `${stage}: ${describeReason(outcome.reasons[outcome.failReason[i] ?? 0] ?? {})}`;
-    counts.set(text, (counts.get(text) ?? 0) + 1);
-  }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 2).map(([text]) => text).join(', ');
-}
-
-function describeCause(
-  cause: { causes: ChangeUnit[][]; accounts: number[]; outcome: Outcome; causeOutcomes: Outcome[] },
-  users: number,
-  factory: ReturnType<typeof createUserFactory>,
-): Attribution {
-  const { outcome, accounts } = cause;
-  const byStage: Partial<Record<Stage, number>> = {};
-  const counts = new Map<string, AttributedReason>();
-  for (const i of accounts) {
-    const stage = STAGES[(outcome.failStage[i] ?? 1) - 1] as Stage;
-    byStage[stage] = (byStage[stage] ?? 0) + 1;
-    const reasonIndex = outcome.failReason[i] ?? 0;
-    const key = `${stage}|${reasonIndex}`;
-    const known = counts.get(key);
-    if (known) known.count++;
-    else counts.set(key, { ...(outcome.reasons[reasonIndex] as Reason), stage, count: 1 });
-  }
-  const reasons = [...counts.values()].sort((a, b) => b.count - a.count || STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
-  const byCatalog = (a: string, b: string): number => catalogRank(a) - catalogRank(b);
-  const causes = cause.causes.map((set) => set.flatMap((u) => u.variables).sort(byCatalog));
-  const top = reasons[0];
-  return {
-    variables: [...new Set(causes.flat())].sort(byCatalog),
-    causes,
-    interaction: cause.causes.some((set) => set.length > 1),
-    alternatives: cause.causes.length > 1,
-    causeReasons: cause.causeOutcomes.map((o) => topReasons(o, accounts)),
-    blocked: accounts.length,
-    byStage: Object.fromEntries(STAGES.filter((s) => byStage[s] !== undefined).map((s) => [s, byStage[s]])) as Partial<Record<Stage, number>>,
-    reasons,
-    examples: accounts.slice(0, 3).map((i) => {
-      const user = factory.user(i);
-      const stage = STAGES[(outcome.failStage[i] ?? 1) - 1] as Stage;
-      return { userName: user.userName, externalId: user.externalId, stage, reason: describeReason(outcome.reasons[outcome.failReason[i] ?? 0] ?? {}) };
-    }),
-    hint: top ? hintFor(top, top.stage, accounts.length === users) : '',
-  };
 }

@@ -24,7 +24,7 @@ async function run(id: number, job: ReplayJob): Promise<void> {
   aborts.set(id, controller);
   try {
     const result = replayResultOf(await executeRun({ ...job, signal: controller.signal }));
-    port?.postMessage({ id, ok: true, result }, [result.failStage.buffer as ArrayBuffer, result.failReason.buffer as ArrayBuffer]);
+    port?.postMessage({ id, ok: true, result }, [result.failStage.buffer as ArrayBuffer, result.failReason.buffer as ArrayBuffer, result.unverifiedAccounts.buffer as ArrayBuffer]);
   } catch (error) {
     port?.postMessage({ id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   } finally {

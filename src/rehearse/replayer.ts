@@ -17,8 +17,9 @@ export interface ReplayResult {
   capped: boolean;
   /** Requests the run sent, retries, token requests and cleanup included. */
   requests: number;
-  /** Accounts whose state could not be read back. */
+  /** Accounts whose state could not be read back: their count, and per account (1 = unverified). */
   unverified: number;
+  unverifiedAccounts: Uint8Array;
   /** live: the run's id and whether its cleanup verified that nothing of it is left. */
   cleanup?: { runId: string; clean: boolean; left: LeftBehind[] };
 }
@@ -37,6 +38,7 @@ export function replayResultOf(outcome: RunOutcome): ReplayResult {
     capped: report.capped,
     requests: ledger.requests,
     unverified: report.summary.unverified,
+    unverifiedAccounts: ledger.unverified,
     ...(report.live?.cleanup && report.runId !== undefined ? { cleanup: { runId: report.runId, clean: report.live.cleanup.clean, left: report.live.cleanup.left } } : {}),
   };
 }

@@ -85,6 +85,8 @@ export interface UnexplainedCounts {
   notReproducible: number;
   /** Blocked only by the full candidate: no smaller mix of its changes is a valid env set. */
   inseparable: number;
+  /** A replay the explanation rests on could not read the account back. */
+  unverified: number;
 }
 
 /**

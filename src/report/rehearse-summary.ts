@@ -87,6 +87,7 @@ export function describeUnexplained(report: RehearseReport): string {
   const parts: string[] = [];
   if (why.budget > 0) parts.push(`${why.budget.toLocaleString('en-US')} because the search reached --max-runs ${report.runs.budget} (raise it to search further)`);
   if (why.notReproducible > 0) parts.push(`${why.notReproducible.toLocaleString('en-US')} because replaying the candidate did not block them again (the target's outcomes vary between replays)`);
+  if (why.unverified > 0) parts.push(`${why.unverified.toLocaleString('en-US')} because a replay the explanation needs could not read them back`);
   if (why.inseparable > 0) parts.push(`${why.inseparable.toLocaleString('en-US')} blocked only by the full candidate (no smaller mix of its changes is a valid env set)`);
   return `${plural(n, 'newly blocked account')} ${n === 1 ? 'is' : 'are'} not explained: ${parts.join('; ')}`;
 }

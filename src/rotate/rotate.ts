@@ -1,15 +1,12 @@
 import type { ScimSettings } from '../env/settings.js';
 import { fingerprint } from '../env/fingerprint.js';
-import { createInProcessTransport } from '../mock/adapters/in-process.js';
-import { ScimProvider } from '../mock/core/provider.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
+import { openTransport } from '../target/session.js';
 import { providerOptionsFor } from '../target/world.js';
 import { ScimClient } from '../scim/client/client.js';
-import { VirtualClock, createRealClock, type Clock } from '../scim/clock.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
 import type { Transport } from '../scim/transport.js';
-import { createUndiciTransport } from '../scim/transports/undici.js';
 
 export interface RotationRequest {
   /** The env set in use: its credential is the current one. */
@@ -81,20 +78,12 @@ export interface RotationReport {
  */
 export async function rehearseRotation(request: RotationRequest): Promise<RotationReport> {
   const { current, next } = request;
-  let clock: Clock;
-  let transport: Transport;
-  let close = async (): Promise<void> => undefined;
-  if (request.target === 'mock') {
-    if (!request.world) throw new Error('a mock rotation needs a world');
-    const virtual = new VirtualClock();
-    clock = virtual;
-    transport = createInProcessTransport(new ScimProvider(rotationWorld(current, next, request.world, request.seed)), virtual);
-  } else {
-    clock = createRealClock();
-    const live = createUndiciTransport({ connections: Math.max(2, current.maxConcurrency), timeoutMs: current.timeoutMs });
-    transport = live.transport;
-    close = live.close;
-  }
+  if (request.target === 'mock' && !request.world) throw new Error('a mock rotation needs a world');
+  const { transport, clock, close } = openTransport(
+    request.target === 'mock' && request.world
+      ? { target: 'mock', provider: rotationWorld(current, next, request.world, request.seed) }
+      : { target: 'live', connections: Math.max(2, current.maxConcurrency), timeoutMs: current.timeoutMs },
+  );
   const dialect = getDialect(request.dialect);
   // The access tokens issued to the current credential, to know how long cached ones outlive a revocation.
   const issued: Array<{ atMs: number; ttlMs: number }> = [];

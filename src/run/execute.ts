@@ -122,13 +122,13 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
  * with the run's client or, given other settings, a client of those that inherits what the run
  * owns. Its requests count as the run's.
  */
-async function cleanUpLive(session: TargetSession, settings: ScimSettings, own: boolean, groupIds: readonly string[]): Promise<CleanupResult> {
+async function cleanUpLive(session: TargetSession, settings: ScimSettings, separate: boolean, groupIds: readonly string[]): Promise<CleanupResult> {
   const journal = session.journal;
   if (!journal) throw new Error('a live run without a journal (a scimsim bug)');
   const state = readJournal(journal.path);
   // Groups the run found rather than created (a rerun) are journalled by neither.
   for (const id of groupIds) if (!state.groups.includes(id)) state.groups.push(id);
-  if (!own) return cleanUpRun({ client: session.client, state, journal, concurrency: settings.maxConcurrency });
+  if (!separate) return cleanUpRun({ client: session.client, state, journal, concurrency: settings.maxConcurrency });
   const { client, close } = openCleanupClient(settings, session.marker, `cleanup:${session.runId}`, session.countRequest);
   try {
     client.inherit(session.client);

@@ -6,12 +6,15 @@ import type { Reason, Stage } from './ledger.js';
  */
 export function hintFor(reason: Reason, stage: Stage, everywhere: boolean): string {
   const { status, scimType, error } = reason;
+  // A create is looked up after a lost reply, so one still blocked found no account of its own.
+  if (error === 'timeout' && stage === 'create') return "creates outlived SCIM_TIMEOUT_MS and no account with the run marker was found after the lost replies: raise SCIM_TIMEOUT_MS above the server's slow-tail latency, or allow more SCIM_MAX_RETRIES";
   if (error === 'timeout') return "requests outlived SCIM_TIMEOUT_MS: raise it above the server's slow-tail latency, or lower SCIM_MAX_CONCURRENCY";
   if (error === 'state-mismatch') return 'the server answered success but the read-back shows another state: it accepts the request and does not apply it (see the server profile quirks)';
   if (error === 'foreign-account') return 'an account (or group) with this name already exists on the target without the run marker: scimsim leaves it alone; clean the target or use another SCIM_USERNAME_DOMAIN';
   if (error === 'not-ours') return 'the run refused to change a resource that does not carry its marker (a safety guard, not a server answer)';
   if (error === 'unreadable-reply') return 'the server answered a create with a body that is not a SCIM resource (HTML or broken JSON), and no account with the run marker was found by lookup: a proxy or login page in front of SCIM_API_BASE_URL?';
   if (error === 'request-cap') return '--max-requests stopped the run: raise it, or run fewer --users';
+  if (error !== undefined && !everywhere && /^E[A-Z]+$/.test(error)) return `connections failed mid-run (${error}) while other requests were answered: the server or a proxy drops connections under load; SCIM_MAX_RETRIES retries them, and a lower SCIM_MAX_CONCURRENCY eases the load`;
   if (error !== undefined) return `no answer (${error}): check SCIM_API_BASE_URL's host and port, TLS, and that the service is up; SCIM_MAX_RETRIES retries network errors`;
   if (status === 401) return 'the token was rejected: check SCIM_AUTH_TOKEN (or the OAuth client) against what the target accepts now; run scimsim check --connect';
   if (status === 403) return 'the credentials lack permission for this operation: check SCIM_OAUTH_SCOPE or the token’s grants';

@@ -1,6 +1,6 @@
 import type { HttpOutcome } from '../scim/client/http.js';
 
-/** Lifecycle stages an account can be blocked at (CONTRACT.md). */
+/** Lifecycle stages an account can be blocked at, as every report names them. */
 export const STAGES = ['create', 'update', 'deactivate', 'reactivate', 'delete', 'group'] as const;
 export type Stage = (typeof STAGES)[number];
 

@@ -7,7 +7,8 @@ import { openCleanupClient } from './session.js';
 /** Throws (exit 1) when the env set points at another target than the journal names. */
 export function checkJournalTarget(settings: ScimSettings, state: JournalState): void {
   const target = targetOf(settings.baseUrl);
-  if (state.target === '' || state.target === target) return;
+  // Older journals kept a trailing slash of the SCIM root; it names the same target.
+  if (state.target === '' || state.target.replace(/\/+$/, '') === target) return;
   throw new UserError('target-mismatch', `Failed to clean up run ${state.runId}: its journal names the target ${state.target}, but the env set points at ${target}.`, {
     hint: 'Give the env set of the target the run wrote to (SCIM_API_BASE_URL); nothing was changed.',
   });

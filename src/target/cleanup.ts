@@ -100,7 +100,13 @@ export async function cleanUpRun(options: CleanUpOptions): Promise<CleanupResult
   const gone = { users: 0, groups: 0 };
   let notOurs = 0;
   // The marker search finds creates in flight at a crash at once, where the server can do it.
-  const search = await searchMarked(client, state.marker);
+  // A server that answers an `sw` it does not support with an empty list would make absence
+  // look proven: the search counts only once it found one of the ids the journal knows.
+  let search = await searchMarked(client, state.marker);
+  if (search.ok) {
+    const found = new Set([...search.users, ...search.groups].map(idOf));
+    if (![...state.users, ...state.groups].some((id) => found.has(id))) search = { ok: false, why: 'it found none of the journalled ids' };
+  }
   if (search.ok) {
     for (const r of search.users) addAdopted(client, r, users);
     for (const r of search.groups) addAdopted(client, r, groups);
@@ -130,7 +136,7 @@ export async function cleanUpRun(options: CleanUpOptions): Promise<CleanupResult
     }
   }
   if (!search.ok) {
-    note(`the target cannot search for the run marker (${search.why}); each create without a known id is looked up by eq instead.`);
+    if (state.users.length + state.groups.length > 0) note(`the target cannot search for the run marker (${search.why}); each create without a known id is looked up by eq instead.`);
     for (const intent of state.open) {
       const found = intent.kind === 'User' ? await client.lookupUser({ userName: intent.name, externalId: intent.externalId }) : await client.lookupGroup(intent.name);
       if (found.kind === 'ours') (intent.kind === 'User' ? users : groups).add(found.id);

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CreateJournal } from '../scim/client/client.js';
 
-/** Where live runs keep their journals, below the working directory (CONTRACT.md). */
+/** Where live runs keep their journals, below the working directory (`.scimsim/runs`). */
 export const JOURNAL_DIR = join('.scimsim', 'runs');
 
 /** One line of a journal. Never a secret: markers, userNames, ids and the target's origin. */
@@ -77,7 +77,8 @@ export function readJournal(path: string): JournalState {
   const state: JournalState = { runId: '', marker: '', target: '', users: [], groups: [], inFlight: 0, open: [], ended: false };
   const live = { User: new Set<string>(), Group: new Set<string>() };
   const intents: OpenIntent[] = [];
-  const named = { User: new Set<string>(), Group: new Set<string>() };
+  // Created entries per name: a rehire is a second create of the same name, so they are counted.
+  const named = { User: new Map<string, number>(), Group: new Map<string, number>() };
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     let entry: JournalEntry;
@@ -89,14 +90,19 @@ export function readJournal(path: string): JournalState {
     if (entry.op === 'start') Object.assign(state, { runId: entry.runId, marker: entry.marker, target: entry.target });
     else if (entry.op === 'intent') intents.push(entry.externalId === undefined ? { kind: entry.kind, name: entry.name } : { kind: entry.kind, name: entry.name, externalId: entry.externalId });
     else if (entry.op === 'created') {
-      named[entry.kind].add(entry.name);
+      named[entry.kind].set(entry.name, (named[entry.kind].get(entry.name) ?? 0) + 1);
       live[entry.kind].add(entry.id);
     } else if (entry.op === 'removed') live[entry.kind].delete(entry.id);
     else if (entry.op === 'end') state.ended = entry.clean;
   }
   state.users = [...live.User];
   state.groups = [...live.Group];
-  state.open = intents.filter((intent) => !named[intent.kind].has(intent.name));
+  state.open = intents.filter((intent) => {
+    const created = named[intent.kind].get(intent.name) ?? 0;
+    if (created === 0) return true;
+    named[intent.kind].set(intent.name, created - 1);
+    return false;
+  });
   state.inFlight = state.open.length;
   return state;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ScimSettings } from '../env/settings.js';
 import { RunJournal, targetOf } from './journal.js';
 import { createInProcessTransport } from '../mock/adapters/in-process.js';
-import { ScimProvider } from '../mock/core/provider.js';
+import { ScimProvider, type ProviderOptions } from '../mock/core/provider.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import { ScimClient } from '../scim/client/client.js';
 import { VirtualClock, createRealClock, type Clock } from '../scim/clock.js';
@@ -62,28 +62,38 @@ export interface TargetSession {
   close(): Promise<void>;
 }
 
+/** Where requests go: a fresh embedded world (its provider's options), or a live target. */
+export type TransportChoice = { target: 'mock'; provider: ProviderOptions } | { target: 'live'; connections: number; timeoutMs: number };
+
+/**
+ * The one place that chooses mock or live: the embedded provider in-process on a virtual clock,
+ * or undici on the real clock. `close` releases the live connection pool.
+ */
+export function openTransport(choice: TransportChoice): { transport: Transport; clock: Clock; close: () => Promise<void> } {
+  if (choice.target === 'mock') {
+    const virtual = new VirtualClock();
+    return { transport: createInProcessTransport(new ScimProvider(choice.provider), virtual), clock: virtual, close: async () => undefined };
+  }
+  const live = createUndiciTransport({ connections: choice.connections, timeoutMs: choice.timeoutMs });
+  return { transport: live.transport, clock: createRealClock(), close: live.close };
+}
+
 export function openTarget(request: TargetRequest): TargetSession {
   const { settings, seed } = request;
-  let clock: Clock;
-  let transport: Transport;
-  let close = async (): Promise<void> => undefined;
   let runId: string;
+  if (request.target === 'mock' && !request.world) throw new Error('a mock run needs a world');
+  const { transport: opened, clock, close } = openTransport(
+    request.target === 'mock' && request.world
+      ? { target: 'mock', provider: providerOptionsFor(request.world.settings, shareWorld(request.world.profile, request.worldShare ?? 1), seed) }
+      : { target: 'live', connections: request.connections ?? settings.maxConcurrency, timeoutMs: settings.timeoutMs },
+  );
   if (request.target === 'mock') {
-    if (!request.world) throw new Error('a mock run needs a world');
-    const virtual = new VirtualClock();
-    clock = virtual;
-    const profile = shareWorld(request.world.profile, request.worldShare ?? 1);
-    transport = createInProcessTransport(new ScimProvider(providerOptionsFor(request.world.settings, profile, seed)), virtual);
     runId = `mock-${seed}`;
   } else {
-    clock = createRealClock();
-    const live = createUndiciTransport({ connections: request.connections ?? settings.maxConcurrency, timeoutMs: settings.timeoutMs });
-    transport = live.transport;
-    close = live.close;
     runId = `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
     request.onRunId?.(runId);
   }
-  if (request.wrapTransport) transport = request.wrapTransport(transport);
+  const transport = request.wrapTransport ? request.wrapTransport(opened) : opened;
   const marker = `scimsim-${runId}`;
   let journal: RunJournal | undefined;
   if (request.target === 'live') {

@@ -20,7 +20,7 @@ export function shareWorld(profile: ResolvedProfile, count: number): ResolvedPro
 /**
  * The embedded provider's options for a world that the env set `settings` is valid in: its SCIM
  * root is the base URL's path, its tenant the env set's tenant when the path carries it, and it
- * accepts the env set's own credentials (CONTRACT.md, `scimsim mock`).
+ * accepts the env set's own credentials, as `scimsim mock` does.
  */
 export function providerOptionsFor(settings: ScimSettings, profile: ResolvedProfile, seed: number | string): ProviderOptions {
   const basePath = new URL(settings.baseUrl).pathname.replace(/\/+$/, '');

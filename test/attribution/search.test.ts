@@ -239,6 +239,18 @@ describe('the cause search', () => {
     expect(result.unexplained['not-reproducible']).toEqual([1]);
   });
 
+  it('never settles an account on a replay that could not read it back', async () => {
+    // The fix check (the candidate without A) cannot read account 0 back: reverting A is not shown to help.
+    const truth: Truth = [[{ all: ['A'] }], [{ all: ['A'] }]];
+    const replay = async (subset: readonly string[]): Promise<Replayed> => {
+      const mix = new Set(subset);
+      return { blocks: (i) => blocks(truth[i] ?? [], mix), unknown: (i) => i === 0 && !mix.has('A') };
+    };
+    const result = await searchCauses({ units: ['A', 'B', 'C'], newly: [0, 1], replay, maxRuns: 100 });
+    expect(result.rows).toEqual([{ causes: [['A']], accounts: [1] }]);
+    expect(result.unexplained.unverified).toEqual([0]);
+  });
+
   it('calls a block that no valid smaller mix reproduces inseparable, not a cause', async () => {
     const truth: Truth = [[{ all: ['A', 'B', 'C'] }]];
     const { result } = await search(truth, ['A', 'B', 'C'], 100, (mix) => mix.length === 2);

@@ -26,6 +26,10 @@ export type Misbehaviour =
   | 'create-garbage'
   /** Filters other than `eq` answer 400 invalidFilter (no `sw`). */
   | 'eq-only'
+  /** Unfiltered listings come in a different order on every page (no stable sort). */
+  | 'unstable-order'
+  /** A filter with `sw` answers 200 with an empty list instead of refusing it. */
+  | 'sw-silent'
   /** Every DELETE /Users/{id} removes the account, then the connection is reset (the retry meets 404). */
   | 'delete-reset';
 
@@ -53,6 +57,7 @@ export async function startHostileServer(misbehaviour: Misbehaviour, settings: S
   const sockets = new Set<import('node:net').Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let posts = 0;
+  let lists = 0;
   const handle = (request: ProviderRequest): ProviderResponse => provider.handle(request, performance.now() - started);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -77,6 +82,25 @@ export async function startHostileServer(misbehaviour: Misbehaviour, settings: S
 
       if (misbehaviour === 'eq-only' && method === 'GET' && filter !== null && !/^\s*[\w.:]+\s+eq\s+"[^"]*"\s*$/i.test(filter)) {
         fail(400, 'invalidFilter', 'only eq filters are supported');
+        return;
+      }
+      if (misbehaviour === 'unstable-order' && method === 'GET' && rest === '/Users' && filter === null) {
+        const all = handle({ method, url: `${url.origin}${url.pathname}?count=1000`, headers, body: undefined });
+        const list = JSON.parse(all.body ?? '{}') as { Resources?: unknown[]; totalResults?: number };
+        const resources = list.Resources ?? [];
+        lists++;
+        // Each page is cut from another order: some resources come twice, others never.
+        const order = lists % 2 === 0 ? resources : [...resources].reverse();
+        const start = Math.max(1, Number(url.searchParams.get('startIndex') ?? '1'));
+        const count = Number(url.searchParams.get('count') ?? '100');
+        const page = order.slice(start - 1, start - 1 + count);
+        res.writeHead(200, { 'content-type': 'application/scim+json' });
+        res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: resources.length, startIndex: start, itemsPerPage: page.length, Resources: page }));
+        return;
+      }
+      if (misbehaviour === 'sw-silent' && method === 'GET' && filter !== null && / sw /i.test(filter)) {
+        res.writeHead(200, { 'content-type': 'application/scim+json' });
+        res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] }));
         return;
       }
       if (misbehaviour === 'reads-503' && method === 'GET' && (/^\/(Users|Groups)\/[^/]+$/.test(rest) || (/^\/(Users|Groups)$/.test(rest) && filter === null))) {

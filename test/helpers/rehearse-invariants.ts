@@ -17,7 +17,7 @@ export function expectAddsUp(report: RehearseReport): void {
   const sum = (rows: ReadonlyArray<{ blocked: number }>): number => rows.reduce((n, a) => n + a.blocked, 0);
   expect(sum(report.attribution) + report.unexplained).toBe(report.newlyBlocked);
   const why = report.unexplainedBecause;
-  expect(why.budget + why.notReproducible + why.inseparable).toBe(report.unexplained);
+  expect(why.budget + why.notReproducible + why.inseparable + why.unverified).toBe(report.unexplained);
 
   const json = JSON.parse(renderRehearseJson(report)) as { attribution: Array<{ blocked: number }>; unexplained: number; newlyBlocked: number };
   expect(sum(json.attribution) + json.unexplained).toBe(json.newlyBlocked);

@@ -103,7 +103,7 @@ function blockingReport(): RehearseReport {
     ],
     attribution: [tokenBlock, pageBlock, pairBlock],
     unexplained: 0,
-    unexplainedBecause: { budget: 0, notReproducible: 0, inseparable: 0 },
+    unexplainedBecause: { budget: 0, notReproducible: 0, inseparable: 0, unverified: 0 },
     runs: { total: 14, full: 11, scoped: 0, cached: 3, invalid: 0, budgetExhausted: false, budget: 68 },
     requests: { baseline: 5000, candidate: 2100, search: 40000, total: 47100 },
     quarantine: {
@@ -208,7 +208,7 @@ describe('renderRehearseTable', () => {
   });
 
   it('reports accounts blocked under the baseline and unexplained accounts', () => {
-    const report = { ...blockingReport(), alreadyBlocked: 3, unexplained: 5, newlyBlocked: 2374, unexplainedBecause: { budget: 4, notReproducible: 1, inseparable: 0 } };
+    const report = { ...blockingReport(), alreadyBlocked: 3, unexplained: 5, newlyBlocked: 2374, unexplainedBecause: { budget: 4, notReproducible: 1, inseparable: 0, unverified: 0 } };
     report.runs = { ...report.runs, budgetExhausted: true };
     const text = renderRehearseTable(report, plain);
     expect(text).toContain('3 accounts are already blocked under the baseline and are not blamed on the candidate.');

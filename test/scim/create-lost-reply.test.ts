@@ -84,6 +84,31 @@ describe('a create whose reply is lost', () => {
   });
 });
 
+describe('a create that met a 409 after a retried 503', () => {
+  it('is looked up: ours is adopted, someone else\'s leaves the 409 standing', async () => {
+    const unavailable = { status: 503, body: { status: '503' } };
+    const conflict = { status: 409, body: { status: '409', scimType: 'uniqueness' } };
+    const ours = scripted([unavailable, conflict], [[OURS]]);
+    const adopted = await clientOf(ours.transport).postUser(USER);
+    expect(adopted.outcome.ok).toBe(true);
+    expect(adopted.id).toBe('u-ours');
+    const theirs = scripted([unavailable, conflict], [[THEIRS]]);
+    const refused = await clientOf(theirs.transport).postUser(USER);
+    expect(refused.outcome.status).toBe(409);
+    expect(refused.outcome.scimType).toBe('uniqueness');
+    expect(refused.id).toBeUndefined();
+  });
+});
+
+describe('hints for lost replies', () => {
+  it('blame resets mid-run on retries and load, not on the base URL, unless every account met them', () => {
+    const midRun = hintFor({ status: 0, error: 'ECONNRESET' }, 'create', false);
+    expect(midRun).toContain('SCIM_MAX_RETRIES');
+    expect(midRun).not.toContain('SCIM_API_BASE_URL');
+    expect(hintFor({ status: 0, error: 'ECONNREFUSED' }, 'create', true)).toContain('SCIM_API_BASE_URL');
+  });
+});
+
 describe('a create answered with an existing account', () => {
   it('is a foreign account when the resource lacks the run marker (an upsert), and is never owned', async () => {
     const { transport } = scripted([{ status: 200, body: THEIRS }], []);

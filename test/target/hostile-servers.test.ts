@@ -7,6 +7,7 @@ import type { ScimStore, StoredResource } from '../../src/mock/core/store.js';
 import { executeRun, type RunOutcome } from '../../src/run/execute.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../src/scenario/load-scenario.js';
 import { createUserFactory } from '../../src/scenario/users.js';
+import type { DialectName } from '../../src/scim/dialects.js';
 import type { JsonObject } from '../../src/scim/types.js';
 import { cleanJournalledRun } from '../../src/target/clean-run.js';
 import { readJournal } from '../../src/target/journal.js';
@@ -110,7 +111,7 @@ function onlyForeignBlocked({ report }: RunOutcome): void {
   expect(report.summary.unverified).toBe(0);
 }
 
-const cases: Array<{ misbehaviour: Misbehaviour; settings?: Partial<ScimSettings>; stallMs?: number; check: (outcome: RunOutcome) => void }> = [
+const cases: Array<{ misbehaviour: Misbehaviour; dialect?: DialectName; settings?: Partial<ScimSettings>; stallMs?: number; check: (outcome: RunOutcome) => void }> = [
   {
     misbehaviour: 'replace-members',
     check: ({ report }) => {
@@ -123,6 +124,8 @@ const cases: Array<{ misbehaviour: Misbehaviour; settings?: Partial<ScimSettings
     settings: { pageSize: 100 },
     check: onlyForeignBlocked,
   },
+  // Okta pages its imports with count=100 whatever the env says: the cap of 50 must not matter.
+  { misbehaviour: 'page-cap', dialect: 'okta', check: onlyForeignBlocked },
   {
     misbehaviour: 'reads-503',
     // Retries with backoff would only make every failing read slower.
@@ -145,11 +148,15 @@ const cases: Array<{ misbehaviour: Misbehaviour; settings?: Partial<ScimSettings
   { misbehaviour: 'create-stall', settings: { timeoutMs: 400 }, stallMs: 1_500, check: onlyForeignBlocked },
   { misbehaviour: 'create-garbage', check: onlyForeignBlocked },
   { misbehaviour: 'eq-only', check: onlyForeignBlocked },
+  // Absence from a listing whose order moves proves nothing: such accounts are read by id.
+  { misbehaviour: 'unstable-order', settings: { pageSize: 20 }, check: onlyForeignBlocked },
+  // An empty answer to an unsupported sw must not pass for proof that everything is gone.
+  { misbehaviour: 'sw-silent', check: onlyForeignBlocked },
   // Leavers are deleted: each DELETE's retry meets 404, which is the state the scenario intends.
   { misbehaviour: 'delete-reset', settings: { deactivationMode: 'delete' }, check: onlyForeignBlocked },
 ];
 
-describe.each(cases)('against a server with $misbehaviour', ({ misbehaviour, settings: overrides, stallMs, check }) => {
+describe.each(cases.map((c) => ({ dialect: 'rfc' as DialectName, ...c })))('against a server with $misbehaviour ($dialect dialect)', ({ misbehaviour, dialect, settings: overrides, stallMs, check }) => {
   it('keeps a ledger that matches the true state, touches no foreign account, and leaves nothing marked', async () => {
     const placeholder = settingsFor(`http://127.0.0.1${BASE_PATH}`, overrides);
     server = await startHostileServer(misbehaviour, placeholder, stallMs === undefined ? {} : { stallMs });
@@ -157,7 +164,7 @@ describe.each(cases)('against a server with $misbehaviour', ({ misbehaviour, set
     const settings = settingsFor(server.baseUrl, overrides);
     const scenario = await loadScenario(DEFAULT_SCENARIO_PATH, process.cwd());
     const cwd = await mkdtemp(join(tmpdir(), `scimsim-${misbehaviour}-`));
-    const base = { settings, scenario, users: USERS, seed: SEED, dialect: 'rfc' as const, target: 'live' as const, cwd };
+    const base = { settings, scenario, users: USERS, seed: SEED, dialect, target: 'live' as const, cwd };
 
     // Kept on the target: the ledger is held against the server's own store.
     const kept = await executeRun({ ...base, keep: true });

@@ -225,17 +225,22 @@ export class ScimClient {
         return { outcome: { ...outcome, attempts }, id: replyId };
       }
       const unanswered = outcome.error !== undefined || outcome.ok;
-      if (!unanswered && !(outcome.status === 409 && lost !== undefined)) return { outcome: lost === undefined ? { ...outcome, attempts } : blame(lost, `then ${describe(outcome)}`, attempts) };
+      // A 409 after an attempt that got no usable answer (or a 5xx the server may have acted on
+      // anyway) may be our own create: it is looked up like a lost reply.
+      const conflictAfterRetry = outcome.status === 409 && (lost !== undefined || outcome.attempts > 1);
+      if (!unanswered && !conflictAfterRetry) return { outcome: lost === undefined ? { ...outcome, attempts } : blame(lost, `then ${describe(outcome)}`, attempts) };
       if (unanswered) lost ??= outcome.ok ? { ...outcome, ok: false, error: 'unreadable-reply', detail: `the server answered ${outcome.status} with a body that is not a SCIM resource` } : outcome;
       const found = await lookup();
       if (found.kind === 'ours') {
         this.#journal?.created(kind, found.id, name);
         return { outcome: { ...found.outcome, ok: true, status: 201, attempts }, id: found.id };
       }
-      const cause = lost ?? outcome;
+      if (lost === undefined) return { outcome: { ...outcome, attempts } };
+      const cause = lost;
       if (found.kind === 'foreign') return { outcome: blame(cause, `the ${kind === 'User' ? 'account' : 'group'} found by lookup (${found.id}) does not carry the run marker`, attempts) };
       if (found.kind === 'failed') return { outcome: blame(cause, `the lookup that would find it failed (${describe(found.outcome)})`, attempts) };
       if (round >= this.#settings.maxRetries) return { outcome: blame(cause, `nothing was found after ${round + 1} tries`, attempts) };
+      await this.http.backoff(round + 1);
     }
   }
 

@@ -116,6 +116,11 @@ export class ScimHttp {
     }
   }
 
+  /** Waits as a retry after `attempts` failed attempts would (for callers that retry themselves). */
+  backoff(attempts: number): Promise<void> {
+    return this.#o.clock.sleep(backoffDelayMs(attempts, this.#o.random.next()));
+  }
+
   async #attempt(method: string, url: string, body: string | undefined, token: string, extra: Record<string, string> | undefined, ignoreBody: boolean): Promise<HttpOutcome> {
     const o = this.#o;
     const wait = o.pacer.reserve();
