@@ -173,6 +173,7 @@ export function renderLoadJUnit(report: LoadReport): string {
     classname: 'scimsim.load.thresholds',
     ...(r.ok ? {} : { failure: { message: `${r.expression} failed: ${measured(r)}`, body: header(report) } }),
   }));
+  if (report.aborted) cases.push({ name: 'load ran to the end', classname: 'scimsim.load', failure: { message: `aborted at ${report.aborted.atMs / 1000} s: ${report.aborted.threshold} failed (--abort-on-fail)`, body: header(report) } });
   if (cases.length === 0) cases.push({ name: 'load completed', classname: 'scimsim.load' });
   return renderJUnit('scimsim load', cases, report.world ? worldProperties(report.world) : []);
 }

@@ -27,6 +27,9 @@ describe('load --abort-on-fail', () => {
     expect(json.verdict).toBe('fail');
     expect(json.iterations.scheduled).toBeLessThan(15_000);
     expect(done.stderr).toContain('aborted: throttled.rate<0.01 failed at');
+    const junit = await runScimsim([...THROTTLED, '--threshold', 'throttled.rate<0.01:abort', '--format', 'junit']);
+    expect(junit.code).toBe(2);
+    expect(junit.stdout).toMatch(/<testcase name="load ran to the end"[^>]*>\s*<failure message="aborted at [\d.]+ s: throttled.rate&lt;0.01 failed/);
   });
 
   it('waits for the grace period before aborting, and names the abort in the verdict line', async () => {
