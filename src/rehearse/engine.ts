@@ -165,8 +165,11 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
               ...(scoped && scope ? { sample: scope, skipBlocked: true } : {}),
               ...(request.cwd ? { cwd: request.cwd } : {}),
               ...(request.keep ? { keep: true } : {}),
-              // Every replay cleans up with the baseline's known-good credentials and limits.
-              ...(request.target === 'live' ? { cleanupSettings: baseValid } : {}),
+              // Every replay reads the target back, and cleans up, with the baseline's known-good
+              // credentials and limits: what it learns is the mix's effect, not whether its own
+              // reads survived the mix.
+              verifySettings: knownGood(resolved.settings, baseValid),
+              ...(request.target === 'live' ? { cleanupSettings: knownGood(resolved.settings, baseValid) } : {}),
               ...(request.budget ? { budget: request.budget } : {}),
             },
             { ...(request.signal ? { signal: request.signal } : {}), ...(request.onRunId ? { onRunId: request.onRunId } : {}) },
@@ -330,6 +333,25 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       timing: { wallMs: Math.round(performance.now() - wallStart) },
     };
   }
+}
+
+/**
+ * The settings a replay reads the target back and cleans up with: where the replay wrote (the
+ * mix's endpoint), with the baseline's credentials when the endpoint is the baseline's (the mix's
+ * otherwise), and always the baseline's limits (page size, concurrency, rate cap, timeout,
+ * retries), which are known to work against this target.
+ */
+export function knownGood(mix: ScimSettings, base: ScimSettings): ScimSettings {
+  const sameTarget = mix.baseUrl === base.baseUrl && mix.tenantId === base.tenantId;
+  return {
+    ...mix,
+    auth: sameTarget ? base.auth : mix.auth,
+    pageSize: base.pageSize,
+    maxConcurrency: base.maxConcurrency,
+    rateLimitRps: base.rateLimitRps,
+    timeoutMs: base.timeoutMs,
+    maxRetries: base.maxRetries,
+  };
 }
 
 /** RehearseInterrupted: SIGINT stopped a replay; no attribution can be trusted. */

@@ -34,6 +34,9 @@ export interface EngineOptions {
    * could not undo it). Intended states still move on, as for unsent accounts of a probe.
    */
   skipBlocked?: boolean;
+  /** Reads the target back after the scenario (default `client`), with this many reads in flight. */
+  verifier?: ScimClient;
+  verifyConcurrency?: number;
 }
 
 export interface EngineResult {
@@ -79,7 +82,7 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
     });
   }
   if (options.signal?.aborted) return { ledger, groupIds: created(book), partial: true, expected: (i) => book.expected(i) };
-  await readBack(book, settings.maxConcurrency, options.sample);
+  await readBack(book, options.verifier ?? client, options.verifier ? options.verifyConcurrency ?? settings.maxConcurrency : settings.maxConcurrency, options.sample);
   return { ledger, groupIds: created(book), partial: false, expected: (i) => book.expected(i) };
 }
 

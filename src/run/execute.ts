@@ -33,6 +33,8 @@ export interface RunRequest {
   sample?: Uint8Array;
   /** Send nothing more for an account once it is blocked (see EngineOptions.skipBlocked). */
   skipBlocked?: boolean;
+  /** Settings the read-back uses (see TargetRequest.verifySettings); default the run's. */
+  verifySettings?: ScimSettings;
   /** live: the folder the journal goes under (`.scimsim/runs`); default the process's cwd. */
   cwd?: string;
   /** live: leave the synthetic accounts on the target for inspection (`--keep`). */
@@ -79,6 +81,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       signal,
       ...(request.sample ? { sample: request.sample } : {}),
       ...(request.skipBlocked ? { skipBlocked: true } : {}),
+      ...(request.verifySettings ? { verifier: session.verifier, verifyConcurrency: request.verifySettings.maxConcurrency } : {}),
     });
     let cleanup: CleanupResult | undefined;
     if (request.target === 'live' && !request.keep && journal) {

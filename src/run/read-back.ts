@@ -1,3 +1,4 @@
+import type { ScimClient } from '../scim/client/client.js';
 import { SCHEMA, type JsonObject, type JsonValue } from '../scim/types.js';
 import type { AccountBook } from './accounts.js';
 import { pool } from '../scim/pool.js';
@@ -12,7 +13,7 @@ import { verifyGroups } from './verify-groups.js';
  * from an unreliable listing proves nothing). An account that cannot be read is unverified,
  * never fine. Group memberships are verified group by group afterwards.
  */
-export async function readBack(book: AccountBook, concurrency: number, sample?: Uint8Array): Promise<void> {
+export async function readBack(book: AccountBook, reader: ScimClient, concurrency: number, sample?: Uint8Array): Promise<void> {
   const { ledger } = book;
   const inSample = (i: number): boolean => sample === undefined || sample[i] === 1;
   // Mismatches are few; keep them and block in account order, so examples are the lowest indices.
@@ -23,7 +24,7 @@ export async function readBack(book: AccountBook, concurrency: number, sample?: 
     if (mismatch) mismatches.set(i, mismatch);
   };
   const present = new Uint8Array(ledger.size);
-  const listing = await listAllUsers(book.client, book.marker, ledger.size, (i, user) => {
+  const listing = await listAllUsers(reader, book.marker, ledger.size, (i, user) => {
     present[i] = 1;
     check(i, user);
   });
@@ -38,7 +39,7 @@ export async function readBack(book: AccountBook, concurrency: number, sample?: 
     else ledger.unverified[i] = 1;
   }
   await pool(toRead, concurrency, undefined, async (i) => {
-    const outcome = await book.client.getUser(ledger.ids[i] as string);
+    const outcome = await reader.getUser(ledger.ids[i] as string);
     const body = outcome.body;
     if (outcome.ok && body !== null && typeof body === 'object' && !Array.isArray(body) && typeof body.id === 'string') check(i, listed(body));
     else if (outcome.status === 404) check(i, null);
@@ -48,7 +49,7 @@ export async function readBack(book: AccountBook, concurrency: number, sample?: 
     const mismatch = mismatches.get(i) as { stage: Stage; detail: string };
     ledger.block(i, mismatch.stage, { error: 'state-mismatch', detail: mismatch.detail }, undefined, mismatch.detail);
   }
-  await verifyGroups(book, inSample);
+  await verifyGroups(book, reader, inSample);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ScimClient } from '../scim/client/client.js';
 import type { AccountBook } from './accounts.js';
 import { DELETED } from './ledger.js';
 
@@ -8,7 +9,7 @@ import { DELETED } from './ledger.js';
  * with `state-mismatch` naming `members`; a group that cannot be read leaves its accounts
  * unverified. Members that are not the run's are none of its business.
  */
-export async function verifyGroups(book: AccountBook, inSample: (i: number) => boolean): Promise<void> {
+export async function verifyGroups(book: AccountBook, reader: ScimClient, inSample: (i: number) => boolean): Promise<void> {
   const { ledger } = book;
   const touched: number[] = [];
   for (let i = 0; i < ledger.size; i++) if (book.groupTouched[i] === 1 && ledger.ids[i] !== undefined && !ledger.isBlocked(i) && inSample(i)) touched.push(i);
@@ -21,7 +22,7 @@ export async function verifyGroups(book: AccountBook, inSample: (i: number) => b
   for (let g = 0; g < book.groupIds.length; g++) {
     const groupId = book.groupIds[g];
     if (groupId === undefined) continue;
-    const outcome = await book.client.getGroup(groupId);
+    const outcome = await reader.getGroup(groupId);
     const body = outcome.body;
     if (!outcome.ok || body === null || typeof body !== 'object' || Array.isArray(body)) {
       unreadable.add(g + 1);

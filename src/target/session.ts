@@ -36,6 +36,12 @@ export interface TargetRequest {
   connections?: number | undefined;
   /** Observes every request on its way to the target (the load test times the server with it). */
   wrapTransport?: ((transport: Transport) => Transport) | undefined;
+  /**
+   * Settings of the client that reads the target back after the scenario (default the run's):
+   * a rehearsal verifies every replay with the baseline's known-good limits, so that what it
+   * learns is the candidate's effect, not whether its own reads survived the candidate's.
+   */
+  verifySettings?: ScimSettings | undefined;
 }
 
 /**
@@ -44,6 +50,8 @@ export interface TargetRequest {
  */
 export interface TargetSession {
   readonly client: ScimClient;
+  /** The client that reads the target back (the run's client unless verifySettings are given). */
+  readonly verifier: ScimClient;
   readonly clock: Clock;
   readonly runId: string;
   /** The run marker: synthetic externalIds are `${marker}-${index}`. */
@@ -105,7 +113,7 @@ export function openTarget(request: TargetRequest): TargetSession {
   let cleaning = false;
   const stopper = new AbortController();
   const budget = request.budget;
-  const client = new ScimClient(settings, {
+  const options = {
     transport,
     clock,
     random: createRandom(`client:${seed}`),
@@ -129,9 +137,13 @@ export function openTarget(request: TargetRequest): TargetSession {
           },
         }
       : {}),
-  });
+  };
+  const client = new ScimClient(settings, options);
+  // Reads only: the verifier's own random stream, so the run's backoff draws stay as they were.
+  const verifier = request.verifySettings ? new ScimClient(request.verifySettings, { ...options, random: createRandom(`verify:${seed}`) }) : client;
   return {
     client,
+    verifier,
     clock,
     runId,
     marker,

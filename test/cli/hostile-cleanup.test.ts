@@ -33,7 +33,7 @@ async function envFile(dir: string, baseUrl: string, name: string): Promise<stri
   return path;
 }
 
-describe.each<Misbehaviour>(['eq-only', 'create-stall'])('SIGKILL then scimsim cleanup against a server with %s', (misbehaviour) => {
+describe.each<Misbehaviour>(['eq-only', 'create-stall', 'replace-members', 'page-cap', 'reads-503', 'upsert', 'create-reset', 'create-garbage'])('SIGKILL then scimsim cleanup against a server with %s', (misbehaviour) => {
   it('refuses another target, then leaves nothing marked and the foreign account as it was', async () => {
     server = await startHostileServer(misbehaviour, scimSettings(`http://127.0.0.1${BASE_PATH}`, { auth: { mode: 'bearer', token: TOKEN } }), { stallMs: 1_500 });
     const store = server.store;
