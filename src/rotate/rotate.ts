@@ -7,6 +7,7 @@ import { ScimClient } from '../scim/client/client.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
 import type { Transport } from '../scim/transport.js';
+import { judgeRotation } from './judge.js';
 
 export interface RotationRequest {
   /** The env set in use: its credential is the current one. */
@@ -148,55 +149,15 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
   } finally {
     await close();
   }
-  const findings: RotationReport['findings'] = [];
-  const seconds = (ms: number | undefined): string => (ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`);
-  if (auth.next > 0) {
-    findings.push({
-      code: 'next-not-accepted',
-      message: `${auth.next} request(s) with the next credential were refused after traffic moved to it at ${seconds(request.switchAtMs)}: the target did not accept it yet. Register the next credential on the target before the deployment switches.`,
-    });
-  }
-  if (auth.current > 0) {
-    findings.push({
-      code: 'current-revoked-early',
-      message: `${auth.current} request(s) with the current credential were refused before traffic moved at ${seconds(request.switchAtMs)}: it was revoked (or expired) too early. Revoke the old credential only after every instance uses the next one.`,
-    });
-  }
-  // The order of events, which the requests alone may not show.
-  let revokedBeforeSwitch: RotationReport['revokedBeforeSwitch'];
-  const world = request.world;
-  if (world?.revokeAtMs !== undefined && world.revokeAtMs < request.switchAtMs) {
-    const revokeAtMs = world.revokeAtMs;
-    const lastIssued = issued.filter((t) => t.atMs <= revokeAtMs).at(-1);
-    const expiresAt = lastIssued === undefined ? revokeAtMs : Math.max(revokeAtMs, lastIssued.atMs + lastIssued.ttlMs);
-    const cachedWorkedUntilMs = Math.min(expiresAt, request.switchAtMs);
-    revokedBeforeSwitch = { revokeAtMs: Math.round(revokeAtMs), switchAtMs: Math.round(request.switchAtMs), cachedWorkedUntilMs: Math.round(cachedWorkedUntilMs), firstFailureAtMs: Math.round(expiresAt) };
-    // Refusals already have their finding (current-revoked-early); this one is for what they may hide.
-    if (auth.current === 0) {
-      const hidden =
-        expiresAt > revokeAtMs
-          ? ` Access tokens issued before it kept working from ${seconds(revokeAtMs)} until ${seconds(cachedWorkedUntilMs)}, which hid the mistake: the last one expires at ${seconds(expiresAt)}, when the first request with the current credential is refused, and any instance that needs a new token after ${seconds(revokeAtMs)} (a restart, a scale-out) is refused at once.`
-          : ` Requests with it are refused from ${seconds(revokeAtMs)}; none was sent in between.`;
-      findings.push({
-        code: 'revoked-before-switch',
-        message: `The current credential was revoked at ${seconds(revokeAtMs)}, before traffic moved to the next one at ${seconds(request.switchAtMs)}.${hidden} Revoke the old credential only after every instance uses the next one.`,
-      });
-    }
-  }
-  if (world && world.nextValidFromMs > request.switchAtMs && auth.next === 0) {
-    findings.push({
-      code: 'next-valid-after-switch',
-      message: `Traffic moves to the next credential at ${seconds(request.switchAtMs)}, but the target accepts it only from ${seconds(world.nextValidFromMs)}: requests in between would be refused. Register the next credential on the target before the deployment switches.`,
-    });
-  }
-  if (sentWith.next === 0) {
-    findings.push({
-      code: 'not-exercised',
-      message: `No request used the next credential (${sent} request(s) in all, the switch at ${seconds(request.switchAtMs)} of ${seconds(request.durationMs)}): the rehearsal shows nothing about it. Raise --rate or --duration, or move --switch-at earlier.`,
-    });
-  }
-  const orderCutsAccess = findings.some((f) => f.code === 'revoked-before-switch' || f.code === 'next-valid-after-switch');
-  const verdict: RotationReport['verdict'] = auth.total > 0 ? 'downtime' : orderCutsAccess ? 'cuts-access' : sentWith.next === 0 ? 'not-exercised' : 'zero-downtime';
+  const { findings, verdict, revokedBeforeSwitch } = judgeRotation({
+    durationMs: request.durationMs,
+    switchAtMs: request.switchAtMs,
+    ...(request.world ? { world: { nextValidFromMs: request.world.nextValidFromMs, revokeAtMs: request.world.revokeAtMs } } : {}),
+    requests: sent,
+    sent: sentWith,
+    refused: { current: auth.current, next: auth.next },
+    issued,
+  });
   return {
     target: request.target,
     credentials: credentialsOf(current, next),
