@@ -47,6 +47,9 @@ describe('the Entra quarantine line of a rehearsal', () => {
     const json = JSON.parse(done.stdout) as Json;
     expect(json.quarantine).toMatchObject({ predicted: true, reason: 'TooManyDeletes', deletionThreshold: 10 });
     expect(json.quarantine?.deprovisions).toBeGreaterThan(10);
+    const rfc = await runScimsim([...REHEARSE, '--candidate', 'fixtures/env/baseline.env', '--accidental-deletions-threshold', '10', '--format', 'json']);
+    expect(rfc.stderr).toContain('--accidental-deletions-threshold is Entra\'s setting; it has no effect under --dialect rfc');
+    expect((JSON.parse(rfc.stdout) as Json).quarantine).toBeUndefined();
     const bad = await runScimsim([...REHEARSE, '--candidate', 'fixtures/env/baseline.env', '--accidental-deletions-threshold', '-1']);
     expect(bad.code).toBe(1);
   });

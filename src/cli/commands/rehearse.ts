@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { UserError } from '../../errors/user-error.js';
+import { isEntraDialect } from '../../rehearse/quarantine.js';
 import { RehearseBudgetExceeded, RehearseInterrupted, RehearseTargetDirty, rehearse } from '../../rehearse/engine.js';
 import type { RehearseReport } from '../../rehearse/types.js';
 import { renderRehearseJson } from '../../report/rehearse-json.js';
@@ -67,6 +68,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
   if (deletionThreshold !== undefined && !(Number.isInteger(deletionThreshold) && deletionThreshold >= 0)) {
     throw new UserError('bad-flags', `Failed to rehearse: --accidental-deletions-threshold ${deletionThreshold} must be a whole number of deletes or disables, 0 or more.`);
   }
+  if (deletionThreshold !== undefined && !isEntraDialect(args.dialect)) io.stderr.write(`note: --accidental-deletions-threshold is Entra's setting; it has no effect under --dialect ${args.dialect}.\n`);
   const base = await loadValidEnvSet(args.base, [], args, io, '--base');
   const candidate = await loadValidEnvSet(args.candidate, args.set ?? [], args, io, '--candidate');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
