@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectJsonAddsUp } from '../helpers/rehearse-invariants.js';
 import { runScimsim } from '../helpers/run-cli.js';
 
 async function candidate(edit: (text: string) => string): Promise<string> {
@@ -21,6 +22,7 @@ describe('the Entra quarantine line of a rehearsal', () => {
   it('predicts quarantine for a wrong token, whatever the counts', async () => {
     const wrong = await candidate((t) => t.replace(/^SCIM_AUTH_TOKEN=.*$/m, 'SCIM_AUTH_TOKEN=stg-wrong-0000000000000000000000000000'));
     const done = await runScimsim([...REHEARSE, '--candidate', wrong, '--dialect', 'entra', '--format', 'json']);
+    expectJsonAddsUp(done.stdout);
     const json = JSON.parse(done.stdout) as Json;
     expect(json.quarantine).toMatchObject({ predicted: true, reason: 'EncounteredQuarantineException' });
     expect(json.quarantine?.line).toContain('refused on credentials');
@@ -44,10 +46,12 @@ describe('the Entra quarantine line of a rehearsal', () => {
 
   it('predicts the accidental-deletions stop for a leaver wave over a configured threshold', async () => {
     const done = await runScimsim([...REHEARSE, '--candidate', 'fixtures/env/baseline.env', '--set', 'SCIM_PAGE_SIZE=50', '--dialect', 'entra', '--accidental-deletions-threshold', '10', '--format', 'json']);
+    expectJsonAddsUp(done.stdout);
     const json = JSON.parse(done.stdout) as Json;
     expect(json.quarantine).toMatchObject({ predicted: true, reason: 'TooManyDeletes', deletionThreshold: 10 });
     expect(json.quarantine?.deprovisions).toBeGreaterThan(10);
     const rfc = await runScimsim([...REHEARSE, '--candidate', 'fixtures/env/baseline.env', '--accidental-deletions-threshold', '10', '--format', 'json']);
+    expectJsonAddsUp(rfc.stdout);
     expect(rfc.stderr).toContain('--accidental-deletions-threshold is Entra\'s setting; it has no effect under --dialect rfc');
     expect((JSON.parse(rfc.stdout) as Json).quarantine).toBeUndefined();
     const bad = await runScimsim([...REHEARSE, '--candidate', 'fixtures/env/baseline.env', '--accidental-deletions-threshold', '-1']);
