@@ -56,7 +56,9 @@ export function describeVerdict(report: LoadReport): { ok: boolean; text: string
       : failed.length === 0
         ? `thresholds met: ${report.results.length} of ${report.results.length}`
         : `thresholds failed: ${failed.length} of ${report.results.length}${noData > 0 ? ` (${noData} with no data)` : ''}`;
-  const text = `${aborted}${base}${problems.length > 0 ? `, but ${problems.join('; ')}` : ''}`;
+  // "but" only where the problems contradict a green threshold line.
+  const joiner = failed.length === 0 ? ', but ' : '; and ';
+  const text = `${aborted}${base}${problems.length > 0 ? `${joiner}${problems.join('; ')}` : ''}`;
   return { ok: failed.length === 0 && problems.length === 0 && !report.aborted, text };
 }
 

@@ -15,7 +15,7 @@ describe('load verdicts that cannot pass by accident', () => {
     expect(lines.slice(0, 4).join('\n')).toMatch(/\d+ requests · 50 failed operations of 50 \(100\.00%\) · 0 of 50 iterations dropped/);
     expect(done.stdout).toContain('✖ create.p95<500  (no data: no create request was sent)');
     expect(done.stdout).toContain('✖ lookup.p95<500  (no data: every lookup request failed (50 of 50))');
-    expect(lines.at(-1)).toBe('✖ thresholds failed: 2 of 2 (2 with no data), but every lookup failed (50)');
+    expect(lines.at(-1)).toBe('✖ thresholds failed: 2 of 2 (2 with no data); and every lookup failed (50)');
     expect(done.stdout).not.toContain('thresholds met');
   });
 
