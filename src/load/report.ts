@@ -2,9 +2,9 @@ import { UserError } from '../errors/user-error.js';
 import type { CleanupResult } from '../target/cleanup.js';
 import { LOAD_OPERATIONS, OperationStats, type LoadOperation, type OperationJson } from './metrics.js';
 import type { LoadMix } from './mix.js';
-import type { LoadFailure, LoadResult } from './runner.js';
+import type { LoadAbort, LoadFailure, LoadResult } from './runner.js';
 import type { LoadPlan, LoadStage } from './schedule.js';
-import { evaluateThreshold, parseThreshold, type MetricSource, type ThresholdResult } from './thresholds.js';
+import { evaluateThreshold, parseThreshold, type Measured, type MetricSource, type ThresholdResult } from './thresholds.js';
 
 /** A load test's report, from a run or read back from shard JSON files for merging. */
 export interface LoadReport {
@@ -30,6 +30,8 @@ export interface LoadReport {
   results: ThresholdResult[];
   partial: boolean;
   capped: boolean;
+  /** `--abort-on-fail`: the threshold that stopped the test, and when. */
+  aborted?: LoadAbort;
   live?: { journal: string; kept: boolean; cleanup?: CleanupResult };
   timing: { simulatedMs: number; wallMs: number };
 }
@@ -54,6 +56,7 @@ export function buildLoadReport(result: LoadResult, scenario: string, thresholds
     results: [],
     partial: result.partial,
     capped: result.capped,
+    ...(result.aborted ? { aborted: result.aborted } : {}),
     ...(result.live ? { live: result.live } : {}),
     timing: result.timing,
   };
@@ -61,53 +64,80 @@ export function buildLoadReport(result: LoadResult, scenario: string, thresholds
   return report;
 }
 
+/** What thresholds read: the figures of a report, or of a test still running. */
+export type MetricView = Pick<LoadReport, 'operations' | 'iterations'>;
+
 /** Whole-test totals over every operation. */
-export function totals(report: LoadReport): OperationStats {
+export function totals(report: MetricView): OperationStats {
   const all = new OperationStats();
   for (const op of LOAD_OPERATIONS) all.add(report.operations[op]);
   return all;
 }
 
-export function metricSource(report: LoadReport): MetricSource {
-  const all = totals(report);
-  const stats = (op: LoadOperation | undefined): OperationStats => (op === undefined ? all : report.operations[op]);
+/**
+ * What a threshold reads. "No data" rather than a zero whenever the metric has no samples: a
+ * latency of an operation none of whose requests succeeded, a rate over no requests, anything
+ * of an operation that never ran or of a test that started no iteration.
+ */
+export function metricSource(report: MetricView): MetricSource {
+  // The whole-test totals merge five histograms: only when a threshold reads them.
+  let all: OperationStats | undefined;
+  const stats = (op: LoadOperation | undefined): OperationStats => (op === undefined ? (all ??= totals(report)) : report.operations[op]);
+  const what = (op: LoadOperation | undefined): string => (op === undefined ? 'request' : `${op} request`);
+  const value = (v: number): Measured => ({ value: v });
   return {
-    latencyMs: (op, stat) => {
+    latencyMs: (op, kind, stat) => {
       const s = stats(op);
-      if (s.count === 0) return 0;
-      if (stat === 'avg') return s.sumUs / s.count / 1000;
-      if (stat === 'min') return s.minUs / 1000;
-      if (stat === 'max') return s.maxUs / 1000;
-      return s.percentileMs(Number(stat.slice(1)));
+      if (s.count === 0) return { noData: `no ${what(op)} was sent` };
+      if (s.succeeded === 0) return { noData: `every ${what(op)} failed (${s.errors.toLocaleString('en-US')} of ${s.count.toLocaleString('en-US')})` };
+      return value(s.latency(kind).statMs(stat));
     },
     counter: (op, name) => {
+      const it = report.iterations;
+      if (name === 'dropped.count' || name === 'dropped.rate') {
+        if (it.scheduled === 0) return { noData: 'no iteration was scheduled' };
+        return value(name === 'dropped.count' ? it.dropped : it.dropped / it.scheduled);
+      }
+      if (name === 'iterations.count') return it.scheduled === 0 ? { noData: 'no iteration was scheduled' } : value(it.started);
       const s = stats(op);
+      if (s.count === 0) return { noData: `no ${what(op)} was sent` };
       switch (name) {
         case 'count':
-          return s.count;
+          return value(s.count);
         case 'errors.rate':
-          return s.count === 0 ? 0 : s.errors / s.count;
+          return value(s.errors / s.count);
         case 'errors.count':
-          return s.errors;
+          return value(s.errors);
         case 'throttled.rate':
-          return s.requests === 0 ? 0 : s.throttled / s.requests;
+          return s.requests === 0 ? { noData: `no ${what(op)} reached the target` } : value(s.throttled / s.requests);
         case 'throttled.count':
-          return s.throttled;
-        case 'dropped.count':
-          return report.iterations.dropped;
-        case 'dropped.rate':
-          return report.iterations.scheduled === 0 ? 0 : report.iterations.dropped / report.iterations.scheduled;
-        case 'iterations.count':
-          return report.iterations.started;
+          return value(s.throttled);
         default:
-          return NaN;
+          return { noData: `${name} is not a load metric` };
       }
     },
   };
 }
 
+/**
+ * What the verdict line must say whatever the thresholds: iterations the schedule dropped, and
+ * operations none of whose requests succeeded.
+ */
+export function loadProblems(report: LoadReport): string[] {
+  const problems: string[] = [];
+  const it = report.iterations;
+  if (it.dropped > 0) problems.push(`${it.dropped.toLocaleString('en-US')} of ${it.scheduled.toLocaleString('en-US')} iterations dropped`);
+  for (const op of LOAD_OPERATIONS) {
+    const s = report.operations[op];
+    if (s.count > 0 && s.succeeded === 0) problems.push(`every ${op} failed (${s.count.toLocaleString('en-US')})`);
+  }
+  if (it.scheduled > 0 && it.started === 0) problems.push('no iteration started');
+  return problems;
+}
+
+/** Every threshold met, and the test not stopped by one. */
 export function passed(report: LoadReport): boolean {
-  return report.results.every((r) => r.ok);
+  return report.aborted === undefined && report.results.every((r) => r.ok);
 }
 
 function sortFailures(failures: LoadFailure[]): LoadFailure[] {
@@ -131,6 +161,9 @@ export interface LoadJson {
   mergedFrom?: number;
   partial: boolean;
   capped: boolean;
+  aborted?: LoadAbort;
+  /** Dropped iterations and operations that never succeeded, whatever the thresholds. */
+  problems: string[];
   schedule: { stages: LoadStage[]; durationMs: number; iterations: number; vus: number };
   mix: LoadMix;
   thresholds: ThresholdResult[];
@@ -160,6 +193,8 @@ export function loadReportToJson(report: LoadReport): LoadJson {
     ...(report.mergedFrom !== undefined ? { mergedFrom: report.mergedFrom } : {}),
     partial: report.partial,
     capped: report.capped,
+    ...(report.aborted ? { aborted: report.aborted } : {}),
+    problems: loadProblems(report),
     schedule: { stages: report.plan.stages, durationMs: report.plan.durationMs, iterations: report.plan.iterations, vus: report.vus },
     mix: report.mix,
     thresholds: report.results,
@@ -211,6 +246,7 @@ export function loadReportFromJson(value: unknown, file: string): LoadReport {
     results: json.thresholds,
     partial: json.partial === true,
     capped: json.capped === true,
+    ...(json.aborted ? { aborted: json.aborted } : {}),
     ...(json.live ? { live: json.live } : {}),
     timing: json.timing ?? { simulatedMs: 0, wallMs: 0 },
   };
@@ -257,6 +293,7 @@ export function mergeLoadReports(reports: Array<{ report: LoadReport; file: stri
   const iterations = { scheduled: 0, started: 0, dropped: 0, completed: 0 };
   let partial = false;
   let capped = false;
+  let aborted: LoadAbort | undefined;
   const timing = { simulatedMs: 0, wallMs: 0 };
   for (const { report } of reports) {
     for (const op of LOAD_OPERATIONS) operations[op].add(report.operations[op]);
@@ -273,6 +310,7 @@ export function mergeLoadReports(reports: Array<{ report: LoadReport; file: stri
     iterations.completed += report.iterations.completed;
     partial ||= report.partial;
     capped ||= report.capped;
+    if (report.aborted && (!aborted || report.aborted.atMs < aborted.atMs)) aborted = report.aborted;
     timing.simulatedMs = Math.max(timing.simulatedMs, report.timing.simulatedMs);
     timing.wallMs = Math.max(timing.wallMs, report.timing.wallMs);
   }
@@ -296,6 +334,7 @@ export function mergeLoadReports(reports: Array<{ report: LoadReport; file: stri
     results: [],
     partial,
     capped,
+    ...(aborted ? { aborted } : {}),
     timing,
   };
   merged.results = merged.thresholds.map((t) => evaluateThreshold(parseThreshold(t), metricSource(merged)));

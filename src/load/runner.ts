@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ScimSettings } from '../env/settings.js';
 import { cleanUpRun, removeRunResources, type CleanupResult } from '../target/cleanup.js';
 import { readJournal } from '../target/journal.js';
@@ -8,10 +9,14 @@ import { createUserFactory } from '../scenario/users.js';
 import type { HttpOutcome } from '../scim/client/http.js';
 import type { UserFields } from '../scim/dialects.js';
 import type { DialectName } from '../scim/dialects.js';
+import type { Clock } from '../scim/clock.js';
+import type { Transport } from '../scim/transport.js';
 import { openTarget, type RequestBudget } from '../target/session.js';
 import { LOAD_OPERATIONS, OperationStats, type LoadOperation } from './metrics.js';
 import type { LoadMix } from './mix.js';
 import { arrivalTimes, type LoadPlan } from './schedule.js';
+import { watchThresholds } from './abort.js';
+import type { Threshold } from './thresholds.js';
 
 export interface LoadRequest {
   settings: ScimSettings;
@@ -28,6 +33,8 @@ export interface LoadRequest {
   cwd?: string | undefined;
   keep?: boolean | undefined;
   budget?: RequestBudget | undefined;
+  /** Thresholds; those with `abort` stop the test once they have definitely failed (`--abort-on-fail`). */
+  thresholds?: Threshold[] | undefined;
 }
 
 /** Why operations failed, counted. */
@@ -37,6 +44,12 @@ export interface LoadFailure {
   scimType?: string;
   error?: string;
   count: number;
+}
+
+/** A test stopped by `--abort-on-fail`: the threshold that had definitely failed, and when. */
+export interface LoadAbort {
+  threshold: string;
+  atMs: number;
 }
 
 export interface LoadResult {
@@ -51,6 +64,7 @@ export interface LoadResult {
   runId?: string;
   partial: boolean;
   capped: boolean;
+  aborted?: LoadAbort;
   live?: { journal: string; kept: boolean; cleanup?: CleanupResult };
   timing: { simulatedMs: number; wallMs: number };
 }
@@ -109,21 +123,44 @@ export class LoadRun {
     const request = this.#request;
     const { settings, plan, seed } = request;
     const vus = settings.maxConcurrency;
-    const session = openTarget({ ...request, connections: vus });
+    // Server time: the transport is timed per request and the time is added to whichever
+    // operation the request belongs to; operations of different iterations overlap, so the
+    // operation travels with the async context, not in a shared variable.
+    const serverTime = new AsyncLocalStorage<{ ms: number }>();
+    let timingClock: Clock | undefined;
+    const session = openTarget({ ...request, connections: vus, worldShare: request.shard?.count, wrapTransport: (t) => timeTransport(t, serverTime, () => timingClock) });
+    timingClock = session.clock;
     const { client, clock, marker } = session;
     this.#now = () => clock.now();
-    const signals = [session.capSignal, ...(request.signal ? [request.signal] : []), ...(stop ? [stop] : [])];
-    const signal = signals.length === 1 ? session.capSignal : AbortSignal.any(signals);
+    const failed = new AbortController();
+    let aborted: LoadAbort | undefined;
+    const watch = watchThresholds(request.thresholds ?? [], () => ({
+      operations: this.#operations,
+      iterations: { scheduled: this.#scheduled, started: this.#started, dropped: this.#dropped, completed: this.#completed },
+    }));
+    const checkThresholds = (): void => {
+      if (aborted) return;
+      aborted = watch(clock.now());
+      if (aborted) failed.abort();
+    };
+    const signals = [session.capSignal, failed.signal, ...(request.signal ? [request.signal] : []), ...(stop ? [stop] : [])];
+    const signal = AbortSignal.any(signals);
     const factory = createUserFactory({ seed, marker, domain: settings.usernameDomain, population: Math.max(1, plan.iterations) });
     const created: string[] = [];
     const keepIds = request.target === 'live';
     const shard = request.shard ?? { index: 0, count: 1 };
     const running = new Set<Promise<void>>();
 
-    const record = (op: LoadOperation, outcome: HttpOutcome, since: number): void => {
-      this.#operations[op].record(outcome, clock.now() - since);
+    /** Runs one operation, timing its server side. */
+    const timed = <T>(send: () => Promise<T>): Promise<[T, number]> => {
+      const box = { ms: 0 };
+      return serverTime.run(box, async (): Promise<[T, number]> => [await send(), box.ms]);
+    };
+    const record = (op: LoadOperation, outcome: HttpOutcome, since: number, serverMs: number): void => {
+      this.#operations[op].record(outcome, clock.now() - since, serverMs);
       if (outcome.retryAfterMs) for (const ms of outcome.retryAfterMs) this.#retryAfter.set(ms, (this.#retryAfter.get(ms) ?? 0) + 1);
       if (!outcome.ok) this.#fail(op, outcome);
+      checkThresholds();
     };
 
     const iteration = async (k: number, due: number): Promise<void> => {
@@ -140,14 +177,14 @@ export class LoadRun {
         phone: user.phone,
         active: true,
       };
-      const found = await client.findUser(fields);
-      record('lookup', found.outcome, due);
+      const [found, lookupMs] = await timed(() => client.findUser(fields));
+      record('lookup', found.outcome, due, lookupMs);
       if (!found.outcome.ok) return;
       let id = found.id;
       if (id === undefined) {
         const start = clock.now();
-        const made = await client.postUser(fields);
-        record('create', made.outcome, start);
+        const [made, createMs] = await timed(() => client.postUser(fields));
+        record('create', made.outcome, start, createMs);
         id = made.id;
         if (id === undefined) return;
         if (keepIds) created.push(id);
@@ -156,15 +193,18 @@ export class LoadRun {
       if (chance(seed, k, 1) < mix.update && !signal.aborted) {
         const change = factory.mover(k, 0, ['title', 'department']);
         const start = clock.now();
-        record('update', (await client.updateUser(id, { title: change.title, department: change.department })).outcome, start);
+        const [updated, ms] = await timed(() => client.updateUser(id, { title: change.title, department: change.department }));
+        record('update', updated.outcome, start, ms);
       }
       if (chance(seed, k, 2) < mix.deactivate && !signal.aborted) {
         const start = clock.now();
-        record('deactivate', (await client.setActive(id, false)).outcome, start);
+        const [left, ms] = await timed(() => client.setActive(id, false));
+        record('deactivate', left.outcome, start, ms);
       }
       if (chance(seed, k, 3) < mix.list && !signal.aborted) {
         const start = clock.now();
-        record('list', await client.listUsers(1, client.pageSize, `externalId sw "${marker}-"`), start);
+        const [page, ms] = await timed(() => client.listUsers(1, client.pageSize, `externalId sw "${marker}-"`));
+        record('list', page, start, ms);
       }
     };
 
@@ -183,6 +223,7 @@ export class LoadRun {
         this.#scheduled++;
         if (this.#inFlight >= vus) {
           this.#dropped++;
+          checkThresholds();
           continue;
         }
         this.#inFlight++;
@@ -215,6 +256,7 @@ export class LoadRun {
         ...(request.target === 'live' ? { runId: session.runId, live: { journal: session.journal?.path ?? '', kept: request.keep === true, ...(cleanup ? { cleanup } : {}) } } : {}),
         partial,
         capped: session.capped(),
+        ...(aborted ? { aborted } : {}),
         timing: { simulatedMs: Math.round(clock.now()), wallMs: Math.round(performance.now() - wallStart) },
       };
     } finally {
@@ -237,6 +279,21 @@ export class LoadRun {
       count: 1,
     });
   }
+}
+
+/** A transport that adds each request's time, on the run's clock, to the operation it serves. */
+function timeTransport(transport: Transport, serverTime: AsyncLocalStorage<{ ms: number }>, clock: () => Clock | undefined): Transport {
+  return async (request) => {
+    const box = serverTime.getStore();
+    const c = clock();
+    if (!box || !c) return transport(request);
+    const start = c.now();
+    try {
+      return await transport(request);
+    } finally {
+      box.ms += c.now() - start;
+    }
+  };
 }
 
 /** Iterations of `total` that fall to `shard`. */

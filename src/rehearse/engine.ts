@@ -9,7 +9,7 @@ import { STAGES, type Stage } from '../run/ledger.js';
 import { createUserFactory } from '../scenario/users.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
 import { judgeChange, worldFeatures } from './judge.js';
-import { predictQuarantine } from './quarantine.js';
+import { countDeprovisions, countQuarantineFailures, predictQuarantine } from './quarantine.js';
 import { searchCauses } from '../attribution/search.js';
 import type { Judgement, RehearseReport, RehearsedChange, RunTotals } from './types.js';
 import { buildUnits, mixEnvSets, type ChangeUnit } from './units.js';
@@ -42,6 +42,8 @@ export interface RehearseRequest
   onRun?: (label: string, runs: number) => void;
   /** mock: replay independent runs in this many worker threads (default 1: in this thread). */
   workers?: number;
+  /** Entra's accidental-deletions threshold for the quarantine prediction (default 500). */
+  deletionThreshold?: number;
 }
 
 class BudgetExceeded extends Error {}
@@ -300,6 +302,13 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
     if (unverified > 0) caveats.push(`${unverified.toLocaleString('en-US')} account${unverified === 1 ? '' : 's'} could not be read back (unverified)`);
     if (unexplained > 0) caveats.push(`${unexplained.toLocaleString('en-US')} newly blocked account${unexplained === 1 ? ' is' : 's are'} unexplained`);
     const verdict = newly.length > 0 ? 'blocks-accounts' : caveats.length > 0 ? 'inconclusive' : 'safe';
+    const quarantine = predictQuarantine({
+      dialect: request.dialect,
+      users,
+      ...countQuarantineFailures(full.failStage, full.failReason, full.reasons),
+      deprovisions: countDeprovisions(scenario, users, seed),
+      ...(request.deletionThreshold !== undefined ? { deletionThreshold: request.deletionThreshold } : {}),
+    });
     return {
       scenario: scenario.name,
       dialect: request.dialect,
@@ -320,7 +329,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       unexplainedBecause,
       runs: { full: runs.full, scoped: runs.scoped, cached: runs.cached, invalid: runs.invalid, total: runs.full + runs.scoped + runs.cached, budgetExhausted: search.budgetExhausted, budget: maxRuns },
       requests: { ...requests, total: requests.baseline + requests.candidate + requests.search },
-      quarantine: predictQuarantine(full.totals.blocked, users),
+      ...(quarantine ? { quarantine } : {}),
       timing: { wallMs: Math.round(performance.now() - wallStart) },
     };
   }

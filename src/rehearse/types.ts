@@ -95,11 +95,17 @@ export interface UnexplainedCounts {
  */
 export interface QuarantinePrediction {
   predicted: boolean;
-  /** The threshold crossed, when predicted. */
-  reason?: 'EncounteredEscrowProportionThreshold' | 'EncounteredBaseEscrowThreshold' | 'EncounteredTotalEscrowThreshold';
+  /** The rule that stops the job, as Microsoft Graph names quarantine reasons. */
+  reason?: 'EncounteredQuarantineException' | 'EncounteredEscrowProportionThreshold' | 'EncounteredBaseEscrowThreshold' | 'EncounteredTotalEscrowThreshold' | 'TooManyDeletes';
+  /** Failed exports that count toward the escrow thresholds (reference attributes left out). */
   failures: number;
   /** failures / users, 0..1. */
   failureRate: number;
+  /** Failures of reference attributes (manager, group members), which do not count. */
+  referenceFailures?: number;
+  /** Deletes and disables in the cycle, against the accidental-deletions threshold. */
+  deprovisions?: number;
+  deletionThreshold?: number;
   /** One human sentence for the reports. */
   line: string;
 }
@@ -141,7 +147,8 @@ export interface RehearseReport {
   runs: { total: number; full: number; scoped: number; cached: number; invalid: number; budgetExhausted: boolean; budget: number };
   /** Requests sent to the target, by phase (retries and token requests included). */
   requests: { baseline: number; candidate: number; search: number; total: number };
-  quarantine: QuarantinePrediction;
+  /** Under the Entra dialects only: what Entra ID would do with the provisioning job. */
+  quarantine?: QuarantinePrediction;
   /** Not part of determinism. */
   timing: { wallMs: number };
 }

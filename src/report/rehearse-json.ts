@@ -56,13 +56,21 @@ export function renderRehearseJson(report: RehearseReport): string {
     runs: report.runs.total,
     runDetail: { ...report.runs },
     requests: { ...report.requests },
-    quarantine: {
-      predicted: report.quarantine.predicted,
-      reason: report.quarantine.reason ?? null,
-      failures: report.quarantine.failures,
-      failureRate: report.quarantine.failureRate,
-      line: report.quarantine.line,
-    },
+    // Entra's quarantine rules, under the Entra dialects only.
+    ...(report.quarantine
+      ? {
+          quarantine: {
+            predicted: report.quarantine.predicted,
+            reason: report.quarantine.reason ?? null,
+            failures: report.quarantine.failures,
+            failureRate: report.quarantine.failureRate,
+            referenceFailures: report.quarantine.referenceFailures ?? 0,
+            deprovisions: report.quarantine.deprovisions ?? 0,
+            deletionThreshold: report.quarantine.deletionThreshold ?? null,
+            line: report.quarantine.line,
+          },
+        }
+      : {}),
     timing: { wallMs: report.timing.wallMs },
   };
   return `${JSON.stringify(json, null, 2)}\n`;

@@ -49,7 +49,8 @@ export function renderRehearseMarkdown(report: RehearseReport): string {
   const unverified = report.baseline.unverified + report.candidate.unverified;
   if (unverified > 0) out.push(`⚠️ ${unverified.toLocaleString('en-US')} account${unverified === 1 ? '' : 's'} could not be read back (baseline ${report.baseline.unverified}, candidate ${report.candidate.unverified}): unverified, never counted as fine.`, '');
   if (report.unexplained > 0) out.push(`⚠️ ${describeUnexplained(report)}.`, '');
-  out.push(`**Entra ID:** ${cell(report.quarantine.line)}`, '', describeRuns(report));
+  if (report.quarantine) out.push(`**Entra ID:** ${cell(report.quarantine.line)}`, '');
+  out.push(describeRuns(report));
   return `${out.join('\n')}\n`;
 }
 

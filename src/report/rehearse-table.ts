@@ -102,7 +102,7 @@ export function renderRehearseTable(report: RehearseReport, colors: Colors): str
     out.push(colors.yellow(`⚠ ${plural(unverified, 'account')} could not be read back (baseline ${report.baseline.unverified}, candidate ${report.candidate.unverified}): unverified, never counted as fine.`));
   }
   if (report.unexplained > 0) out.push(colors.yellow(`⚠ ${describeUnexplained(report)}.`));
-  out.push(`${colors.bold('Entra ID:')} ${report.quarantine.predicted ? colors.red(report.quarantine.line) : report.quarantine.line}`);
+  if (report.quarantine) out.push(`${colors.bold('Entra ID:')} ${report.quarantine.predicted ? colors.red(report.quarantine.line) : report.quarantine.line}`);
   out.push(describeRuns(report));
   const summary = summarizeRehearsal(report);
   const mark = report.verdict === 'safe' ? colors.green('✔') : report.verdict === 'inconclusive' ? colors.yellow('⚠') : colors.red('✖');

@@ -19,11 +19,23 @@ export function renderRotationTable(report: RotationReport, colors: Colors): str
   out.push(table.toString(), '');
   for (const f of report.findings) out.push(`${colors.red('✖')} ${f.message}`);
   if (report.findings.length > 0) out.push('');
-  out.push(
-    report.verdict === 'zero-downtime'
-      ? `${colors.green('✔')} ${colors.bold('zero downtime')}: none of ${report.requests.toLocaleString('en-US')} requests was refused on authorisation`
-      : `${colors.red('✖')} ${colors.bold('downtime')}: ${report.authFailures.total.toLocaleString('en-US')} of ${report.requests.toLocaleString('en-US')} requests refused on authorisation, from ${s(report.authFailures.firstAtMs)} to ${s(report.authFailures.lastAtMs)}`,
-  );
+  const r = report.revokedBeforeSwitch;
+  if (r && r.cachedWorkedUntilMs > r.revokeAtMs) out.push(`cached access tokens kept working from ${s(r.revokeAtMs)} to ${s(r.cachedWorkedUntilMs)}; the first request with the current credential fails at ${s(r.firstFailureAtMs)}`, '');
+  const requests = report.requests.toLocaleString('en-US');
+  switch (report.verdict) {
+    case 'zero-downtime':
+      out.push(`${colors.green('✔')} ${colors.bold('zero downtime')}: none of ${requests} requests was refused on authorisation, ${report.sent.next.toLocaleString('en-US')} of them with the next credential`);
+      break;
+    case 'downtime':
+      out.push(`${colors.red('✖')} ${colors.bold('downtime')}: ${report.authFailures.total.toLocaleString('en-US')} of ${requests} requests refused on authorisation, from ${s(report.authFailures.firstAtMs)} to ${s(report.authFailures.lastAtMs)}`);
+      break;
+    case 'cuts-access':
+      out.push(`${colors.red('✖')} ${colors.bold('cuts access')}: none of ${requests} requests was refused here, but the order of events would refuse them${r ? ` from ${s(r.firstFailureAtMs)}` : ''}`);
+      break;
+    case 'not-exercised':
+      out.push(`${colors.red('✖')} ${colors.bold('not exercised')}: no request used the next credential, so this rehearsal shows nothing about it`);
+      break;
+  }
   return `${out.join('\n')}\n`;
 }
 

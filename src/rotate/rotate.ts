@@ -6,6 +6,8 @@ import { providerOptionsFor } from '../target/world.js';
 import { ScimClient } from '../scim/client/client.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
+import type { Transport } from '../scim/transport.js';
+import { judgeRotation } from './judge.js';
 
 export interface RotationRequest {
   /** The env set in use: its credential is the current one. */
@@ -44,10 +46,27 @@ export interface RotationReport {
   /** Requests refused on authorisation (401, 403, or a failed token request). */
   authFailures: { total: number; current: number; next: number; firstAtMs: number | undefined; lastAtMs: number | undefined };
   otherFailures: number;
+  /** Requests sent with each credential. */
+  sent: { current: number; next: number };
+  /**
+   * Mock: the current credential was revoked before traffic moved off it. Cached OAuth access
+   * tokens may hide it for a while: they kept working from `revokeAtMs` until
+   * `cachedWorkedUntilMs` (the switch, or their expiry if sooner), and `firstFailureAtMs` is when
+   * a request with the current credential is refused: when the last access token issued under
+   * the revoked secret expires, or at the revocation for a bearer token (and for any instance
+   * that needs a new access token after it, such as one that restarts).
+   */
+  revokedBeforeSwitch?: { revokeAtMs: number; switchAtMs: number; cachedWorkedUntilMs: number; firstFailureAtMs: number };
   /** Findings, each a sentence a person can act on; empty when the rotation had no downtime. */
-  findings: Array<{ code: 'next-not-accepted' | 'current-revoked-early' | 'auth-failures'; message: string }>;
+  findings: Array<{ code: 'next-not-accepted' | 'current-revoked-early' | 'revoked-before-switch' | 'next-valid-after-switch' | 'not-exercised'; message: string }>;
   timeline: RotationBucket[];
-  verdict: 'zero-downtime' | 'downtime';
+  /**
+   * `zero-downtime`: both credentials were used and none refused, in the right order;
+   * `downtime`: requests were refused on authorisation; `cuts-access`: nothing was refused in
+   * the rehearsal, but the order of events cuts access (a revocation before the switch that cached
+   * tokens hid); `not-exercised`: no request used the next credential, so nothing was shown.
+   */
+  verdict: 'zero-downtime' | 'downtime' | 'cuts-access' | 'not-exercised';
 }
 
 /**
@@ -67,8 +86,18 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
       : { target: 'live', connections: Math.max(2, current.maxConcurrency), timeoutMs: current.timeoutMs },
   );
   const dialect = getDialect(request.dialect);
+  // The access tokens issued to the current credential, to know how long cached ones outlive a revocation.
+  const issued: Array<{ atMs: number; ttlMs: number }> = [];
+  const currentTransport: Transport =
+    current.auth.mode === 'oauth2'
+      ? async (req) => {
+          const response = await transport(req);
+          if (req.url === (current.auth.mode === 'oauth2' ? current.auth.tokenUrl : '') && response.status === 200) issued.push({ atMs: clock.now(), ttlMs: tokenLifetimeMs(response.body) });
+          return response;
+        }
+      : transport;
   const clients = {
-    current: new ScimClient(current, { transport, clock, random: createRandom(`rotate:current:${request.seed}`), dialect }),
+    current: new ScimClient(current, { transport: currentTransport, clock, random: createRandom(`rotate:current:${request.seed}`), dialect }),
     next: new ScimClient(next, { transport, clock, random: createRandom(`rotate:next:${request.seed}`), dialect }),
   };
   const buckets = 10;
@@ -84,6 +113,7 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
   const auth = { total: 0, current: 0, next: 0, firstAtMs: undefined as number | undefined, lastAtMs: undefined as number | undefined };
   let other = 0;
   let sent = 0;
+  const sentWith = { current: 0, next: 0 };
   const total = Math.max(1, Math.floor((request.rate * request.durationMs) / 1000));
   const interval = 1000 / request.rate;
   const inFlight: Array<Promise<void>> = [];
@@ -97,6 +127,7 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
       const which = at < request.switchAtMs ? 'current' : 'next';
       const bucket = timeline[Math.min(buckets - 1, Math.floor(at / width))] as RotationBucket;
       sent++;
+      sentWith[which]++;
       inFlight.push(
         clients[which].http.send({ method: 'GET', path: `/Users?filter=${encodeURIComponent(`userName eq "rotation-probe-${i}@example.com"`)}&count=1` }).then((outcome) => {
           bucket.requests++;
@@ -118,20 +149,15 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
   } finally {
     await close();
   }
-  const findings: RotationReport['findings'] = [];
-  const seconds = (ms: number | undefined): string => (ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`);
-  if (auth.next > 0) {
-    findings.push({
-      code: 'next-not-accepted',
-      message: `${auth.next} request(s) with the next credential were refused after traffic moved to it at ${seconds(request.switchAtMs)}: the target did not accept it yet. Register the next credential on the target before the deployment switches.`,
-    });
-  }
-  if (auth.current > 0) {
-    findings.push({
-      code: 'current-revoked-early',
-      message: `${auth.current} request(s) with the current credential were refused before traffic moved at ${seconds(request.switchAtMs)}: it was revoked (or expired) too early. Revoke the old credential only after every instance uses the next one.`,
-    });
-  }
+  const { findings, verdict, revokedBeforeSwitch } = judgeRotation({
+    durationMs: request.durationMs,
+    switchAtMs: request.switchAtMs,
+    ...(request.world ? { world: { nextValidFromMs: request.world.nextValidFromMs, revokeAtMs: request.world.revokeAtMs } } : {}),
+    requests: sent,
+    sent: sentWith,
+    refused: { current: auth.current, next: auth.next },
+    issued,
+  });
   return {
     target: request.target,
     credentials: credentialsOf(current, next),
@@ -139,12 +165,25 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
     switchAtMs: request.switchAtMs,
     ...(request.world ? { world: { nextValidFromMs: request.world.nextValidFromMs, revokeAtMs: request.world.revokeAtMs } } : {}),
     requests: sent,
+    sent: sentWith,
     authFailures: auth,
     otherFailures: other,
+    ...(revokedBeforeSwitch ? { revokedBeforeSwitch } : {}),
     findings,
     timeline,
-    verdict: auth.total === 0 ? 'zero-downtime' : 'downtime',
+    verdict,
   };
+}
+
+/** An OAuth token response's `expires_in`, in ms (an hour when it gives none, as the client assumes). */
+function tokenLifetimeMs(body: string): number {
+  try {
+    const json: unknown = JSON.parse(body);
+    const seconds = typeof json === 'object' && json !== null && 'expires_in' in json ? json.expires_in : undefined;
+    return typeof seconds === 'number' ? seconds * 1000 : 3_600_000;
+  } catch {
+    return 3_600_000;
+  }
 }
 
 /** The mock world's side of the rotation: current valid until revocation, next from its start. */

@@ -11,7 +11,7 @@ import { getDialect, type DialectName } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
 import type { Transport } from '../scim/transport.js';
 import { createUndiciTransport } from '../scim/transports/undici.js';
-import { providerOptionsFor } from './world.js';
+import { providerOptionsFor, shareWorld } from './world.js';
 
 /** A cap on the requests of one invocation (`--max-requests`); cleaning up is always allowed. */
 export interface RequestBudget {
@@ -26,6 +26,8 @@ export interface TargetRequest {
   target: 'mock' | 'live';
   /** mock: the world, and the env set it is valid in (the baseline). */
   world?: { profile: ResolvedProfile; settings: ScimSettings } | undefined;
+  /** mock: this run is one of `worldShare` shards of one test, and gets that share of the world's capacity. */
+  worldShare?: number | undefined;
   /** live: told the run id before the first write. */
   onRunId?: ((runId: string) => void) | undefined;
   /** live: the folder the journal goes under (`.scimsim/runs`); default the process's cwd. */
@@ -35,6 +37,8 @@ export interface TargetRequest {
   connections?: number | undefined;
   /** The run's interrupt: it cuts every backoff and Retry-After wait short, until cleanup begins. */
   signal?: AbortSignal | undefined;
+  /** Observes every request on its way to the target (the load test times the server with it). */
+  wrapTransport?: ((transport: Transport) => Transport) | undefined;
   /**
    * Settings of the client that reads the target back after the scenario (default the run's):
    * a rehearsal verifies every replay with the baseline's known-good limits, so that what it
@@ -89,9 +93,9 @@ export function openTarget(request: TargetRequest): TargetSession {
   const { settings, seed } = request;
   let runId: string;
   if (request.target === 'mock' && !request.world) throw new Error('a mock run needs a world');
-  const { transport, clock, close } = openTransport(
+  const { transport: opened, clock, close } = openTransport(
     request.target === 'mock' && request.world
-      ? { target: 'mock', provider: providerOptionsFor(request.world.settings, request.world.profile, seed) }
+      ? { target: 'mock', provider: providerOptionsFor(request.world.settings, shareWorld(request.world.profile, request.worldShare ?? 1), seed) }
       : { target: 'live', connections: request.connections ?? settings.maxConcurrency, timeoutMs: settings.timeoutMs },
   );
   if (request.target === 'mock') {
@@ -100,6 +104,7 @@ export function openTarget(request: TargetRequest): TargetSession {
     runId = `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
     request.onRunId?.(runId);
   }
+  const transport = request.wrapTransport ? request.wrapTransport(opened) : opened;
   const marker = `scimsim-${runId}`;
   let journal: RunJournal | undefined;
   if (request.target === 'live') {

@@ -102,7 +102,7 @@ describe('scimsim load on the embedded provider', () => {
       ['errors.rate<0.9', false],
     ]);
     const markdown = await runScimsim([...args, '--format', 'markdown']);
-    expect(markdown.stdout.split('\n')[0]).toBe('**scimsim load: 1 of 2 thresholds failed**');
+    expect(markdown.stdout.split('\n')[0]).toBe('**scimsim load: thresholds failed: 1 of 2**');
     expect(markdown.stdout).toContain('| `create.p99<1` |');
   });
 

@@ -37,7 +37,7 @@ describe('the arrival schedule', () => {
 
   it('refuses a schedule it cannot read, and says how to write one', () => {
     expect(() => planFrom({ rate: 10 })).toThrow(/--rate and --duration, or with --stage/);
-    expect(() => planFrom({ rate: 10, duration: 'soon' })).toThrow(/--duration soon: write a duration such as 90, 30s, 2m/);
+    expect(() => planFrom({ rate: 10, duration: 'soon' })).toThrow(/--duration soon: write a duration such as 90, 500ms, 30s, 2m, 1m30s or 2h/);
     expect(() => planFrom({ stage: ['30s'] })).toThrow(/--stage 30s: write DURATION:RATE/);
     expect(() => planFrom({ rate: 5, duration: '1m', stage: ['1m:10'] })).toThrow(UserError);
     expect(() => planFrom({ rate: 0, duration: '1m' })).toThrow(/starts no iteration/);

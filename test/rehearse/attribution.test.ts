@@ -5,7 +5,6 @@ import { loadDefaultProfile, loadProfile } from '../../src/mock/profile/load-pro
 import { resolveProfile, type ResolvedProfile } from '../../src/mock/profile/resolve-profile.js';
 import { rehearse, type RehearseRequest } from '../../src/rehearse/engine.js';
 import { expectAddsUp } from '../helpers/rehearse-invariants.js';
-import { predictQuarantine } from '../../src/rehearse/quarantine.js';
 import { buildUnits, mixEnvSets } from '../../src/rehearse/units.js';
 import { knownGood } from '../../src/rehearse/engine.js';
 import { diffEnvSets } from '../../src/env/diff.js';
@@ -245,16 +244,5 @@ describe('units', () => {
     const flat = buildEnvSet([{ label: 'a', text: 'SCIM_API_BASE_URL=https://scim.example.com/scim/v2\nSCIM_TENANT_ID=acme\nSCIM_AUTH_TOKEN=t-1234567890abcdef' }], {});
     const flatMoved = buildEnvSet([{ label: 'b', text: 'SCIM_API_BASE_URL=https://scim2.example.com/scim/v2\nSCIM_TENANT_ID=globex\nSCIM_AUTH_TOKEN=t-1234567890abcdef' }], {});
     expect(buildUnits(diffEnvSets(flat, flatMoved).changes, flat, flatMoved).map((u) => u.variables)).toEqual([['SCIM_API_BASE_URL'], ['SCIM_TENANT_ID']]);
-  });
-});
-
-describe('Entra ID quarantine prediction', () => {
-  it('applies the published thresholds', () => {
-    expect(predictQuarantine(6_000, 10_000)).toMatchObject({ predicted: true, reason: 'EncounteredEscrowProportionThreshold' });
-    expect(predictQuarantine(4_000, 5_000)).toMatchObject({ predicted: false });
-    expect(predictQuarantine(4_000, 5_000).line).toMatch(/80% failure rate a directory of 6,250 or more accounts would be quarantined/);
-    expect(predictQuarantine(45_000, 1_000_000)).toMatchObject({ predicted: true, reason: 'EncounteredBaseEscrowThreshold' });
-    expect(predictQuarantine(3, 1_000)).toMatchObject({ predicted: false, failureRate: 0.003 });
-    expect(predictQuarantine(3, 1_000).line).toContain('Microsoft Learn');
   });
 });

@@ -83,8 +83,12 @@ describe('rotation of an OAuth client secret', () => {
       dialect: 'rfc',
       seed: 1,
     });
-    // Revoked at 30 s, but the access token fetched at 0 s lives ten minutes: nothing fails.
-    expect(early.verdict).toBe('zero-downtime');
+    // Revoked at 30 s, but the access token fetched at 0 s lives ten minutes: nothing fails here,
+    // and still the order cuts access: the cached token hid it until the switch at 90 s.
+    expect(early.authFailures.total).toBe(0);
+    expect(early.verdict).toBe('cuts-access');
+    expect(early.revokedBeforeSwitch).toEqual({ revokeAtMs: 30_000, switchAtMs: 90_000, cachedWorkedUntilMs: 90_000, firstFailureAtMs: 600_000 });
+    expect(early.findings.map((f) => f.code)).toEqual(['revoked-before-switch']);
     expect(early.credentials.kind).toBe('OAuth client secret');
     const late = await rehearseRotation({
       current: oauth('old-secret-1a2b3c'),

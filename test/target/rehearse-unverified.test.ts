@@ -8,6 +8,7 @@ import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 import { BASE_PATH, TOKEN } from '../helpers/live.js';
 import { scimSettings } from '../helpers/scim-settings.js';
+import { expectAddsUp } from '../helpers/rehearse-invariants.js';
 
 /** A live rehearsal whose reads all fail cannot call anything safe: its accounts are unverified. */
 let server: HostileServer | undefined;
@@ -39,5 +40,6 @@ describe('a live rehearsal against a server whose reads answer 503', () => {
     expect(report.baseline.unverified).toBeGreaterThan(0);
     expect(report.candidate.unverified).toBeGreaterThan(0);
     expect(report.verdict).not.toBe('safe');
+    expectAddsUp(report);
   });
 });

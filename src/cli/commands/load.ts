@@ -26,6 +26,8 @@ interface LoadArgs extends SharedRunArgs {
   threshold?: string[] | undefined;
   mix?: string | undefined;
   shard?: string | undefined;
+  'abort-on-fail'?: boolean | undefined;
+  'abort-grace'?: string | undefined;
 }
 
 export function loadCommand(ctx: CommandContext) {
@@ -39,9 +41,11 @@ export function loadCommand(ctx: CommandContext) {
         .option('env', { type: 'string', array: true, demandOption: true, description: 'env file(s); later files win' })
         .option('set', { type: 'string', array: true, description: 'K=V that wins over every file' })
         .option('rate', { type: 'number', description: 'iterations started per second (each: a joiner looked up and created, then maybe moved, deactivated, a page listed)' })
-        .option('duration', { type: 'string', description: 'how long at --rate: 90, 30s, 2m' })
+        .option('duration', { type: 'string', description: 'how long at --rate: 90 (s), 500ms, 30s, 2m, 1m30s, 2h (k6 forms)' })
         .option('stage', { type: 'string', array: true, description: 'a ramp phase DURATION:RATE, from the previous rate (or --rate, or 0) to RATE; repeat for more' })
-        .option('threshold', { type: 'string', array: true, description: "pass/fail criterion, e.g. 'create.p95<500' (ms) or 'errors.rate<0.01'; a failed one exits 2" })
+        .option('threshold', { type: 'string', array: true, description: "pass/fail criterion, e.g. 'create.p95<500' (iteration ms), 'create.server.p95<300' (server ms) or 'errors.rate<0.01'; a failed one exits 2; suffix :abort (or :abort=30s, a grace period) stops the test when it fails" })
+        .option('abort-on-fail', { type: 'boolean', description: 'stop the test as soon as any threshold has definitely failed (k6 abortOnFail), clean up, exit 2' })
+        .option('abort-grace', { type: 'string', description: 'with --abort-on-fail: do not abort before this much of the test has run (k6 delayAbortEval), e.g. 30s' })
         .option('mix', { type: 'string', description: 'chances per iteration, e.g. update=0.3,deactivate=0.1,list=0.02 (default: the scenario\'s proportions)' })
         .option('shard', { type: 'string', description: 'i/n: run shard i of n (1-based) of the same test; merge the JSON reports with scimsim report merge' })
         .example('$0 load --env staging.env --rate 20 --duration 2m --threshold "create.p95<500" --threshold "errors.rate<0.01"', 'a steady 20 joiners/s on the mock (the realistic staging world, built for staging.env)')
@@ -102,7 +106,14 @@ async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
   if (args.collisions > 0) throw new UserError('bad-flags', 'Failed to load: --collisions is for run and rehearse; a load iteration creates one distinct joiner each.');
   const plan = planFrom(args);
   const shard = parseShard(args.shard);
-  const thresholds = (args.threshold ?? []).map((t) => parseThreshold(t).expression);
+  if (args['abort-grace'] !== undefined && args['abort-on-fail'] !== true) throw new UserError('bad-flags', 'Failed to load: --abort-grace goes with --abort-on-fail.', { hint: "Add --abort-on-fail, or give one threshold a grace period: --threshold 'create.p95<500:abort=30s'." });
+  const graceMs = args['abort-grace'] === undefined ? 0 : parseDuration(args['abort-grace'], '--abort-grace');
+  const parsed = (args.threshold ?? []).map((t) => {
+    const threshold = parseThreshold(t);
+    return args['abort-on-fail'] === true && !threshold.abort ? { ...threshold, abort: { graceMs } } : threshold;
+  });
+  if (args['abort-on-fail'] === true && parsed.length === 0) io.stderr.write('note: --abort-on-fail has no threshold to watch; give one with --threshold.\n');
+  const thresholds = parsed.map((t) => t.expression);
   const settings = await loadValidSettings(args.env, args.set ?? [], args, io, '--env');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
@@ -120,6 +131,7 @@ async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
     target: args.target,
     world: world && { profile: world.profile, settings: world.settings },
     shard,
+    thresholds: parsed,
     onRunId: (id) => io.stderr.write(`run id: ${id}\n`),
     cwd: io.cwd,
     ...safety,
@@ -140,6 +152,10 @@ async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
     progress.stop();
   }
   await emitLoadReport(io, report, args.format, args.out);
+  if (report.aborted) {
+    io.stderr.write(`scimsim: aborted: ${report.aborted.threshold} failed at ${Math.round(report.aborted.atMs / 100) / 10} s (--abort-on-fail).\n`);
+    return EXIT.found;
+  }
   if (report.partial && !report.capped) return EXIT.interrupted;
   if (report.capped) return EXIT.found;
   return passed(report) ? EXIT.ok : EXIT.found;

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { UserError } from '../../errors/user-error.js';
+import { isEntraDialect } from '../../rehearse/quarantine.js';
 import { RehearseBudgetExceeded, RehearseInterrupted, RehearseTargetDirty, rehearse } from '../../rehearse/engine.js';
 import type { RehearseReport } from '../../rehearse/types.js';
 import { renderRehearseJson } from '../../report/rehearse-json.js';
@@ -26,6 +27,7 @@ export interface RehearseArgs extends SharedRunArgs {
   'max-runs'?: number | undefined;
   strict: boolean;
   workers?: number | undefined;
+  'accidental-deletions-threshold'?: number | undefined;
 }
 
 export function rehearseCommand(ctx: CommandContext) {
@@ -41,6 +43,7 @@ export function rehearseCommand(ctx: CommandContext) {
         .option('max-runs', { type: 'number', description: 'replay budget (default 2 + 2(n-1) + n + n² + 3n for n change units); accounts left unexplained are counted' })
         .option('strict', { type: 'boolean', default: false, description: 'exit 2 on an inconclusive verdict too (a change the world cannot judge, unverified or unexplained accounts)' })
         .option('workers', { type: 'number', description: 'mock: replay independent runs in this many worker threads (default: the cores, at most 4; 1 = this thread)' })
+        .option('accidental-deletions-threshold', { type: 'number', description: "--dialect entra: the job's accidental-deletions threshold, deletes or disables per cycle (Entra's default 500)" })
         .example('$0 rehearse --base fixtures/env/baseline.env --candidate fixtures/env/candidate.env', 'the demo (npm start), in the realistic staging world built for the base')
         .example('$0 rehearse --base prod.env --candidate prod.env --set SCIM_PAGE_SIZE=500', 'try one variation without writing a file')
         .example('$0 rehearse --base prod.env --candidate next.env --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a pull-request check'),
@@ -61,6 +64,11 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
     if (names.length < 2) throw new UserError('bad-flags', `Failed to rehearse: --couple ${text} names fewer than two variables.`, { hint: 'Write --couple SCIM_MAX_CONCURRENCY,SCIM_RATE_LIMIT_RPS.' });
     return names;
   });
+  const deletionThreshold = args['accidental-deletions-threshold'];
+  if (deletionThreshold !== undefined && !(Number.isInteger(deletionThreshold) && deletionThreshold >= 0)) {
+    throw new UserError('bad-flags', `Failed to rehearse: --accidental-deletions-threshold ${deletionThreshold} must be a whole number of deletes or disables, 0 or more.`);
+  }
+  if (deletionThreshold !== undefined && !isEntraDialect(args.dialect)) io.stderr.write(`note: --accidental-deletions-threshold is Entra's setting; it has no effect under --dialect ${args.dialect}.\n`);
   const base = await loadValidEnvSet(args.base, [], args, io, '--base');
   const candidate = await loadValidEnvSet(args.candidate, args.set ?? [], args, io, '--candidate');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
@@ -91,6 +99,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       couplings,
       ...(maxRuns !== undefined ? { maxRuns } : {}),
       workers: workerCount(args.workers),
+      ...(deletionThreshold !== undefined ? { deletionThreshold } : {}),
       onRun: progress.update,
       onRunId: (id) => {
         progress.stop();

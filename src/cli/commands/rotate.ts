@@ -45,7 +45,7 @@ export function rotateCommand(ctx: CommandContext) {
         .option('target', { choices: ['mock', 'live'] as const, default: 'mock' as const, description: 'the embedded mock (virtual time), or the live endpoint (read-only traffic)' })
         .option('server-profile', { type: 'string', description: 'mock world profile JSON (default: fixtures/servers/default.json)' })
         .option('rate', { type: 'number', default: 5, description: 'read requests per second' })
-        .option('duration', { type: 'string', default: '10m', description: 'how long: 90, 30s, 10m' })
+        .option('duration', { type: 'string', default: '10m', description: 'how long: 90 (s), 30s, 10m, 1m30s, 2h (k6 forms)' })
         .option('switch-at', { type: 'string', default: '50%', description: 'when traffic moves to the next credential (time or % of --duration)' })
         .option('next-valid-from', { type: 'string', default: '0%', description: 'mock: when the target starts accepting the next credential' })
         .option('revoke-at', { type: 'string', description: 'mock: when the target revokes the current credential (default: 80%)' })
@@ -103,10 +103,16 @@ async function runRotate(args: RotateArgs, io: CliIO): Promise<number> {
   return report.verdict === 'zero-downtime' ? EXIT.ok : EXIT.found;
 }
 
-/** A moment within the rehearsal: a duration from its start, or a percentage of it. */
+/** A moment within the rehearsal: a duration from its start, or a percentage of it (0 to 100%). */
 function parseMoment(text: string, durationMs: number, flag: string): number {
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
-  if (percent) return (Number(percent[1]) / 100) * durationMs;
+  if (percent) {
+    const value = Number(percent[1]);
+    if (value > 100) throw new UserError('bad-flags', `Failed to read ${flag} ${text}: a moment of the rehearsal is from 0% to 100% of --duration.`, { hint: 'Lengthen --duration to rehearse a later moment.' });
+    return (value / 100) * durationMs;
+  }
   if (/^\s*0\s*$/.test(text)) return 0;
-  return parseDuration(text, flag);
+  const ms = parseDuration(text, flag);
+  if (ms > durationMs) throw new UserError('bad-flags', `Failed to read ${flag} ${text}: it is after the end of the rehearsal (--duration ${durationMs / 1000} s).`, { hint: 'Lengthen --duration, or give the moment as a percentage of it.' });
+  return ms;
 }

@@ -2,7 +2,7 @@ import { SCIM_CONTENT_TYPE, type JsonObject } from '../../scim/types.js';
 import type { OAuthClientSpec, OperationKind } from '../profile/types.js';
 import type { ResolvedProfile } from '../profile/resolve-profile.js';
 import { runBulk } from './bulk.js';
-import { WorldConditions } from './conditions.js';
+import { WorldConditions, requestKey } from './conditions.js';
 import type { RouteContext } from './context.js';
 import { CredentialBook } from './credentials.js';
 import { resourceTypes, schemas, serviceProviderConfig } from './discovery.js';
@@ -65,11 +65,11 @@ export class ScimProvider {
     const url = splitUrl(request.url);
     const method = request.method.toUpperCase();
     if (this.#tokenPath !== undefined && url.pathname === this.#tokenPath && method === 'POST') {
-      const conditions = this.#conditions.decide('token', now);
+      const conditions = this.#conditions.decide('token', now, requestKey(method, url.pathname, url.search, request.body));
       return finish(this.#credentials.issueToken(request.body, request.headers.authorization, now), conditions.latencyMs);
     }
     const route = this.#root.match(url.pathname);
-    const conditions = this.#conditions.decide(operationKind(method, route?.rest ?? ''), now);
+    const conditions = this.#conditions.decide(operationKind(method, route?.rest ?? ''), now, requestKey(method, url.pathname, url.search, request.body));
     const reply = this.#reply(request, method, url, route, conditions.retryAfterSeconds, conditions.fault, now);
     if (reply === 'reset') return { status: 0, headers: {}, body: undefined, latencyMs: conditions.latencyMs, fault: 'reset' };
     return finish(reply, conditions.latencyMs);

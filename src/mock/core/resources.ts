@@ -13,7 +13,8 @@ export function createResource(ctx: RouteContext, kind: ResourceKind, body: Json
   requireSchema(body, kind);
   const data = normalizeResource(body, resourceTypeByName(kind), { rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans });
   checkResource(ctx, kind, data, undefined);
-  const resource = ctx.store.insert(kind, ctx.store.nextId(), data, ctx.now);
+  const name = data.externalId ?? (kind === 'User' ? data.userName : data.displayName);
+  const resource = ctx.store.insert(kind, ctx.store.nextId(kind, typeof name === 'string' ? name : undefined), data, ctx.now);
   return resourceReply(ctx, resource, 201, true);
 }
 

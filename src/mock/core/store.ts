@@ -1,4 +1,5 @@
 import { createRandom, type Random } from '../../scim/random.js';
+import { FNV_OFFSET, finalize32, fnv1a } from './hash.js';
 import type { JsonObject, JsonValue } from '../../scim/types.js';
 
 export type ResourceKind = 'User' | 'Group';
@@ -82,11 +83,14 @@ export class ScimStore {
     Group: { stale: false, list: [] },
   };
 
+  readonly #idSeed: number;
+
   /** With the caseSensitiveUserName quirk, `Alice` and `alice` are different accounts. */
   readonly #caseSensitiveUserNames: boolean;
 
   constructor(seed: string | number, options: { caseSensitiveUserNames?: boolean } = {}) {
     this.#idRandom = createRandom(`ids:${seed}`);
+    this.#idSeed = hash32(`ids:${seed}`, FNV_OFFSET);
     this.#caseSensitiveUserNames = options.caseSensitiveUserNames ?? false;
   }
 
@@ -95,16 +99,20 @@ export class ScimStore {
   }
 
   /**
-   * A deterministic UUID-shaped id (version 4 layout): the same seed gives the same ids in the
-   * same order. Drawn from the seeded sfc32 generator, not a hash per id: every create pays for it.
+   * A deterministic UUID-shaped id (version 4 layout). With a `name` (the resource's externalId,
+   * userName or displayName) it is derived from the name and the seed, so a resource gets the
+   * same id whatever order the creates arrive in: two replays that differ in concurrency then
+   * send the same requests for the same account. Without one, or when that id is taken, it is
+   * drawn from the seeded sfc32 generator (the same ids in the same order).
    */
-  nextId(): string {
+  nextId(kind?: ResourceKind, name?: string): string {
+    if (kind !== undefined && name !== undefined) {
+      const h = hash32(name, this.#idSeed);
+      const id = uuidOf(h, hash32(name, h ^ 0x9e3779b9), hash32(name, h ^ 0x85ebca6b), hash32(name, h ^ 0xc2b2ae35));
+      if (!this.#resources[kind].has(id)) return id;
+    }
     const r = this.#idRandom;
-    const a = hex8(r.next());
-    const b = hex8(r.next());
-    const c = hex8(r.next());
-    const d = hex8(r.next());
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${VARIANT[c.charCodeAt(0) & 3]}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
+    return uuidOf((r.next() * 4294967296) >>> 0, (r.next() * 4294967296) >>> 0, (r.next() * 4294967296) >>> 0, (r.next() * 4294967296) >>> 0);
   }
 
   get(kind: ResourceKind, id: string): StoredResource | undefined {
@@ -255,7 +263,19 @@ export function memberValue(member: JsonValue): string | undefined {
 
 const VARIANT = '89ab';
 
-/** Eight hex digits of a float in [0, 1) from the generator (its 32 random bits). */
+/** Eight hex digits of 32 bits. */
 function hex8(value: number): string {
-  return Math.floor(value * 4294967296).toString(16).padStart(8, '0');
+  return (value >>> 0).toString(16).padStart(8, '0');
+}
+
+/** A UUID-shaped string (version 4 layout) of 128 bits. */
+function uuidOf(a: number, b: number, c: number, d: number): string {
+  const bh = hex8(b);
+  const ch = hex8(c);
+  return `${hex8(a)}-${bh.slice(0, 4)}-4${bh.slice(5, 8)}-${VARIANT[ch.charCodeAt(0) & 3]}${ch.slice(1, 4)}-${ch.slice(4, 8)}${hex8(d)}`;
+}
+
+/** A well-spread 32-bit hash of a name from a seed (short names differ in every bit). */
+function hash32(text: string, seed: number): number {
+  return finalize32(fnv1a(text, seed));
 }
