@@ -59,6 +59,12 @@ export function validateLoadJson(value: unknown): string[] {
       v.string(o['histogram'], `operations.${op}.histogram`, MAX_HISTOGRAM_CHARS);
       const latency = v.object(o['latencyMs'], `operations.${op}.latencyMs`);
       if (latency) for (const key of ['min', 'max']) v.number(latency[key], `operations.${op}.latencyMs.${key}`, 0);
+      // The server-side timings, when the report has them, decode like the client's.
+      const server = o['server'] === undefined ? undefined : v.object(o['server'], `operations.${op}.server`);
+      if (server) {
+        v.number(server['sumUs'], `operations.${op}.server.sumUs`, 0);
+        v.string(server['histogram'], `operations.${op}.server.histogram`, MAX_HISTOGRAM_CHARS);
+      }
     }
   }
   const retryAfter = top['retryAfter'] === undefined ? undefined : v.object(top['retryAfter'], 'retryAfter');
