@@ -192,9 +192,13 @@ export async function captureWorld(options: CaptureOptions): Promise<Capture> {
   if (survey.throttled > 0 || survey.rateLimitHeaders.size > 0) {
     capturedFrom.throttling = { throttled: survey.throttled, retryAfterMs: [...survey.retryAfterMs], headers: [...survey.rateLimitHeaders.keys()].sort() };
   }
+  // Every quirk a profile plays cites where it was seen: here, the survey itself.
+  const sources: Record<string, string> = {};
+  for (const [quirk, on] of Object.entries(quirks)) if (on === true) sources[quirk] = `observed by scimsim world capture of ${url.origin}${capturedFrom.scimRoot} at ${options.at}`;
   const profile: ServerProfile = {
     name: `captured-${url.hostname}`,
     description: `Captured read-only from ${url.origin}${capturedFrom.scimRoot} at ${options.at} by scimsim world capture (${options.samples - survey.left} requests). Fields listed in capturedFrom.undetermined play the RFC default.`,
+    ...(Object.keys(sources).length > 0 ? { sources } : {}),
     limits,
     capabilities,
     quirks,

@@ -44,6 +44,8 @@ async function capture(name: string, accounts = 30, samples = 60): Promise<{ cap
 describe('world capture against the embedded mock', () => {
   it.each(['default', 'staging', 'keycloak-like', 'put-only', 'legacy-gateway', 'sloppy-pagination'])('reproduces the page cap, tooMany, PATCH support and filters of %s', async (name) => {
     const { captured, original } = await capture(name);
+    const text = JSON.stringify(captured.profile);
+    expect(validateProfile(JSON.parse(text), 'world.json', text).problems).toEqual([]);
     const replayed = resolveProfile(captured.profile);
     expect(replayed.limits.maxResults).toBe(original.limits.maxResults);
     expect(replayed.limits.overMaxResults).toBe(original.limits.overMaxResults);
