@@ -107,8 +107,22 @@ export interface ServerProfile {
     slowMs?: number;
   };
   quirks?: QuirkSet;
+  population?: PopulationSpec;
   /** Where `scimsim world capture` surveyed this world; never credentials or account data. */
   capturedFrom?: CapturedFrom;
+}
+
+/**
+ * Accounts already on the target before a run: some of the identity source's own users,
+ * provisioned earlier by a process that matched them by `matchedBy`. With `userName` they carry
+ * no externalId (the source's id was never written); with `externalId` they carry the source's.
+ * Their userNames are at `domain` (default: the domain of the env set the world is built for).
+ */
+export interface PopulationSpec {
+  /** How many of the run's users already exist (at most the run's users). */
+  count: number;
+  matchedBy?: 'userName' | 'externalId';
+  domain?: string;
 }
 
 /**

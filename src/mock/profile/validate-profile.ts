@@ -4,6 +4,7 @@ import {
   OPERATION_KINDS,
   type BearerTokenSpec,
   type CapturedFrom,
+  type PopulationSpec,
   type LatencySpec,
   type OAuthClientSpec,
   type QuirkName,
@@ -32,7 +33,7 @@ const QUIRK_FLAGS = {
 export const QUIRK_NAMES = Object.keys(QUIRK_FLAGS) as readonly QuirkName[];
 
 const KEYS = {
-  profile: ['name', 'description', 'sources', 'tenants', 'credentials', 'limits', 'capabilities', 'faults', 'quirks', 'capturedFrom'],
+  profile: ['name', 'description', 'sources', 'tenants', 'credentials', 'limits', 'capabilities', 'faults', 'quirks', 'population', 'capturedFrom'],
   credentials: ['acceptEnvCredentials', 'bearerTokens', 'oauthClients', 'accessTokenTtlSeconds'],
   limits: ['maxResults', 'overMaxResults', 'rateLimit', 'latency', 'maxBodyBytes'],
   capabilities: ['patch', 'put', 'delete', 'bulk', 'sort', 'etag', 'filterableAttributes', 'allowedUserNameDomains', 'requiredUserAttributes'],
@@ -69,6 +70,7 @@ export function validateProfile(json: unknown, file: string, text: string): { pr
   put(profile, 'capabilities', read(root, 'capabilities', '', checkCapabilities, r));
   put(profile, 'faults', read(root, 'faults', '', checkFaults, r));
   put(profile, 'quirks', read(root, 'quirks', '', checkQuirks, r));
+  put(profile, 'population', read(root, 'population', '', checkPopulation, r));
   put(profile, 'capturedFrom', read(root, 'capturedFrom', '', checkCapturedFrom, r));
   checkQuirkSources(profile, root, r);
   return { profile, problems: r.problems };
@@ -99,6 +101,19 @@ const checkSources: Check<Record<string, string>> = (value, field, r) => {
     const read = str(citation, path, r);
     if (read !== undefined) out[key] = read;
   }
+  return out;
+};
+
+const checkPopulation: Check<PopulationSpec> = (value, field, r) => {
+  const o = fields(value, field, r, { known: ['count', 'matchedBy', 'domain'], required: ['count'] });
+  if (!o) return undefined;
+  const count = read(o, 'count', field, num({ min: 0, integer: true }), r);
+  const matchedBy = read(o, 'matchedBy', field, (v, f, rr) => (v === 'userName' || v === 'externalId' ? v : rr.wrongType(f, '"userName" or "externalId"', v)), r);
+  const domain = read(o, 'domain', field, str, r);
+  if (count === undefined) return undefined;
+  const out: PopulationSpec = { count };
+  put(out, 'matchedBy', matchedBy);
+  put(out, 'domain', domain);
   return out;
 };
 
