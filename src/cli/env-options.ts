@@ -33,5 +33,8 @@ export async function readAliases(args: AliasArgs, io: CliIO): Promise<Map<strin
 
 /** Loads the env set the flags name: files layered in order, --set on top. */
 export async function loadFromArgs(files: readonly string[], sets: readonly string[], args: AliasArgs, io: CliIO): Promise<EnvSet> {
-  return loadEnvSet({ files, sets, aliases: await readAliases(args, io), cwd: io.cwd, processEnv: io.env });
+  const set = await loadEnvSet({ files, sets, aliases: await readAliases(args, io), cwd: io.cwd, processEnv: io.env });
+  // Before anything is validated or sent: every message from here on may quote these values.
+  io.redactor?.addEnvSet(set);
+  return set;
 }

@@ -1,3 +1,4 @@
+import { Redactor } from '../env/redact.js';
 import { createColors, type Colors } from '../report/style.js';
 
 /** A stream the CLI writes to; process.stdout in production, a buffer in tests. */
@@ -12,6 +13,22 @@ export interface CliIO {
   stderr: OutputStream;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /**
+   * The redaction boundary: it learns every env set the command loads, and everything written to
+   * stdout, stderr or a report file passes through it. `runCli` sets it.
+   */
+  redactor?: Redactor;
+}
+
+/** The same I/O with stdout and stderr passing through one redactor (the only way out of the process). */
+export function redactedIO(io: CliIO): CliIO & { redactor: Redactor } {
+  const redactor = io.redactor ?? new Redactor();
+  const wrap = (stream: OutputStream): OutputStream => {
+    const wrapped: OutputStream = { write: (text: string) => stream.write(redactor.scrub(text)) };
+    if (stream.isTTY !== undefined) wrapped.isTTY = stream.isTTY;
+    return wrapped;
+  };
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr), redactor };
 }
 
 /**

@@ -12,8 +12,9 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { varsCommand } from './commands/vars.js';
 import { worldCommand } from './commands/world.js';
+import { capMessage } from '../env/excerpt.js';
 import { EXIT, type CommandContext } from './context.js';
-import { colorsFor, type CliIO } from './io.js';
+import { colorsFor, redactedIO, type CliIO } from './io.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -21,7 +22,8 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
  * Runs the CLI on `argv` and returns the exit code. Only the CLI prints; commands leave their
  * exit code in the context, and every error ends here as one message (a stack only with --debug).
  */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<number> {
+  const io = redactedIO(rawIO);
   const ctx: CommandContext = { io, exitCode: EXIT.ok };
   const debug = argv.includes('--debug');
   const parser = yargs()
@@ -70,20 +72,24 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   return ctx.exitCode;
 }
 
+/** An error prints at most this many detail lines: a file of 100,000 bad lines must not flood a CI log. */
+const MAX_DETAILS = 50;
+
 function reportError(error: unknown, io: CliIO, debug: boolean): number {
   const colors = colorsFor(io.stderr, io.env);
   if (error instanceof UserError) {
     const where = error.location && error.code !== 'bad-flags' && !error.message.includes(error.location.file) ? ` (${formatLocation(error.location)})` : '';
-    const lines = [`${colors.red('scimsim:')} ${error.message}${where}`];
-    for (const detail of error.details) lines.push(`  ${detail}`);
-    if (error.hint) lines.push(`  ${colors.cyan('→')} ${error.hint}`);
+    const lines = [`${colors.red('scimsim:')} ${capMessage(error.message)}${where}`];
+    for (const detail of error.details.slice(0, MAX_DETAILS)) lines.push(`  ${capMessage(detail)}`);
+    if (error.details.length > MAX_DETAILS) lines.push(`  … and ${error.details.length - MAX_DETAILS} more`);
+    if (error.hint) lines.push(`  ${colors.cyan('→')} ${capMessage(error.hint)}`);
     if (error.code === 'bad-flags') lines.push(`  ${colors.cyan('→')} Run scimsim --help, or scimsim <command> --help.`);
     if (debug && error.stack) lines.push(colors.dim(error.stack));
     io.stderr.write(`${lines.join('\n')}\n`);
     return EXIT.error;
   }
   const err = error instanceof Error ? error : new Error(String(error));
-  const lines = [`${colors.red('scimsim: internal error:')} ${err.message}`, '  This is a bug in scimsim; please report it with the command you ran.'];
+  const lines = [`${colors.red('scimsim: internal error:')} ${capMessage(err.message)}`, '  This is a bug in scimsim; please report it with the command you ran.'];
   lines.push(debug ? colors.dim(err.stack ?? '') : '  Run again with --debug for the stack trace.');
   io.stderr.write(`${lines.join('\n')}\n`);
   return EXIT.error;

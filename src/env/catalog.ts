@@ -233,13 +233,29 @@ export function suggestCatalogName(name: string): string | undefined {
 }
 
 /**
- * True when a variable's value must never be printed: catalog secrets, typos of them
- * (SCIM_AUTH_TOKN), and unknown names that look secret.
+ * True when a variable's value must never be printed. The catalog decides for its own names
+ * (`SCIM_OAUTH_TOKEN_URL` is a URL, shown in full); a typo of a catalog secret (`SCIM_AUTH_TOKN`)
+ * is secret; any other name is secret when one of its words looks like a credential.
  */
 export function isSecretName(name: string): boolean {
-  const entry = catalog.get(name) ?? catalog.get(suggestCatalogName(name) ?? '');
-  if (entry?.secret) return true;
-  return /(TOKEN|TOKN|SECRET|SECRT|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTIAL|BEARER)/i.test(name);
+  const own = catalog.get(name);
+  if (own) return own.secret;
+  if (catalog.get(suggestCatalogName(name) ?? '')?.secret) return true;
+  return looksSecret(name);
+}
+
+/** Words that are credentials in part of a word too (`SCIM_AUTHTOKEN`, `SCIM_CLIENTSECRET`, `SCIM_PASSWD`). */
+const SECRET_PARTS = /PASS|PASSWORD|SECRET|SECRT|TOKEN|TOKN|AUTHORIZATION|JWT|SESSION|COOKIE|CREDENTIAL|BEARER|PRIVATE/;
+/** Short words that are credentials only as a whole word, or a word's end for KEY (`SCIM_APIKEY`). */
+const SECRET_WORDS = /^(?:PW|PWD|AUTH|AUTHZ|[A-Z0-9]*KEY|SIG|SIGNATURE|CERT|PIN|OTP|HMAC|SALT)$/;
+/** An endpoint's address is not the credential it hands out. */
+const ENDPOINT_OF_TOKEN = /TOKEN[_.-]?(?:URL|URI|ENDPOINT|HOST|PATH)(?=$|[_.-])/g;
+
+/** The name heuristic for variables the catalog does not know. */
+export function looksSecret(name: string): boolean {
+  const upper = name.toUpperCase().replace(ENDPOINT_OF_TOKEN, 'ENDPOINT');
+  if (SECRET_PARTS.test(upper)) return true;
+  return upper.split(/[_.-]+/).some((word) => SECRET_WORDS.test(word));
 }
 
 /** Human text for a variable's type, as shown in `scimsim vars` and the README. */

@@ -1,5 +1,7 @@
 import { closest } from 'fastest-levenshtein';
 import type { CatalogEntry } from './catalog.js';
+import { quotedValue } from './excerpt.js';
+import { maskUrlSecrets } from './redact.js';
 
 /** What is wrong with one value, before it is tied to a variable and a line. */
 export interface ValueFinding {
@@ -29,14 +31,14 @@ export function checkValue(entry: CatalogEntry, value: string): ValueFinding[] {
       return checkUrl(value);
     case 'integer': {
       if (!/^[+-]?\d+$/.test(value.trim())) {
-        return [{ severity: 'error', code: 'not-an-integer', message: `${JSON.stringify(value)} is not a whole number`, hint: `use an integer from ${type.min} to ${type.max}` }];
+        return [{ severity: 'error', code: 'not-an-integer', message: `${quotedValue(value)} is not a whole number`, hint: `use an integer from ${type.min} to ${type.max}` }];
       }
       return checkRange(Number(value), type.min, type.max);
     }
     case 'number': {
       const n = Number(value);
       if (value.trim() === '' || !Number.isFinite(n)) {
-        return [{ severity: 'error', code: 'not-a-number', message: `${JSON.stringify(value)} is not a number`, hint: `use a number >= ${type.min}` }];
+        return [{ severity: 'error', code: 'not-a-number', message: `${quotedValue(value)} is not a number`, hint: `use a number >= ${type.min}` }];
       }
       return checkRange(n, type.min, type.max);
     }
@@ -73,24 +75,28 @@ function checkEnum(value: string, values: readonly string[]): ValueFinding[] {
     {
       severity: 'error',
       code: 'unknown-value',
-      message: `${JSON.stringify(value)} is not one of ${values.join(', ')}`,
+      message: `${quotedValue(value)} is not one of ${values.join(', ')}`,
       hint: sameLetters ? `values are case-sensitive: write ${sameLetters}` : `did you mean ${suggestion}?`,
     },
   ];
 }
 
+/**
+ * Checks the expanded value. A `${...}` left in it (unresolved, nested, or single-quoted) is an
+ * error of its own, and the rest of the URL (scheme, host, userinfo) is still checked around it:
+ * a literal `${` must not switch the clear-text and credential checks off.
+ */
 function checkUrl(value: string): ValueFinding[] {
+  const findings: ValueFinding[] = [];
   if (value.includes('${')) {
-    // Unresolved references are reported by the reference rule with the variable they need.
-    return [];
+    findings.push({ severity: 'error', code: 'url-unexpanded', message: 'still holds a ${...} reference after expansion, which would be sent as written', hint: 'set the variable it references, or remove the reference' });
   }
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(value.replace(/\$\{[^}]*\}?/g, 'x'));
   } catch {
-    return [{ severity: 'error', code: 'url-malformed', message: `${JSON.stringify(value)} is not a valid URL`, hint: 'write an absolute URL such as https://staging.example.com/scim/v2' }];
+    return [...findings, { severity: 'error', code: 'url-malformed', message: `${quotedValue(maskUrlSecrets(value))} is not a valid URL`, hint: 'write an absolute URL such as https://staging.example.com/scim/v2' }];
   }
-  const findings: ValueFinding[] = [];
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     findings.push({ severity: 'error', code: 'url-scheme', message: `uses ${url.protocol.replace(':', '')}, not http(s)`, hint: 'use an https:// URL' });
   } else if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
@@ -112,10 +118,10 @@ function checkUrl(value: string): ValueFinding[] {
 
 function checkHostname(value: string): ValueFinding[] {
   if (value.includes('@')) {
-    return [{ severity: 'error', code: 'hostname-invalid', message: `${JSON.stringify(value)} is not a hostname`, hint: `give the domain only: ${value.slice(value.lastIndexOf('@') + 1)}` }];
+    return [{ severity: 'error', code: 'hostname-invalid', message: `${quotedValue(value)} is not a hostname`, hint: `give the domain only: ${value.slice(value.lastIndexOf('@') + 1).slice(0, 60)}` }];
   }
   const ok = value.length <= 253 && /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(value);
-  return ok ? [] : [{ severity: 'error', code: 'hostname-invalid', message: `${JSON.stringify(value)} is not a hostname`, hint: 'use a domain such as example.com' }];
+  return ok ? [] : [{ severity: 'error', code: 'hostname-invalid', message: `${quotedValue(value)} is not a hostname`, hint: 'use a domain such as example.com' }];
 }
 
 function checkSecret(value: string): ValueFinding[] {

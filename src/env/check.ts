@@ -31,8 +31,16 @@ export interface CheckReport {
 
 /** Assembles the check report: catalog variables in catalog order, then the set's other variables. */
 export function summarizeCheck(set: EnvSet, validation: ValidationResult, preflight?: PreflightReport): CheckReport {
+  // Grouped once: a file of 16,000 unknown names has as many problems, and a filter per row is quadratic.
+  const byVariable = new Map<string, EnvProblem[]>();
+  for (const p of validation.problems) {
+    if (p.variable === undefined) continue;
+    const list = byVariable.get(p.variable);
+    if (list) list.push(p);
+    else byVariable.set(p.variable, [p]);
+  }
   const statusOf = (name: string): VariableStatus => {
-    const mine = validation.problems.filter((p) => p.variable === name);
+    const mine = byVariable.get(name) ?? [];
     if (mine.some((p) => p.severity === 'error')) return 'error';
     if (mine.length > 0) return 'warning';
     return catalog.has(name) || !name.startsWith('SCIM_') ? 'ok' : 'unknown';
@@ -40,7 +48,7 @@ export function summarizeCheck(set: EnvSet, validation: ValidationResult, prefli
   const rows: VariableRow[] = [];
   for (const spec of catalog.values()) {
     const given = set.values.get(spec.name);
-    const missing = validation.problems.some((p) => p.variable === spec.name && p.code === 'missing-required');
+    const missing = (byVariable.get(spec.name) ?? []).some((p) => p.code === 'missing-required');
     if (!given && spec.default === undefined && !missing) continue;
     rows.push({
       name: spec.name,

@@ -8,6 +8,12 @@ import type { EnvSet, EnvValue } from './load.js';
  */
 const REFERENCE = /\\\$|\$\{([A-Za-z_][A-Za-z0-9_.-]*)(?::-([^}]*))?\}/g;
 
+/**
+ * The longest value expansion may produce. A chain of `A=${B}${B}` doubles at every step; this
+ * stops it long before memory does (real values are URLs and tokens, well under a KiB).
+ */
+export const MAX_EXPANDED_LENGTH = 64 * 1024;
+
 /** Expands every value of the set in place, after layering, so later files can change what earlier ones reference. */
 export function expandEnvValues(set: EnvSet, processEnv: Readonly<Record<string, string | undefined>>): void {
   const done = new Set<string>();
@@ -36,15 +42,38 @@ export function expandEnvValues(set: EnvSet, processEnv: Readonly<Record<string,
     visiting.push(entry.name);
     const references: string[] = [];
     const unresolved: string[] = [];
+    let nested = false;
+    let grown = 0;
     entry.value = entry.raw.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
       if (name === undefined) return '$';
       references.push(name);
+      // `${A:-${B}}` is not expanded by dotenv either: the fallback would end at the first `}`.
+      if (fallback?.includes('${')) {
+        nested = true;
+        return match;
+      }
       const value = resolveName(name);
-      if (value !== undefined && value !== '') return value;
+      if (value !== undefined && value !== '') {
+        // Counted as it grows: one line of 250,000 references to a long value must not build it first.
+        grown += value.length;
+        if (grown > MAX_EXPANDED_LENGTH) throw tooLarge(entry, grown);
+        return value;
+      }
       if (fallback !== undefined) return fallback;
       unresolved.push(name);
       return match;
     });
+    if (entry.value.length > MAX_EXPANDED_LENGTH) throw tooLarge(entry, entry.value.length);
+    if (nested) {
+      set.problems.push({
+        severity: 'error',
+        code: 'nested-reference',
+        variable: entry.name,
+        location: entry.source,
+        message: `${entry.name} nests a reference inside a fallback (\${A:-\${B}}), which is not expanded`,
+        hint: 'give the fallback a plain value, or set the variable it names',
+      });
+    }
     entry.references = references;
     entry.unresolved = unresolved;
     visiting.pop();
@@ -52,4 +81,11 @@ export function expandEnvValues(set: EnvSet, processEnv: Readonly<Record<string,
   };
 
   for (const entry of set.values.values()) expandOne(entry);
+}
+
+function tooLarge(entry: EnvValue, length: number): UserError {
+  return new UserError('env-expansion-too-large', `Failed to expand ${entry.name}: its value grows to more than ${MAX_EXPANDED_LENGTH} characters (${length} so far).`, {
+    hint: 'Check its ${...} references: one of them repeats a long value many times over.',
+    location: entry.source,
+  });
 }

@@ -28,6 +28,11 @@ export interface DotenvParseResult {
   warnings: DotenvProblem[];
 }
 
+import { maskedExcerpt, shownName } from './excerpt.js';
+
+/** A name longer than this is not a variable name a provisioning service would read. */
+const MAX_NAME_LENGTH = 128;
+
 const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=[ \t]*(.*)$/;
 const QUOTES: Record<string, QuoteStyle> = { "'": 'single', '"': 'double', '`': 'backtick' };
 
@@ -47,6 +52,10 @@ export function parseDotenv(text: string): DotenvParseResult {
     }
     const key = match[1] ?? '';
     const rest = match[2] ?? '';
+    if (key.length > MAX_NAME_LENGTH) {
+      result.errors.push({ line: lineNo, message: `the name ${shownName(key)} is longer than ${MAX_NAME_LENGTH} characters`, hint: 'use a short variable name' });
+      continue;
+    }
     const quoteChar = rest[0] ?? '';
     const quote = QUOTES[quoteChar];
     if (quote === undefined) {
@@ -57,7 +66,7 @@ export function parseDotenv(text: string): DotenvParseResult {
     if (!closed) {
       result.errors.push({
         line: lineNo,
-        message: `the ${quote}-quoted value of ${key} is never closed`,
+        message: `the ${quote}-quoted value of ${shownName(key)} is never closed`,
         hint: `end the value with ${quoteChar}`,
       });
       // Everything after an unclosed quote belongs to it in dotenv too; stop here.
@@ -67,7 +76,7 @@ export function parseDotenv(text: string): DotenvParseResult {
     if (trailing !== '' && !trailing.startsWith('#')) {
       result.errors.push({
         line: closed.endLine + 1,
-        message: `unexpected text after the closing quote of ${key}`,
+        message: `unexpected text after the closing quote of ${shownName(key)}`,
         hint: 'put the whole value inside the quotes, or start a comment with #',
       });
     }
@@ -88,8 +97,8 @@ function readUnquoted(rest: string, key: string, line: number, result: DotenvPar
   if (hash > 0 && !/\s/.test(rest[hash - 1] ?? ' ')) {
     result.warnings.push({
       line,
-      message: `the value of ${key} is cut at '#': dotenv reads everything after it as a comment`,
-      hint: `quote the value: ${key}="..."`,
+      message: `the value of ${shownName(key)} is cut at '#': dotenv reads everything after it as a comment`,
+      hint: `quote the value: ${shownName(key)}="..."`,
     });
   }
   return value;
@@ -133,13 +142,16 @@ function indexOfUnescaped(text: string, quoteChar: string): number {
 
 /**
  * Messages about malformed lines never quote the value part: a line such as
- * `SCIM_AUTH_TOKEN: s3cret` is malformed and still holds a secret.
+ * `SCIM_AUTH_TOKEN: s3cret` is malformed and still holds a secret. A name is shown only when it
+ * looks like one (a wrapped JWT on its own line matches the name syntax too); anything else is
+ * shown as its first characters and its length.
  */
 function describeMalformedLine(line: number, trimmed: string): DotenvProblem {
   const head = /^(?:export\s+)?([^\s=:]*)/.exec(trimmed)?.[1] ?? '';
-  const shown = head.length > 40 ? `${head.slice(0, 40)}…` : head;
+  const shown = shownName(head);
   if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(trimmed)) {
-    return { line, message: `${trimmed} has no value`, hint: `write ${trimmed}= for an empty value, or remove the line` };
+    if (shown !== head) return { line, message: `expected KEY=VALUE, found a line of ${trimmed.length} characters with no = (it starts ${maskedExcerpt(trimmed)})`, hint: 'a value that wraps onto its own line belongs inside quotes on the line of its key' };
+    return { line, message: `${shown} has no value`, hint: `write ${shown}= for an empty value, or remove the line` };
   }
   if (/^(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*:/.test(trimmed)) {
     return { line, message: `expected ${shown}=VALUE, found ${shown}: ...`, hint: 'use = between the name and the value' };
@@ -147,11 +159,11 @@ function describeMalformedLine(line: number, trimmed: string): DotenvProblem {
   if (/^(?:export\s+)?[^=\s]+\s*=/.test(trimmed)) {
     return {
       line,
-      message: `${JSON.stringify(shown)} is not a valid variable name`,
+      message: `${shown} is not a valid variable name`,
       hint: 'names start with a letter or _ and hold letters, digits, _ . -',
     };
   }
-  return { line, message: `expected KEY=VALUE, found a line starting ${JSON.stringify(shown)}`, hint: 'comment the line out with # or fix it' };
+  return { line, message: `expected KEY=VALUE, found a line starting ${maskedExcerpt(head)}`, hint: 'comment the line out with # or fix it' };
 }
 
 function flagDuplicates(result: DotenvParseResult): void {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../errors/user-error.js';
@@ -13,6 +13,9 @@ export interface SourceText {
 }
 
 const GIT_SPEC = /^git:([^:]+):(.+)$/;
+
+/** An env file larger than this is not an env file (the largest real ones are a few KiB). */
+export const MAX_ENV_FILE_BYTES = 1024 * 1024;
 
 /**
  * Reads an env source: a path, or `git:REV:path` for a file as it was at a git revision,
@@ -36,12 +39,20 @@ async function readFromDisk(path: string, cwd: string): Promise<Buffer> {
         location: { file: path },
       });
     }
-    return await readFile(full);
+    // A device (/dev/zero), a FIFO or a socket never ends, or blocks: read regular files only.
+    if (!info.isFile()) {
+      throw new UserError('env-file-not-regular', `Failed to read env file ${path}: it is not a regular file (a device, pipe or socket).`, {
+        hint: 'Pass a regular file; to use a secret store, write its output to a file first.',
+        location: { file: path },
+      });
+    }
+    if (info.size > MAX_ENV_FILE_BYTES) throw tooLarge(path);
+    return await readAtMost(full, path);
   } catch (error) {
     if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
     throw new UserError('env-file-unreadable', `Failed to read env file ${path}: ${reason}.`, {
       hint: code === 'ENOENT' ? `Check the path; it is resolved against ${cwd}.` : 'Check the file and its permissions.',
       location: { file: path },
@@ -50,16 +61,42 @@ async function readFromDisk(path: string, cwd: string): Promise<Buffer> {
   }
 }
 
+/** Reads at most the cap (and one byte more, to tell), whatever the file grew to since stat. */
+async function readAtMost(full: string, label: string): Promise<Buffer> {
+  const handle = await open(full, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_ENV_FILE_BYTES + 1);
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      if (filled > MAX_ENV_FILE_BYTES) throw tooLarge(label);
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+function tooLarge(label: string): UserError {
+  return new UserError('env-file-too-large', `Failed to read env file ${label}: it is larger than ${MAX_ENV_FILE_BYTES / 1024} KiB.`, {
+    hint: 'An env file holds KEY=VALUE lines; check that the path names the right file.',
+    location: { file: label },
+  });
+}
+
 async function readFromGit(rev: string, path: string, spec: string, cwd: string): Promise<Buffer> {
   try {
     const { stdout } = await execFileAsync('git', ['show', `${rev}:${path}`], {
       cwd,
       encoding: 'buffer',
-      maxBuffer: 16 * 1024 * 1024,
+      maxBuffer: MAX_ENV_FILE_BYTES,
     });
     return stdout;
   } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0];
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0]?.slice(0, 200);
+    if ((error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') throw tooLarge(spec);
     throw new UserError('env-git-unreadable', `Failed to read ${path} at git revision ${rev}: ${stderr || 'git failed'}.`, {
       hint: 'Check the revision (git log) and the path relative to the repository root, as in git:HEAD~1:env/prod.env.',
       location: { file: spec },

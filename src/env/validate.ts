@@ -95,6 +95,8 @@ const checkValues: Rule = (set) => {
       continue;
     }
     for (const finding of checkValue(spec, entry.value)) {
+      // An unresolved or nested reference is reported once, by the reference rules.
+      if (finding.code === 'url-unexpanded' && (entry.unresolved.length > 0 || set.problems.some((p) => p.variable === entry.name && p.code === 'nested-reference'))) continue;
       problems.push({
         severity: finding.severity,
         code: finding.code,

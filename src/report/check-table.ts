@@ -17,14 +17,25 @@ export function renderCheckTable(report: CheckReport, colors: Colors): string {
   return `${out.join('\n')}\n`;
 }
 
+/** cli-table3 lays out a table in time quadratic in its rows; long sets print as several tables. */
+const ROWS_PER_TABLE = 250;
+
 function renderVariables(report: CheckReport, colors: Colors): string {
+  const parts: string[] = [];
+  for (let start = 0; start < report.variables.length || start === 0; start += ROWS_PER_TABLE) {
+    parts.push(renderVariableRows(report.variables.slice(start, start + ROWS_PER_TABLE), colors));
+  }
+  return parts.join('\n');
+}
+
+function renderVariableRows(rows: CheckReport['variables'], colors: Colors): string {
   const table = new Table({
     head: ['variable', 'value', 'source', 'status'],
     style: { head: [], border: [] },
     chars: COMPACT_ROWS,
     wordWrap: true,
   });
-  for (const row of report.variables) {
+  for (const row of rows) {
     const overrides = row.overrides.length > 0 ? `\n${colors.dim(`overrides ${row.overrides.map(formatSource).join(', ')}`)}` : '';
     const alias = row.alias ? `\n${colors.dim(`as ${row.alias}`)}` : '';
     table.push([

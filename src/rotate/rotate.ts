@@ -96,9 +96,11 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
           return response;
         }
       : transport;
+  // Read-only traffic has nothing to clean up: an interrupt cuts every retry wait short.
+  const interrupt = request.signal ? { interrupt: () => request.signal } : {};
   const clients = {
-    current: new ScimClient(current, { transport: currentTransport, clock, random: createRandom(`rotate:current:${request.seed}`), dialect }),
-    next: new ScimClient(next, { transport, clock, random: createRandom(`rotate:next:${request.seed}`), dialect }),
+    current: new ScimClient(current, { transport: currentTransport, clock, random: createRandom(`rotate:current:${request.seed}`), dialect, ...interrupt }),
+    next: new ScimClient(next, { transport, clock, random: createRandom(`rotate:next:${request.seed}`), dialect, ...interrupt }),
   };
   const buckets = 10;
   const width = request.durationMs / buckets;

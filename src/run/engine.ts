@@ -23,7 +23,7 @@ export interface EngineOptions {
   /** Set to stop starting new operations (SIGINT); in-flight ones finish. */
   signal?: AbortSignal;
   /**
-   * A probe: only accounts marked 1 are sent to the target and read back. Every account still
+   * A scoped replay: only accounts marked 1 are sent to the target and read back. Every account still
    * moves through its intended states, so each step picks exactly the accounts it would pick in
    * the full run, and a sampled account sees the same operations it would see there.
    */
@@ -31,7 +31,7 @@ export interface EngineOptions {
   /**
    * Send nothing more for an account once it is blocked (a cause search's replay, which asks
    * only whether each account gets blocked: its first failure decides, and later operations
-   * could not undo it). Intended states still move on, as for unsent accounts of a probe.
+   * could not undo it). Intended states still move on, as for unsent accounts of a scoped replay.
    */
   skipBlocked?: boolean;
   /** Embedded mock: run users the world held before the run (index -> id), matched rather than created. */

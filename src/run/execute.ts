@@ -29,7 +29,7 @@ export interface RunRequest {
   /** live: told the run id before the first write. */
   onRunId?: (runId: string) => void;
   signal?: AbortSignal;
-  /** A probe on these accounts only (see EngineOptions.sample). */
+  /** A scoped replay of these accounts only (see EngineOptions.sample). */
   sample?: Uint8Array;
   /** Send nothing more for an account once it is blocked (see EngineOptions.skipBlocked). */
   skipBlocked?: boolean;

@@ -1,3 +1,4 @@
+import { settingsSecrets } from '../env/redact.js';
 import type { ScimSettings } from '../env/settings.js';
 import { UserError } from '../errors/user-error.js';
 import { cleanUpRun, type CleanupResult } from './cleanup.js';
@@ -6,7 +7,7 @@ import { openCleanupClient } from './session.js';
 
 /** Throws (exit 1) when the env set points at another target than the journal names. */
 export function checkJournalTarget(settings: ScimSettings, state: JournalState): void {
-  const target = targetOf(settings.baseUrl);
+  const target = targetOf(settings.baseUrl, settingsSecrets(settings));
   // Older journals kept a trailing slash of the SCIM root; it names the same target.
   if (state.target === '' || state.target.replace(/\/+$/, '') === target) return;
   throw new UserError('target-mismatch', `Failed to clean up run ${state.runId}: its journal names the target ${state.target}, but the env set points at ${target}.`, {

@@ -99,6 +99,12 @@ export async function cleanUpRun(options: CleanUpOptions): Promise<CleanupResult
   const groups = new Set<string>();
   const gone = { users: 0, groups: 0 };
   let notOurs = 0;
+  // Every create is journalled before it is sent: a journal without one means the run put nothing
+  // on the target, and there is nothing to search for (a throttled or interrupted run stops here).
+  if (state.users.length === 0 && state.groups.length === 0 && state.open.length === 0) {
+    journal.write({ op: 'end', clean: true, at: new Date().toISOString() });
+    return { users: { removed: 0, deactivated: 0, gone: 0 }, groups: { removed: 0, gone: 0 }, clean: true, left };
+  }
   // The marker search finds creates in flight at a crash at once, where the server can do it.
   // A server that answers an `sw` it does not support with an empty list would make absence
   // look proven: the search counts only once it found one of the ids the journal knows.

@@ -1,6 +1,13 @@
-import { appendFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, lstatSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { scrubSecrets } from '../env/redact.js';
+import { UserError } from '../errors/user-error.js';
 import type { CreateJournal } from '../scim/client/client.js';
+
+/** Journals name targets and accounts: only the user may read them. */
+const JOURNAL_MODE = 0o600;
+/** A journal larger than this is not one scimsim wrote for a run it can clean up. */
+const MAX_JOURNAL_BYTES = 256 * 1024 * 1024;
 
 /** Where live runs keep their journals, below the working directory (`.scimsim/runs`). */
 export const JOURNAL_DIR = join('.scimsim', 'runs');
@@ -24,12 +31,19 @@ export class RunJournal implements CreateJournal {
 
   constructor(cwd: string, runId: string) {
     const dir = resolve(cwd, JOURNAL_DIR);
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new UserError('journal-unwritable', `Failed to create the journal folder ${JOURNAL_DIR}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
+        hint: `A live run keeps its journal there; make sure ${JOURNAL_DIR} is a writable folder (not a file).`,
+        cause: error,
+      });
+    }
     this.path = join(dir, `${runId}.jsonl`);
   }
 
   write(entry: JournalEntry): void {
-    appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
+    appendFileSync(this.path, `${JSON.stringify(entry)}\n`, { mode: JOURNAL_MODE });
   }
 
   intent(kind: 'User' | 'Group', name: string, externalId: string | undefined): void {
@@ -66,10 +80,11 @@ export interface JournalState {
 /**
  * The target as a journal records it: origin and SCIM root path, nothing else (userinfo or a
  * query could hold a secret), without a trailing slash, so two spellings of one root compare equal.
+ * A secret expanded into the path (`/scim/${SCIM_AUTH_TOKEN}/v2`) is stored as its fingerprint.
  */
-export function targetOf(baseUrl: string): string {
+export function targetOf(baseUrl: string, secrets: readonly string[] = []): string {
   const url = new URL(baseUrl);
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return scrubSecrets(`${url.origin}${url.pathname.replace(/\/+$/, '')}`, secrets);
 }
 
 /** Reads a journal; a torn last line (a crash mid-write) is skipped. */
@@ -107,15 +122,34 @@ export function readJournal(path: string): JournalState {
   return state;
 }
 
-/** Every journal in the folder, oldest name first. */
-export function listJournals(cwd: string): string[] {
+/**
+ * Every journal in the folder, oldest name first. Entries that cannot be a journal (a folder or
+ * symlink named `*.jsonl`, a file too large) are left out and named to `onSkip`.
+ */
+export function listJournals(cwd: string, onSkip?: (name: string, why: string) => void): string[] {
   const dir = resolve(cwd, JOURNAL_DIR);
+  let names: string[];
   try {
-    return readdirSync(dir)
-      .filter((name) => name.endsWith('.jsonl'))
-      .sort()
-      .map((name) => join(dir, name));
+    names = readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
   } catch {
     return [];
+  }
+  const journals: string[] = [];
+  for (const name of names.sort()) {
+    const why = notAJournal(join(dir, name));
+    if (why === undefined) journals.push(join(dir, name));
+    else onSkip?.(name, why);
+  }
+  return journals;
+}
+
+function notAJournal(path: string): string | undefined {
+  try {
+    const info = lstatSync(path);
+    if (!info.isFile()) return info.isDirectory() ? 'it is a folder' : info.isSymbolicLink() ? 'it is a symbolic link' : 'it is not a regular file';
+    if (info.size > MAX_JOURNAL_BYTES) return `it is larger than ${MAX_JOURNAL_BYTES / 1024 / 1024} MiB`;
+    return undefined;
+  } catch (error) {
+    return `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
   }
 }

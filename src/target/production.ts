@@ -2,11 +2,17 @@ import type { ScimSettings } from '../env/settings.js';
 import { UserError } from '../errors/user-error.js';
 
 /**
- * Host patterns that look like production: a `prod`, `production` or `prd` label or segment
- * (`scim.prod.example.com`, `prod-scim.example.com`, `api-prd.example.com`). `--production-pattern`
- * replaces them.
+ * Host patterns that look like production: a label or a `-`/`_` separated word that is `prod`,
+ * `production` or `prd`, alone, with digits (`prod1`, `scim-prod01`) or joined to another word
+ * (`prodscim`, `scimprod`), as in `scim.prod.example.com`, `scim_prod.example.com`,
+ * `api-prd2.example.com`. Words that merely contain the letters (`product`, `produce`) do not
+ * count. `--production-pattern` replaces them.
  */
-export const DEFAULT_PRODUCTION_PATTERNS = ['(^|[.-])prod([.-]|$)', '(^|[.-])production([.-]|$)', '(^|[.-])prd([.-]|$)'];
+export const DEFAULT_PRODUCTION_PATTERNS = [
+  '(^|[.\\-_])[a-z]*prod(uction)?[0-9]*([.\\-_]|$)',
+  '(^|[.\\-_])prod(?!uct|uc[ei]|ig)(uction)?[0-9]*[a-z]*([.\\-_]|$)',
+  '(^|[.\\-_])prd[0-9]*([.\\-_]|$)',
+];
 
 /**
  * Live writes to what looks like production need consent: `SCIM_ENVIRONMENT=production`, or a

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { settingsSecrets } from '../env/redact.js';
 import type { ScimSettings } from '../env/settings.js';
 import { RunJournal, targetOf } from './journal.js';
 import { createInProcessTransport } from '../mock/adapters/in-process.js';
@@ -38,6 +39,8 @@ export interface TargetRequest {
   budget?: RequestBudget | undefined;
   /** live: keep-alive connections of the undici pool (default SCIM_MAX_CONCURRENCY). */
   connections?: number | undefined;
+  /** The run's interrupt: it cuts every backoff and Retry-After wait short, until cleanup begins. */
+  signal?: AbortSignal | undefined;
   /** Observes every request on its way to the target (the load test times the server with it). */
   wrapTransport?: ((transport: Transport) => Transport) | undefined;
   /**
@@ -119,7 +122,7 @@ export function openTarget(request: TargetRequest): TargetSession {
   let journal: RunJournal | undefined;
   if (request.target === 'live') {
     journal = new RunJournal(request.cwd ?? process.cwd(), runId);
-    journal.write({ op: 'start', runId, marker, target: targetOf(settings.baseUrl), at: new Date().toISOString() });
+    journal.write({ op: 'start', runId, marker, target: targetOf(settings.baseUrl, settingsSecrets(settings)), at: new Date().toISOString() });
   }
   let requests = 0;
   let capped = false;
@@ -134,6 +137,7 @@ export function openTarget(request: TargetRequest): TargetSession {
     marker,
     ...(preexisting.size > 0 ? { preexisting: new Set(preexisting.values()) } : {}),
     ...(journal ? { journal } : {}),
+    interrupt: () => (cleaning ? undefined : request.signal),
     onSend: () => {
       requests++;
     },

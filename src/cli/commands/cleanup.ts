@@ -46,7 +46,7 @@ async function runCleanup(args: CleanupArgs, io: CliIO): Promise<number> {
   }
   const settings = await loadValidSettings(args.env, args.set ?? [], args, io, '--env');
   checkLiveConsent(settings, { patterns: args['production-pattern'], allow: args['allow-production'] });
-  const journals = args.all ? listJournals(io.cwd) : [journalPath(io, args['run-id'] as string)];
+  const journals = args.all ? listJournals(io.cwd, (name, why) => io.stderr.write(`warning: skipped ${JOURNAL_DIR}/${name}: ${why}.\n`)) : [journalPath(io, args['run-id'] as string)];
   if (journals.length === 0) {
     io.stdout.write(`nothing to clean up: no journals in ${JOURNAL_DIR}\n`);
     return EXIT.ok;

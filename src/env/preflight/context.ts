@@ -1,4 +1,5 @@
 import { fingerprint } from '../fingerprint.js';
+import { basicCredentialForms } from '../redact.js';
 import type { ScimSettings } from '../settings.js';
 import type { PreflightHttp } from './http.js';
 import type { NetTarget } from './net-errors.js';
@@ -43,7 +44,8 @@ export function baseTarget(context: PreflightContext): NetTarget {
 
 /** The secrets of the settings, longest first, leaving out values too short to scrub safely. */
 export function settingsSecrets(settings: ScimSettings): string[] {
-  const values = settings.auth.mode === 'bearer' ? [settings.auth.token] : [settings.auth.clientSecret];
+  // The Basic credentials of an OAuth client are scrubbed whole: a token endpoint may echo them.
+  const values = settings.auth.mode === 'bearer' ? [settings.auth.token] : [settings.auth.clientSecret, ...basicCredentialForms(settings.auth.clientId, settings.auth.clientSecret)];
   return sortSecrets(values);
 }
 

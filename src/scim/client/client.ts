@@ -1,3 +1,4 @@
+import { Redactor } from '../../env/redact.js';
 import type { ScimSettings } from '../../env/settings.js';
 import type { Clock } from '../clock.js';
 import type { Dialect, UserChange, UserFields } from '../dialects.js';
@@ -31,6 +32,8 @@ export interface ClientOptions {
   journal?: CreateJournal;
   /** Asked before every attempt, after the marker guard (the --max-requests budget). */
   gate?: (method: string, path: string) => { error: string; detail: string } | undefined;
+  /** The run's interrupt for waits (see HttpOptions.interrupt). */
+  interrupt?: () => AbortSignal | undefined;
 }
 
 export interface CreateJournal {
@@ -81,6 +84,8 @@ export class ScimClient {
       pacer: new RatePacer(settings.rateLimitRps, options.clock),
       userAgent: options.dialect.userAgent,
       ...(options.onSend ? { onSend: options.onSend } : {}),
+      ...(options.interrupt ? { interrupt: options.interrupt } : {}),
+      redactor: redactorFor(settings),
       gate: (method, path) => this.#guard(method, path) ?? outer?.(method, path),
     });
   }
@@ -391,4 +396,10 @@ function applyChange(resource: JsonObject, change: UserChange): JsonObject {
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
+}
+
+function redactorFor(settings: ScimSettings): Redactor {
+  const redactor = new Redactor();
+  redactor.addSettings(settings);
+  return redactor;
 }

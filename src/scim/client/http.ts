@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Random } from '../random.js';
-import { backoffDelayMs, parseRetryAfterMs } from '../retry-timing.js';
+import { Redactor } from '../../env/redact.js';
+import { RETRY_AFTER_CAP_MS, backoffDelayMs, parseRetryAfterMs, retryAfterWaitMs } from '../retry-timing.js';
 import { SCIM_CONTENT_TYPE, type JsonValue } from '../types.js';
 import { TransportError, type Transport, type TransportResponse } from '../transport.js';
 import type { TokenSource } from './auth.js';
@@ -60,9 +61,21 @@ export interface HttpOptions {
    * A refused request is never sent and never retried.
    */
   gate?: (method: string, path: string) => { error: string; detail: string } | undefined;
+  /**
+   * The run's interrupt, asked before each wait (backoff, Retry-After, the rate pacer): a wait it
+   * aborts ends the request at once as `interrupted`. Undefined while cleaning up, which must wait.
+   */
+  interrupt?: () => AbortSignal | undefined;
+  /** Knows the credentials this client sends: server text it keeps is scrubbed of them (and their encodings). */
+  redactor?: Redactor;
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+/** Errors a retry cannot change: the answer was too large, or the run was interrupted. */
+const FINAL_ERRORS = new Set(['response-too-large', 'interrupted']);
+/** Server text kept in a ledger or report is cut here: enough to recognise it, too short to flood. */
+const DETAIL_LIMIT = 200;
+const SCIM_TYPE_LIMIT = 64;
 
 /**
  * Sends SCIM requests the way SCIM_TIMEOUT_MS and SCIM_MAX_RETRIES say: each attempt bounded
@@ -72,9 +85,27 @@ const RETRYABLE = new Set([429, 500, 502, 503, 504]);
  */
 export class ScimHttp {
   readonly #o: HttpOptions;
+  readonly #redactor: Redactor;
 
   constructor(options: HttpOptions) {
     this.#o = options;
+    this.#redactor = options.redactor ?? new Redactor();
+  }
+
+  /** Waits `ms` unless the run is interrupted first; false when interrupted. */
+  async #wait(ms: number): Promise<boolean> {
+    const signal = this.#o.interrupt?.();
+    if (signal === undefined) {
+      await this.#o.clock.sleep(ms);
+      return true;
+    }
+    if (signal.aborted) return false;
+    try {
+      await this.#o.clock.sleep(ms, signal);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async send(request: HttpRequest): Promise<HttpOutcome> {
@@ -92,6 +123,7 @@ export class ScimHttp {
       attempts++;
       const token = o.tokens.current() ?? (await o.tokens.get());
       const outcome = typeof token === 'string' ? await this.#attempt(request.method, url, body, token, request.headers, request.ignoreBody === true) : token;
+      if (!outcome.ok) this.#sanitize(outcome, token);
       if (outcome.status === 401 && !refreshed && o.tokens.refreshable) {
         refreshed = true;
         o.tokens.invalidate();
@@ -104,27 +136,46 @@ export class ScimHttp {
         throttled++;
         if (retryAfter !== undefined) (retryAfters ??= []).push(retryAfter);
       }
-      const retryable = outcome.error !== undefined ? request.noRetryWithoutAnswer !== true : RETRYABLE.has(outcome.status);
-      if (!retryable || attempts > o.maxRetries) {
+      const retryable = outcome.error !== undefined ? request.noRetryWithoutAnswer !== true && !FINAL_ERRORS.has(outcome.error) : RETRYABLE.has(outcome.status);
+      const waited = retryable && attempts <= o.maxRetries ? await this.#wait(retryAfter === undefined ? backoffDelayMs(attempts, o.random.next()) : retryAfterWaitMs(retryAfter)) : undefined;
+      if (waited === false) {
+        return withThrottles({ ok: false, status: outcome.status, error: 'interrupted', attempts, latencyMs: o.clock.now() - started, body: undefined, headers: outcome.headers }, throttled, retryAfters);
+      }
+      if (waited === undefined) {
         // A fresh outcome from this attempt is ours to complete; a token failure may be shared.
         const final = typeof token === 'string' ? outcome : { ...outcome };
         final.attempts = attempts;
         final.latencyMs = o.clock.now() - started;
+        const asked = retryAfters === undefined ? 0 : Math.max(...retryAfters);
+        if (final.status === 429 && asked > RETRY_AFTER_CAP_MS) {
+          final.detail = `the server asked to wait ${Math.round(asked / 1000)} s (Retry-After); scimsim waits at most ${RETRY_AFTER_CAP_MS / 1000} s`;
+        }
         return withThrottles(final, throttled, retryAfters);
       }
-      await o.clock.sleep(retryAfter ?? backoffDelayMs(attempts, o.random.next()));
     }
   }
 
-  /** Waits as a retry after `attempts` failed attempts would (for callers that retry themselves). */
-  backoff(attempts: number): Promise<void> {
-    return this.#o.clock.sleep(backoffDelayMs(attempts, this.#o.random.next()));
+  /**
+   * Server text is hostile input: a server may echo the Authorization header, the Basic
+   * credentials or a token in `detail` or `scimType`. Both are scrubbed and cut before anything
+   * keeps them; only error answers pay for it.
+   */
+  #sanitize(outcome: HttpOutcome, token: string | HttpOutcome): void {
+    if (outcome.detail === undefined && outcome.scimType === undefined) return;
+    if (typeof token === 'string') this.#redactor.addSecret(token);
+    if (outcome.detail !== undefined) outcome.detail = cleanServerText(this.#redactor.scrub(outcome.detail), DETAIL_LIMIT);
+    if (outcome.scimType !== undefined) outcome.scimType = cleanServerText(this.#redactor.scrub(outcome.scimType), SCIM_TYPE_LIMIT);
+  }
+
+  /** Waits as a retry after `attempts` failed attempts would (for callers that retry themselves); an interrupt cuts it short. */
+  async backoff(attempts: number): Promise<void> {
+    await this.#wait(backoffDelayMs(attempts, this.#o.random.next()));
   }
 
   async #attempt(method: string, url: string, body: string | undefined, token: string, extra: Record<string, string> | undefined, ignoreBody: boolean): Promise<HttpOutcome> {
     const o = this.#o;
     const wait = o.pacer.reserve();
-    if (wait > 0) await o.clock.sleep(wait);
+    if (wait > 0 && !(await this.#wait(wait))) return failed('interrupted');
     const headers: Record<string, string> = { accept: SCIM_CONTENT_TYPE, authorization: `Bearer ${token}`, 'user-agent': o.userAgent };
     if (extra) Object.assign(headers, extra);
     if (body !== undefined) headers['content-type'] = SCIM_CONTENT_TYPE;
@@ -168,9 +219,16 @@ function readOutcome(response: TransportResponse, ignoreBody: boolean): HttpOutc
   const outcome: HttpOutcome = { ok, status, attempts: 1, latencyMs: 0, body, headers };
   if (!ok && body !== null && typeof body === 'object' && !Array.isArray(body)) {
     if (typeof body.scimType === 'string') outcome.scimType = body.scimType;
-    if (typeof body.detail === 'string') outcome.detail = body.detail.slice(0, 200);
+    if (typeof body.detail === 'string') outcome.detail = body.detail.slice(0, DETAIL_LIMIT * 4);
   }
   return outcome;
+}
+
+/** One line of printable text, at most `limit` characters. */
+function cleanServerText(text: string, limit: number): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
+  return flat.length <= limit ? flat : `${flat.slice(0, limit - 1)}…`;
 }
 
 function parseJson(text: string): JsonValue | undefined {

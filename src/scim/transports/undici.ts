@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { TransportError, type Transport } from '../transport.js';
 
 /**
@@ -8,7 +8,14 @@ import { TransportError, type Transport } from '../transport.js';
 // No `'`: a URL parse percent-encodes it in a query, so a raw one would not be the same request.
 const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/;
 
-export function createUndiciTransport(options: { connections: number; timeoutMs: number }): { transport: Transport; close(): Promise<void> } {
+/**
+ * The largest answer body read from a live target. A SCIM page of 1000 full users is a few MiB;
+ * beyond this the answer fails as `response-too-large` instead of exhausting memory.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+export function createUndiciTransport(options: { connections: number; timeoutMs: number; maxResponseBytes?: number }): { transport: Transport; close(): Promise<void> } {
+  const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const agent = new Agent({
     connections: options.connections,
     keepAliveTimeout: 10_000,
@@ -47,8 +54,9 @@ export function createUndiciTransport(options: { connections: number; timeoutMs:
       for (const [name, value] of Object.entries(response.headers)) {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
       }
-      return { status: response.statusCode, headers, body: await response.body.text() };
+      return { status: response.statusCode, headers, body: await readCapped(response.body, headers['content-length'], maxBytes) };
     } catch (error) {
+      if (error instanceof TransportError) throw error;
       if (signal?.aborted) throw signal.reason;
       const code = (error as { code?: string }).code ?? 'ENETWORK';
       throw new TransportError(code, (error as Error).message, { cause: error });
@@ -57,4 +65,26 @@ export function createUndiciTransport(options: { connections: number; timeoutMs:
     }
   };
   return { transport, close: () => agent.close() };
+}
+
+/** Reads a body as UTF-8 text, refusing (and discarding) one larger than `maxBytes`. */
+async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | undefined, maxBytes: number): Promise<string> {
+  const tooLarge = (): TransportError => {
+    body.destroy();
+    return new TransportError('response-too-large', `the answer is larger than ${maxBytes} bytes`);
+  };
+  if (contentLength !== undefined && /^\d+$/.test(contentLength)) {
+    if (Number(contentLength) > maxBytes) throw tooLarge();
+    // undici fails a body longer than its Content-Length: a declared size within the cap is a bound.
+    return body.text();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const bytes = chunk as Buffer;
+    size += bytes.length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(bytes);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
 }

@@ -35,6 +35,14 @@ export function parsePatchPath(text: string): PatchPath {
   return result;
 }
 
+/**
+ * Limits a real SCIM server would have too: every later pass over the tree recurses, so a filter
+ * of 200,000 nested parentheses or a 40,000-term `or` chain is refused as invalidFilter here
+ * instead of overflowing the stack. Identity providers send one to a few terms.
+ */
+export const MAX_FILTER_DEPTH = 32;
+export const MAX_FILTER_TERMS = 500;
+
 // ATTRNAME = ALPHA *(nameChar); `$` is allowed because the RFC's own `$ref` sub-attribute needs it.
 const NAME = /^[A-Za-z$][\w$-]*$/;
 
@@ -44,6 +52,8 @@ class Parser {
   readonly #text: string;
   readonly #scimType: ScimType;
   readonly #what: string;
+  #depth = 0;
+  #terms = 0;
 
   constructor(text: string, scimType: ScimType, what: string) {
     this.#text = text;
@@ -54,11 +64,13 @@ class Parser {
 
   /** `FILTER` at the `or` level; `inValue` is true inside `[...]`, where brackets may not nest. */
   filter(inValue: boolean): FilterNode {
+    if (++this.#depth > MAX_FILTER_DEPTH) throw this.#error(`the ${this.#what} nests deeper than ${MAX_FILTER_DEPTH} levels`, this.#peek());
     let left = this.#conjunction(inValue);
     while (isKeyword(this.#peek(), 'or')) {
       this.#next();
       left = { kind: 'or', left, right: this.#conjunction(inValue) };
     }
+    this.#depth--;
     return left;
   }
 
@@ -129,6 +141,7 @@ class Parser {
   }
 
   #comparison(path: AttrPath): FilterNode {
+    if (++this.#terms > MAX_FILTER_TERMS) throw this.#error(`the ${this.#what} has more than ${MAX_FILTER_TERMS} comparisons`, this.#peek());
     const token = this.#next();
     const word = token.type === 'word' ? token.text.toLowerCase() : '';
     if (word === 'pr') return { kind: 'present', path };
@@ -184,7 +197,8 @@ class Parser {
   }
 
   #error(detail: string, token: Token): ScimHttpError {
-    return badRequest(this.#scimType, `Failed to parse ${this.#what} ${JSON.stringify(this.#text)}: ${detail} at position ${token.position}`);
+    const text = this.#text.length <= 200 ? this.#text : `${this.#text.slice(0, 200)}…`;
+    return badRequest(this.#scimType, `Failed to parse ${this.#what} ${JSON.stringify(text)}: ${detail} at position ${token.position}`);
   }
 }
 
