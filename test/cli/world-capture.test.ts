@@ -9,6 +9,7 @@ import { resolveProfile } from '../../src/mock/profile/resolve-profile.js';
 import type { ServerProfile } from '../../src/mock/profile/types.js';
 import { providerOptionsFor } from '../../src/target/world.js';
 import { BASE_PATH, TOKEN } from '../helpers/live.js';
+import { runCli } from '../../src/cli/main.js';
 import { runScimsim } from '../helpers/run-cli.js';
 import { scimSettings } from '../helpers/scim-settings.js';
 
@@ -76,6 +77,23 @@ describe('scimsim world capture', () => {
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain('grace.hopper');
     }
+  });
+
+  it('shows a progress line on a terminal only, and clears it before the summary', async () => {
+    const origin = await serve({ name: 'plain', description: 'RFC complete' }, 3);
+    const { dir, env } = await folderWithEnv(origin);
+    let stderr = '';
+    let stdout = '';
+    const code = await runCli(['world', 'capture', '--env', env, '--out', join(dir, 'w.json'), '--samples', '14'], {
+      stdout: { write: (text: string) => (stdout += text), isTTY: true },
+      stderr: { write: (text: string) => (stderr += text), isTTY: true },
+      env: { NO_COLOR: '1' },
+      cwd: dir,
+    });
+    expect(code).toBe(0);
+    expect(stderr).toContain('surveying: 14/14 requests');
+    expect(stderr.endsWith('\r\u001b[2K')).toBe(true);
+    expect(stdout).toContain('wrote ');
   });
 
   it('refuses a sample budget too small to survey with, exit 1', async () => {

@@ -9,7 +9,7 @@ import { VirtualClock } from '../../src/scim/clock.js';
 import type { Transport } from '../../src/scim/transport.js';
 import { providerOptionsFor } from '../../src/target/world.js';
 import { captureWorld, type Capture } from '../../src/world/capture.js';
-import { scimSettings } from '../helpers/scim-settings.js';
+import { oauthAuth, scimSettings } from '../helpers/scim-settings.js';
 
 const BASE = 'https://staging.example.test/scim/v2';
 const TOKEN = 'capture-token-7f3a91';
@@ -108,5 +108,28 @@ describe('world capture against the embedded mock', () => {
     expect(throttling?.throttled).toBeGreaterThan(0);
     expect(throttling?.retryAfterMs.length).toBe(throttling?.throttled);
     expect(Object.values(captured.profile.capturedFrom?.samples ?? {}).reduce((a, b) => a + b, 0)).toBe(30);
+  });
+
+  it('asks the OAuth token endpoint once, counts it, and writes neither the client secret nor the token', async () => {
+    const secret = 'oauth-secret-4c1d88e2';
+    const oauth = scimSettings(BASE, { auth: oauthAuth('https://staging.example.test/oauth/token', secret) });
+    const provider = new ScimProvider(providerOptionsFor(oauth, resolveProfile({ name: 'oauth', description: 'oauth world' }), 3));
+    const clock = new VirtualClock();
+    const sent: string[] = [];
+    const inner = createInProcessTransport(provider, clock);
+    const transport: Transport = async (request) => {
+      const response = await inner(request);
+      sent.push(`${request.method} ${new URL(request.url).pathname} ${response.body}`);
+      return response;
+    };
+    const captured = await captureWorld({ settings: oauth, transport, clock, samples: 15, at: '2026-11-30T12:00:00.000Z' });
+    expect(captured.profile.capturedFrom?.samples.token).toBe(1);
+    expect(sent.filter((line) => line.startsWith('POST '))).toHaveLength(1);
+    const token = /"access_token":"([^"]+)"/.exec(sent[0] ?? '')?.[1];
+    expect(token).toBeDefined();
+    const text = JSON.stringify(captured.profile);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(token ?? 'no token');
+    expect(captured.profile.limits?.maxResults).toBe(1000);
   });
 });
