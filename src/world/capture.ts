@@ -26,7 +26,12 @@ export interface CaptureOptions {
 /** A filter the survey tried on an account already on the target, and whether the server honoured it. */
 export type FilterSupport = Record<string, boolean>;
 
-export interface Capture {
+export type Capture =
+  | ({ ok: true } & Surveyed)
+  /** The target could not be surveyed at all: no token, or discovery unreachable or refused. */
+  | { ok: false; failure: string };
+
+export interface Surveyed {
   profile: ServerProfile;
   /** Filters tried (`userName eq`, `userName sw`, `externalId eq`, `externalId sw`) and whether each worked. */
   filters: FilterSupport;
@@ -42,8 +47,21 @@ export interface Capture {
  * `capturedFrom.undetermined` and left to the RFC default. Never a credential or account data.
  */
 export async function captureWorld(options: CaptureOptions): Promise<Capture> {
+  const survey = new Survey(options.settings, options.transport, options.clock, options.samples);
+  const first = await survey.get('discovery', '/ServiceProviderConfig');
+  options.onProgress?.(options.samples - survey.left, options.samples);
+  if (survey.tokenFailure !== undefined) return { ok: false, failure: `the OAuth token request to SCIM_OAUTH_TOKEN_URL failed (${survey.tokenFailure})` };
+  if (!first || first.error !== undefined || first.status === 401 || first.status === 403 || first.status === 404) {
+    const what = !first ? 'was never sent' : first.error !== undefined ? `got no answer (${first.error})` : `answered ${first.status}`;
+    // Origin and path only: a base URL's userinfo or query is never echoed.
+    const url = new URL(options.settings.baseUrl);
+    return { ok: false, failure: `GET ${url.origin}${url.pathname.replace(/\/+$/, '')}/ServiceProviderConfig ${what}` };
+  }
+  return { ok: true, ...(await surveyTarget(options, survey, first)) };
+}
+
+async function surveyTarget(options: CaptureOptions, survey: Survey, spcProbe: Probe): Promise<Surveyed> {
   const { settings } = options;
-  const survey = new Survey(settings, options.transport, options.clock, options.samples);
   const undetermined: CapturedFrom['undetermined'] = [];
   const unknown = (field: string, because: string): void => {
     undetermined.push({ field, because });
@@ -54,7 +72,7 @@ export async function captureWorld(options: CaptureOptions): Promise<Capture> {
     return answer;
   };
 
-  const spc = objectOf((await probe('discovery', '/ServiceProviderConfig'))?.body);
+  const spc = spcProbe.status === 200 ? objectOf(spcProbe.body) : undefined;
   await probe('discovery', '/Schemas');
   await probe('discovery', '/ResourceTypes');
   const capabilities: NonNullable<ServerProfile['capabilities']> = {};

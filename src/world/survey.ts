@@ -36,6 +36,8 @@ export class Survey {
   throttled = 0;
   #sent = 0;
   #token: string | undefined;
+  /** Why the token request failed, when it did: no further request is sent then. */
+  tokenFailure: string | undefined;
   readonly #settings: ScimSettings;
   readonly #transport: Transport;
   readonly #clock: Clock;
@@ -67,6 +69,7 @@ export class Survey {
     const auth = this.#settings.auth;
     if (auth.mode === 'bearer') return `Bearer ${auth.token}`;
     if (this.#token !== undefined) return `Bearer ${this.#token}`;
+    if (this.tokenFailure !== undefined) return undefined;
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret });
     if (auth.scope !== undefined) form.set('scope', auth.scope);
     const answer = await this.#send('token', {
@@ -78,6 +81,7 @@ export class Survey {
     const body = answer.body;
     const token = body !== null && typeof body === 'object' && !Array.isArray(body) && typeof body.access_token === 'string' ? body.access_token : undefined;
     this.#token = token;
+    if (token === undefined) this.tokenFailure = answer.error ?? `HTTP ${answer.status}`;
     return token === undefined ? undefined : `Bearer ${token}`;
   }
 

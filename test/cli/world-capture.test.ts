@@ -96,6 +96,17 @@ describe('scimsim world capture', () => {
     expect(stdout).toContain('wrote ');
   });
 
+  it('exits 1 and writes nothing when the target refuses the token, which it never prints', async () => {
+    const origin = await serve({ name: 'plain', description: 'RFC complete' }, 3);
+    const { dir, env } = await folderWithEnv(origin);
+    const out = join(dir, 'w.json');
+    const result = await runScimsim(['world', 'capture', '--env', env, '--set', 'SCIM_AUTH_TOKEN=wrong-token-91ab', '--out', out], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('/ServiceProviderConfig answered 401. Nothing was written.');
+    expect(result.stderr + result.stdout).not.toContain('wrong-token-91ab');
+    await expect(readFile(out, 'utf8')).rejects.toThrow();
+  });
+
   it('refuses a sample budget too small to survey with, exit 1', async () => {
     const { dir, env } = await folderWithEnv('http://127.0.0.1:9');
     const result = await runScimsim(['world', 'capture', '--env', env, '--out', join(dir, 'w.json'), '--samples', '3'], { cwd: dir });

@@ -9,6 +9,14 @@ import { VirtualClock } from '../../src/scim/clock.js';
 import type { Transport } from '../../src/scim/transport.js';
 import { providerOptionsFor } from '../../src/target/world.js';
 import { captureWorld, type Capture } from '../../src/world/capture.js';
+
+type Surveyed = Extract<Capture, { ok: true }>;
+
+/** The capture of a target that could be surveyed; fails the test otherwise. */
+function surveyed(capture: Capture): Surveyed {
+  if (!capture.ok) throw new Error(`expected a survey, got: ${capture.failure}`);
+  return capture;
+}
 import { oauthAuth, scimSettings } from '../helpers/scim-settings.js';
 
 const BASE = 'https://staging.example.test/scim/v2';
@@ -29,7 +37,7 @@ async function world(profile: ServerProfile, accounts: number): Promise<{ transp
   return { transport: createInProcessTransport(provider, clock), clock, resolved };
 }
 
-async function capture(name: string, accounts = 30, samples = 60): Promise<{ captured: Capture; original: ResolvedProfile; sent: string[] }> {
+async function capture(name: string, accounts = 30, samples = 60): Promise<{ captured: Surveyed; original: ResolvedProfile; sent: string[] }> {
   const profile = await loadProfile(`fixtures/servers/${name}.json`, process.cwd());
   const { transport, clock, resolved } = await world(profile, accounts);
   const sent: string[] = [];
@@ -37,7 +45,7 @@ async function capture(name: string, accounts = 30, samples = 60): Promise<{ cap
     sent.push(`${request.method} ${JSON.stringify(request.headers)} ${request.body ?? ''}`);
     return transport(request);
   };
-  const captured = await captureWorld({ settings, transport: spy, clock, samples, at: '2026-11-30T12:00:00.000Z' });
+  const captured = surveyed(await captureWorld({ settings, transport: spy, clock, samples, at: '2026-11-30T12:00:00.000Z' }));
   return { captured, original: resolved, sent };
 }
 
@@ -103,7 +111,7 @@ describe('world capture against the embedded mock', () => {
   it('records the 429s and Retry-After of a rate-limited server, sending no more than its budget', async () => {
     const profile: ServerProfile = { name: 'tight', description: 'two requests a second', limits: { rateLimit: { requestsPerSecond: 2, burst: 3 }, latency: { default: { p50: 5, p99: 20 } } } };
     const { transport, clock } = await world(profile, 5);
-    const captured = await captureWorld({ settings, transport, clock, samples: 30, at: '2026-11-30T12:00:00.000Z' });
+    const captured = surveyed(await captureWorld({ settings, transport, clock, samples: 30, at: '2026-11-30T12:00:00.000Z' }));
     const throttling = captured.profile.capturedFrom?.throttling;
     expect(throttling?.throttled).toBeGreaterThan(0);
     expect(throttling?.retryAfterMs.length).toBe(throttling?.throttled);
@@ -122,7 +130,7 @@ describe('world capture against the embedded mock', () => {
       sent.push(`${request.method} ${new URL(request.url).pathname} ${response.body}`);
       return response;
     };
-    const captured = await captureWorld({ settings: oauth, transport, clock, samples: 15, at: '2026-11-30T12:00:00.000Z' });
+    const captured = surveyed(await captureWorld({ settings: oauth, transport, clock, samples: 15, at: '2026-11-30T12:00:00.000Z' }));
     expect(captured.profile.capturedFrom?.samples.token).toBe(1);
     expect(sent.filter((line) => line.startsWith('POST '))).toHaveLength(1);
     const token = /"access_token":"([^"]+)"/.exec(sent[0] ?? '')?.[1];
@@ -131,5 +139,18 @@ describe('world capture against the embedded mock', () => {
     expect(text).not.toContain(secret);
     expect(text).not.toContain(token ?? 'no token');
     expect(captured.profile.limits?.maxResults).toBe(1000);
+  });
+
+  it('stops at once when the target refuses the credentials, naming what it answered', async () => {
+    const { transport, clock } = await world({ name: 'plain', description: 'RFC complete' }, 3);
+    const wrong = scimSettings(BASE, { auth: { mode: 'bearer', token: 'not-the-token' } });
+    let sent = 0;
+    const counting: Transport = (request) => {
+      sent++;
+      return transport(request);
+    };
+    const captured = await captureWorld({ settings: wrong, transport: counting, clock, samples: 40, at: '2026-11-30T12:00:00.000Z' });
+    expect(captured).toEqual({ ok: false, failure: `GET ${BASE}/ServiceProviderConfig answered 401` });
+    expect(sent).toBe(1);
   });
 });

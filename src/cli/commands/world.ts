@@ -59,6 +59,11 @@ async function runCapture(args: CaptureArgs, io: CliIO): Promise<number> {
     if (tty) io.stderr.write('\r\u001b[2K');
     await close();
   }
+  if (!capture.ok) {
+    throw new UserError('capture-failed', `Failed to capture a world: ${capture.failure}. Nothing was written.`, {
+      hint: 'Run scimsim check --env FILE --connect to see what the target answers, then capture again.',
+    });
+  }
   const out = resolve(io.cwd, args.out);
   await writeFile(out, `${JSON.stringify(capture.profile, null, 2)}\n`).catch((error: NodeJS.ErrnoException) => {
     throw new UserError('out-unwritable', `Failed to write the world to ${args.out}: ${error.code ?? error.message}.`, { hint: 'Check the folder exists and is writable.' });
@@ -68,7 +73,7 @@ async function runCapture(args: CaptureArgs, io: CliIO): Promise<number> {
 }
 
 /** What was learnt and what was not, for a person; the profile itself holds the same. */
-function summarise(capture: Capture, out: string): string {
+function summarise(capture: Extract<Capture, { ok: true }>, out: string): string {
   const { profile, filters } = capture;
   const from = profile.capturedFrom;
   const sent = Object.values(from?.samples ?? {}).reduce((a, b) => a + b, 0);
