@@ -11,6 +11,7 @@ import { loadCommand } from './commands/load.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { varsCommand } from './commands/vars.js';
+import { worldCommand } from './commands/world.js';
 import { capMessage } from '../env/excerpt.js';
 import { EXIT, type CommandContext } from './context.js';
 import { colorsFor, redactedIO, type CliIO } from './io.js';
@@ -40,7 +41,8 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
     .command(rotateCommand(ctx))
     .command(loadCommand(ctx))
     .command(reportCommand(ctx))
-    .demandCommand(1, 'Name a command: check, diff, vars, run, rehearse, rotate, mock or cleanup.')
+    .command(worldCommand(ctx))
+    .demandCommand(1, 'Name a command: check, diff, vars, run, rehearse, rotate, mock, cleanup or world.')
     .recommendCommands()
     .strict()
     .help()

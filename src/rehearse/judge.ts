@@ -27,8 +27,8 @@ export interface WorldFeatures {
   /** Transient 5xx or connection resets; undefined when none. */
   transientFaults: { serverErrorRate: number; connectionResetRate: number } | undefined;
   /**
-   * Accounts on the target before the run starts. Server profiles have no population of their
-   * own yet, so this is 0 on the embedded mock; the field is here for worlds that seed one.
+   * Accounts on the target before the run starts: the profile's population, some of the run's
+   * own users provisioned earlier (at most the users that are not deliberate collisions).
    */
   preexistingAccounts: number;
   /** `--collisions`: synthetic users whose userName differs only in case from another's. */
@@ -79,7 +79,7 @@ export function worldFeatures(profile: ResolvedProfile, options: WorldOptions): 
       faults.serverErrorRate > 0 || faults.connectionResetRate > 0
         ? { serverErrorRate: faults.serverErrorRate, connectionResetRate: faults.connectionResetRate }
         : undefined,
-    preexistingAccounts: 0,
+    preexistingAccounts: Math.min(profile.population.count, Math.max(0, options.users - collisions)),
     caseCollisions: collisions,
     quirks: QUIRK_NAMES.filter((name) => profile.quirks[name]),
     filterableAttributes: capabilities.filterableAttributes,

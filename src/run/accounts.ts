@@ -36,9 +36,14 @@ export class AccountBook {
   /** The manager id last sent for each account, which read-back expects to find. */
   readonly managerSent: Array<string | undefined>;
   groupIds: Array<string | undefined> = [];
+  /** Run users the world held before the run (index -> id), and the same by id. */
+  readonly preexisting: ReadonlyMap<number, string>;
+  readonly preexistingById: ReadonlyMap<string, number>;
   #groupFailure: Parameters<Ledger['record']>[3] | undefined;
 
-  constructor(factory: Factory, ledger: Ledger, client: ScimClient, marker: string) {
+  constructor(factory: Factory, ledger: Ledger, client: ScimClient, marker: string, preexisting: ReadonlyMap<number, string> = new Map()) {
+    this.preexisting = preexisting;
+    this.preexistingById = new Map([...preexisting].map(([index, id]) => [id, index]));
     this.#factory = factory;
     this.ledger = ledger;
     this.client = client;
@@ -91,6 +96,18 @@ export class AccountBook {
     if (result.id !== undefined) {
       this.ledger.ids[i] = result.id;
       this.managerSent[i] = fields.managerId;
+    }
+    const existing = stage === 'create' ? this.preexisting.get(i) : undefined;
+    if (existing === undefined || result.id === undefined) return;
+    if (result.id !== existing) {
+      // The account was already there and the match missed it: the source now has two.
+      const detail = `the account already on the target (id ${existing}) was not matched by ${this.client.matchAttribute}, so a second one was created`;
+      this.ledger.block(i, 'create', { error: 'duplicate-account', detail }, undefined, detail);
+      return;
+    }
+    // Matched: the earlier provisioning could not know the manager's id, so the sync sends it now.
+    if (fields.managerId !== undefined) {
+      this.ledger.record(i, 'create', this.client.updateMethod === 'put' ? 'PUT' : 'PATCH', (await this.client.updateUser(result.id, { managerId: fields.managerId })).outcome);
     }
   }
 

@@ -34,6 +34,8 @@ export interface EngineOptions {
    * could not undo it). Intended states still move on, as for unsent accounts of a scoped replay.
    */
   skipBlocked?: boolean;
+  /** Embedded mock: run users the world held before the run (index -> id), matched rather than created. */
+  preexisting?: ReadonlyMap<number, string>;
   /** Reads the target back after the scenario (default `client`), with this many reads in flight. */
   verifier?: ScimClient;
   verifyConcurrency?: number;
@@ -59,7 +61,7 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
   const { settings, client, scenario, users, seed, marker } = options;
   const ledger = new Ledger(users);
   const factory = createUserFactory({ seed, marker, domain: settings.usernameDomain, population: users, collisions: options.collisions ?? 0 });
-  const book = new AccountBook(factory, ledger, client, marker);
+  const book = new AccountBook(factory, ledger, client, marker, options.preexisting);
   const deleteMode = client.deactivationMode === 'delete';
   for (let s = 0; s < scenario.steps.length; s++) {
     if (options.signal?.aborted) return { ledger, groupIds: created(book), partial: true, expected: (i) => book.expected(i) };
@@ -74,7 +76,7 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
     }
     if (step.kind === 'group') await book.prepareGroups(step.groups?.count ?? 1);
     let listing: UserListing | undefined;
-    if (step.kind === 'reconcile') listing = await listActivity(client, marker, users);
+    if (step.kind === 'reconcile') listing = await listActivity(client, marker, users, book.preexistingById);
     let done = 0;
     await pool(selected, settings.maxConcurrency, options.signal, async (i) => {
       await runStep(book, step, s, i, deleteMode, listing);

@@ -81,6 +81,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       signal,
       ...(request.sample ? { sample: request.sample } : {}),
       ...(request.skipBlocked ? { skipBlocked: true } : {}),
+      ...(session.preexisting.size > 0 ? { preexisting: session.preexisting } : {}),
       ...(request.verifySettings ? { verifier: session.verifier, verifyConcurrency: request.verifySettings.maxConcurrency } : {}),
     });
     let cleanup: CleanupResult | undefined;

@@ -24,10 +24,16 @@ export async function readBack(book: AccountBook, reader: ScimClient, concurrenc
     if (mismatch) mismatches.set(i, mismatch);
   };
   const present = new Uint8Array(ledger.size);
-  const listing = await listAllUsers(reader, book.marker, ledger.size, (i, user) => {
-    present[i] = 1;
-    check(i, user);
-  });
+  const listing = await listAllUsers(
+    reader,
+    book.marker,
+    ledger.size,
+    (i, user) => {
+      present[i] = 1;
+      check(i, user);
+    },
+    book.preexistingById,
+  );
   const toRead: number[] = [];
   for (let i = 0; i < ledger.size; i++) {
     if (present[i] === 1 || ledger.isBlocked(i) || !inSample(i) || ((ledger.intended[i] ?? 0) & CREATED) === 0) continue;

@@ -11,6 +11,7 @@ import { getDialect, type DialectName } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
 import type { Transport } from '../scim/transport.js';
 import { createUndiciTransport } from '../scim/transports/undici.js';
+import { seedPopulation, type PopulationRequest } from './population.js';
 import { providerOptionsFor, shareWorld } from './world.js';
 
 /** A cap on the requests of one invocation (`--max-requests`); cleaning up is always allowed. */
@@ -26,6 +27,9 @@ export interface TargetRequest {
   target: 'mock' | 'live';
   /** mock: the world, and the env set it is valid in (the baseline). */
   world?: { profile: ResolvedProfile; settings: ScimSettings } | undefined;
+  /** mock: the run's users, so that the world's pre-existing population is some of them. */
+  users?: number | undefined;
+  collisions?: number | undefined;
   /** mock: this run is one of `worldShare` shards of one test, and gets that share of the world's capacity. */
   worldShare?: number | undefined;
   /** live: told the run id before the first write. */
@@ -59,6 +63,8 @@ export interface TargetSession {
   readonly runId: string;
   /** The run marker: synthetic externalIds are `${marker}-${index}`. */
   readonly marker: string;
+  /** mock: the run's users the world held before the run (index -> id); empty on a live target. */
+  readonly preexisting: ReadonlyMap<number, string>;
   readonly journal: RunJournal | undefined;
   /** Aborted when the request budget runs out. */
   readonly capSignal: AbortSignal;
@@ -74,38 +80,45 @@ export interface TargetSession {
 }
 
 /** Where requests go: a fresh embedded world (its provider's options), or a live target. */
-export type TransportChoice = { target: 'mock'; provider: ProviderOptions } | { target: 'live'; connections: number; timeoutMs: number };
+export type TransportChoice = { target: 'mock'; provider: ProviderOptions; population?: PopulationRequest } | { target: 'live'; connections: number; timeoutMs: number };
 
 /**
  * The one place that chooses mock or live: the embedded provider in-process on a virtual clock,
  * or undici on the real clock. `close` releases the live connection pool.
  */
-export function openTransport(choice: TransportChoice): { transport: Transport; clock: Clock; close: () => Promise<void> } {
+export function openTransport(choice: TransportChoice): { transport: Transport; clock: Clock; close: () => Promise<void>; preexisting: ReadonlyMap<number, string> } {
   if (choice.target === 'mock') {
     const virtual = new VirtualClock();
-    return { transport: createInProcessTransport(new ScimProvider(choice.provider), virtual), clock: virtual, close: async () => undefined };
+    const provider = new ScimProvider(choice.provider);
+    const preexisting = choice.population ? seedPopulation(provider.store, choice.provider.profile.population, choice.population) : NONE;
+    return { transport: createInProcessTransport(provider, virtual), clock: virtual, close: async () => undefined, preexisting };
   }
   const live = createUndiciTransport({ connections: choice.connections, timeoutMs: choice.timeoutMs });
-  return { transport: live.transport, clock: createRealClock(), close: live.close };
+  return { transport: live.transport, clock: createRealClock(), close: live.close, preexisting: NONE };
 }
+
+const NONE: ReadonlyMap<number, string> = new Map();
 
 export function openTarget(request: TargetRequest): TargetSession {
   const { settings, seed } = request;
   let runId: string;
   if (request.target === 'mock' && !request.world) throw new Error('a mock run needs a world');
-  const { transport: opened, clock, close } = openTransport(
-    request.target === 'mock' && request.world
-      ? { target: 'mock', provider: providerOptionsFor(request.world.settings, shareWorld(request.world.profile, request.worldShare ?? 1), seed) }
-      : { target: 'live', connections: request.connections ?? settings.maxConcurrency, timeoutMs: settings.timeoutMs },
-  );
   if (request.target === 'mock') {
     runId = `mock-${seed}`;
   } else {
     runId = `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
-    request.onRunId?.(runId);
   }
-  const transport = request.wrapTransport ? request.wrapTransport(opened) : opened;
   const marker = `scimsim-${runId}`;
+  // The world's pre-existing accounts are some of this run's users: it needs their number and marker.
+  const population: PopulationRequest | undefined =
+    request.world && request.users !== undefined ? { seed, marker, users: request.users, collisions: request.collisions ?? 0, domain: request.world.settings.usernameDomain } : undefined;
+  const { transport: opened, clock, close, preexisting } = openTransport(
+    request.target === 'mock' && request.world
+      ? { target: 'mock', provider: providerOptionsFor(request.world.settings, shareWorld(request.world.profile, request.worldShare ?? 1), seed), ...(population ? { population } : {}) }
+      : { target: 'live', connections: request.connections ?? settings.maxConcurrency, timeoutMs: settings.timeoutMs },
+  );
+  if (request.target === 'live') request.onRunId?.(runId);
+  const transport = request.wrapTransport ? request.wrapTransport(opened) : opened;
   let journal: RunJournal | undefined;
   if (request.target === 'live') {
     journal = new RunJournal(request.cwd ?? process.cwd(), runId);
@@ -122,6 +135,7 @@ export function openTarget(request: TargetRequest): TargetSession {
     random: createRandom(`client:${seed}`),
     dialect: getDialect(request.dialect),
     marker,
+    ...(preexisting.size > 0 ? { preexisting: new Set(preexisting.values()) } : {}),
     ...(journal ? { journal } : {}),
     interrupt: () => (cleaning ? undefined : request.signal),
     onSend: () => {
@@ -151,6 +165,7 @@ export function openTarget(request: TargetRequest): TargetSession {
     clock,
     runId,
     marker,
+    preexisting,
     journal,
     capSignal: stopper.signal,
     requests: () => requests,

@@ -207,6 +207,7 @@ describe('resolveProfile', () => {
       },
       faults: { serverErrorRate: 0, connectionResetRate: 0, slowRate: 0, slowMs: 0 },
       quirks: Object.fromEntries(QUIRK_NAMES.map((q) => [q, false])),
+      population: { count: 0, matchedBy: 'userName', domain: undefined },
     });
   });
 

@@ -18,14 +18,14 @@ const notJudged = (variable: string, features: WorldFeatures): string | undefine
 };
 
 describe('worldFeatures', () => {
-  it('reads the staging world: latency with a tail, a rate limit, a tooMany page cap and transient 5xx', () => {
+  it('reads the staging world: latency with a tail, a rate limit, a tooMany page cap, transient 5xx and accounts already there', () => {
     expect(staging).toMatchObject({
       latencyP99Ms: 3000,
       rateLimit: { requestsPerSecond: 25, burst: 50 },
       pageCap: { maxResults: 200, over: 'tooMany', spansPages: true },
       transientFaults: { serverErrorRate: 0.002, connectionResetRate: 0 },
       stalls: undefined,
-      preexistingAccounts: 0,
+      preexistingAccounts: 100,
       quirks: [],
     });
   });
@@ -46,7 +46,13 @@ describe('worldFeatures', () => {
 describe('judgeChange', () => {
   it('judges every catalog variable but SCIM_ENVIRONMENT in the staging world', () => {
     const unjudged = listCatalog().map((e) => e.name).filter((name) => !judgeChange(name, staging).judged);
-    expect(unjudged).toEqual(['SCIM_USER_MATCH_ATTRIBUTE', 'SCIM_USERNAME_DOMAIN', 'SCIM_ENVIRONMENT']);
+    expect(unjudged).toEqual(['SCIM_ENVIRONMENT']);
+  });
+
+  it('counts a population only up to the users that are not collisions, and none in a world without one', async () => {
+    expect(worldFeatures(await shipped('staging'), { users: 60, collisions: 10 }).preexistingAccounts).toBe(50);
+    expect(rfc.preexistingAccounts).toBe(0);
+    expect(judgeChange('SCIM_USER_MATCH_ATTRIBUTE', rfc).judged).toBe(false);
   });
 
   it('does not judge timing, throughput or paging changes in the ideal world, and says why and what would', () => {

@@ -37,6 +37,8 @@ export interface ResolvedProfile {
   };
   faults: { serverErrorRate: number; connectionResetRate: number; slowRate: number; slowMs: number };
   quirks: Required<QuirkSet>;
+  /** count 0: the target starts empty. `domain` undefined: the env set's own. */
+  population: { count: number; matchedBy: 'userName' | 'externalId'; domain: string | undefined };
 }
 
 /** RFC 7644's bulk limits as commonly advertised (section 3.7, ServiceProviderConfig bulk). */
@@ -92,5 +94,6 @@ export function resolveProfile(profile: ServerProfile): ResolvedProfile {
       slowMs: faults.slowMs ?? 0,
     },
     quirks: Object.fromEntries(QUIRK_NAMES.map((name) => [name, quirks[name] ?? false])) as Required<QuirkSet>,
+    population: { count: profile.population?.count ?? 0, matchedBy: profile.population?.matchedBy ?? 'userName', domain: profile.population?.domain },
   };
 }

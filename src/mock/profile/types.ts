@@ -107,4 +107,41 @@ export interface ServerProfile {
     slowMs?: number;
   };
   quirks?: QuirkSet;
+  population?: PopulationSpec;
+  /** Where `scimsim world capture` surveyed this world; never credentials or account data. */
+  capturedFrom?: CapturedFrom;
+}
+
+/**
+ * Accounts already on the target before a run: some of the identity source's own users,
+ * provisioned earlier by a process that matched them by `matchedBy`. With `userName` they carry
+ * no externalId (the source's id was never written); with `externalId` they carry the source's.
+ * Their userNames are at `domain` (default: the domain of the env set the world is built for).
+ */
+export interface PopulationSpec {
+  /** How many of the run's users already exist (at most the run's users). */
+  count: number;
+  matchedBy?: 'userName' | 'externalId';
+  domain?: string;
+}
+
+/**
+ * The provenance of a captured profile: the target's origin and SCIM root (no credentials, no
+ * query), when, how many requests of each kind the survey sent, the population it counted, what
+ * rate limiting it met, and which fields it could not determine read-only (the world plays the
+ * RFC default for those).
+ */
+export interface CapturedFrom {
+  origin: string;
+  scimRoot: string;
+  /** ISO 8601. */
+  at: string;
+  /** Requests sent per operation kind (the token request included). */
+  samples: Record<string, number>;
+  /** `totalResults` of an unfiltered list of Users: accounts already on the target. */
+  population?: number;
+  /** 429 answers met, the Retry-After values they carried (ms), and rate-limit header names seen. */
+  throttling?: { throttled: number; retryAfterMs: number[]; headers: string[] };
+  /** Profile fields the survey could not determine read-only, each with why. */
+  undetermined: Array<{ field: string; because: string }>;
 }

@@ -3,6 +3,8 @@ import { indexKeyLines, joinPath } from './json-lines.js';
 import {
   OPERATION_KINDS,
   type BearerTokenSpec,
+  type CapturedFrom,
+  type PopulationSpec,
   type LatencySpec,
   type OAuthClientSpec,
   type QuirkName,
@@ -31,7 +33,7 @@ const QUIRK_FLAGS = {
 export const QUIRK_NAMES = Object.keys(QUIRK_FLAGS) as readonly QuirkName[];
 
 const KEYS = {
-  profile: ['name', 'description', 'sources', 'tenants', 'credentials', 'limits', 'capabilities', 'faults', 'quirks'],
+  profile: ['name', 'description', 'sources', 'tenants', 'credentials', 'limits', 'capabilities', 'faults', 'quirks', 'population', 'capturedFrom'],
   credentials: ['acceptEnvCredentials', 'bearerTokens', 'oauthClients', 'accessTokenTtlSeconds'],
   limits: ['maxResults', 'overMaxResults', 'rateLimit', 'latency', 'maxBodyBytes'],
   capabilities: ['patch', 'put', 'delete', 'bulk', 'sort', 'etag', 'filterableAttributes', 'allowedUserNameDomains', 'requiredUserAttributes'],
@@ -68,6 +70,8 @@ export function validateProfile(json: unknown, file: string, text: string): { pr
   put(profile, 'capabilities', read(root, 'capabilities', '', checkCapabilities, r));
   put(profile, 'faults', read(root, 'faults', '', checkFaults, r));
   put(profile, 'quirks', read(root, 'quirks', '', checkQuirks, r));
+  put(profile, 'population', read(root, 'population', '', checkPopulation, r));
+  put(profile, 'capturedFrom', read(root, 'capturedFrom', '', checkCapturedFrom, r));
   checkQuirkSources(profile, root, r);
   return { profile, problems: r.problems };
 }
@@ -97,6 +101,62 @@ const checkSources: Check<Record<string, string>> = (value, field, r) => {
     const read = str(citation, path, r);
     if (read !== undefined) out[key] = read;
   }
+  return out;
+};
+
+const checkPopulation: Check<PopulationSpec> = (value, field, r) => {
+  const o = fields(value, field, r, { known: ['count', 'matchedBy', 'domain'], required: ['count'] });
+  if (!o) return undefined;
+  const count = read(o, 'count', field, num({ min: 0, integer: true }), r);
+  const matchedBy = read(o, 'matchedBy', field, (v, f, rr) => (v === 'userName' || v === 'externalId' ? v : rr.wrongType(f, '"userName" or "externalId"', v)), r);
+  const domain = read(o, 'domain', field, str, r);
+  if (count === undefined) return undefined;
+  const out: PopulationSpec = { count };
+  put(out, 'matchedBy', matchedBy);
+  put(out, 'domain', domain);
+  return out;
+};
+
+const checkCount: Check<Record<string, number>> = (value, field, r) => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return r.wrongType(field, 'an object of request counts', value);
+  const out: Record<string, number> = {};
+  for (const [key, count] of Object.entries(value)) {
+    const n = num({ min: 0, integer: true })(count, joinPath(field, key), r);
+    if (n !== undefined) out[key] = n;
+  }
+  return out;
+};
+
+const checkUndetermined: Check<{ field: string; because: string }> = (value, field, r) => {
+  const o = fields(value, field, r, { known: ['field', 'because'], required: ['field', 'because'] });
+  if (!o) return undefined;
+  const name = read(o, 'field', field, str, r);
+  const because = read(o, 'because', field, str, r);
+  return name === undefined || because === undefined ? undefined : { field: name, because };
+};
+
+const checkThrottling: Check<NonNullable<CapturedFrom['throttling']>> = (value, field, r) => {
+  const o = fields(value, field, r, { known: ['throttled', 'retryAfterMs', 'headers'], required: ['throttled', 'retryAfterMs', 'headers'] });
+  if (!o) return undefined;
+  const throttled = read(o, 'throttled', field, num({ min: 0, integer: true }), r);
+  const retryAfterMs = read(o, 'retryAfterMs', field, list(num({ min: 0 })), r);
+  const headers = read(o, 'headers', field, list(str), r);
+  return throttled === undefined || retryAfterMs === undefined || headers === undefined ? undefined : { throttled, retryAfterMs, headers };
+};
+
+const checkCapturedFrom: Check<CapturedFrom> = (value, field, r) => {
+  const known = ['origin', 'scimRoot', 'at', 'samples', 'population', 'throttling', 'undetermined'];
+  const o = fields(value, field, r, { known, required: ['origin', 'scimRoot', 'at', 'samples', 'undetermined'] });
+  if (!o) return undefined;
+  const origin = read(o, 'origin', field, str, r);
+  const scimRoot = read(o, 'scimRoot', field, str, r);
+  const at = read(o, 'at', field, str, r);
+  const samples = read(o, 'samples', field, checkCount, r);
+  const undetermined = read(o, 'undetermined', field, list(checkUndetermined), r);
+  if (origin === undefined || scimRoot === undefined || at === undefined || samples === undefined || undetermined === undefined) return undefined;
+  const out: CapturedFrom = { origin, scimRoot, at, samples, undetermined };
+  put(out, 'population', read(o, 'population', field, num({ min: 0, integer: true }), r));
+  put(out, 'throttling', read(o, 'throttling', field, checkThrottling, r));
   return out;
 };
 

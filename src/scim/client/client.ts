@@ -22,6 +22,12 @@ export interface ClientOptions {
    * displayName (groups). Everything else on the target is refused before it is sent.
    */
   marker?: string;
+  /**
+   * Embedded mock only: ids of accounts the world held before the run that are this run's own
+   * users (a pre-existing population). A match finds and adopts them although they lack the
+   * marker; on a live target this is never set, so an account without the marker stays foreign.
+   */
+  preexisting?: ReadonlySet<string>;
   /** Told before each create is sent and once its id is known (the live journal). */
   journal?: CreateJournal;
   /** Asked before every attempt, after the marker guard (the --max-requests budget). */
@@ -51,6 +57,7 @@ export class ScimClient {
   readonly #settings: ScimSettings;
   readonly #dialect: Dialect;
   readonly #marker: string | undefined;
+  readonly #preexisting: ReadonlySet<string> | undefined;
   readonly #journal: CreateJournal | undefined;
   /** Ids of resources that carry the run marker: the only ones this client may change. */
   readonly #owned = new Set<string>();
@@ -59,6 +66,7 @@ export class ScimClient {
     this.#settings = settings;
     this.#dialect = options.dialect;
     this.#marker = options.marker;
+    this.#preexisting = options.preexisting;
     this.#journal = options.journal;
     const outer = options.gate;
     const tokens: TokenSource =
@@ -147,6 +155,11 @@ export class ScimClient {
     return this.#dialect.deactivation ?? this.#settings.deactivationMode;
   }
 
+  /** SCIM_USER_MATCH_ATTRIBUTE. */
+  get matchAttribute(): 'userName' | 'externalId' {
+    return this.#settings.userMatchAttribute;
+  }
+
   /** Looks a user up by SCIM_USER_MATCH_ATTRIBUTE, as IdPs do before they create. */
   async findUser(user: UserFields): Promise<OpResult> {
     const attribute = this.#settings.userMatchAttribute;
@@ -155,7 +168,9 @@ export class ScimClient {
     const outcome = await this.http.send({ method: 'GET', path: `/Users?filter=${filter}${this.#dialect.lookupQuery}` });
     const found = outcome.ok ? firstResource(outcome.body) : undefined;
     if (found === undefined) return { outcome };
-    if (this.#marker !== undefined && !this.carriesMarker(found)) {
+    const foundId = resourceId(found);
+    const preexisting = foundId !== undefined && this.#preexisting?.has(foundId) === true;
+    if (this.#marker !== undefined && !this.carriesMarker(found) && !preexisting) {
       // Someone else's account with this userName: never adopt it, never touch it.
       return { outcome: { ...outcome, ok: false, error: 'foreign-account', detail: `an account with this ${attribute} exists on the target without the run marker; it is left alone` } };
     }
