@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { settingsSecrets } from '../env/redact.js';
 import type { ScimSettings } from '../env/settings.js';
 import { RunJournal, targetOf } from './journal.js';
@@ -129,6 +130,10 @@ export function openTarget(request: TargetRequest): TargetSession {
   let cleaning = false;
   const stopper = new AbortController();
   const budget = request.budget;
+  // Every request waiting out a backoff or Retry-After listens on the interrupt while it waits
+  // (and stops listening when it wakes): up to SCIM_MAX_CONCURRENCY of them at once, across the
+  // replays of a rehearsal, which is no leak.
+  if (request.signal) setMaxListeners(0, request.signal);
   const options = {
     transport,
     clock,

@@ -66,8 +66,10 @@ describe('scimsim rehearse', () => {
   });
 
   it('npm start runs the demo rehearsal and exits 0', async () => {
-    const { stdout } = await promisify(execFile)('npm', ['start', '--silent'], { env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await promisify(execFile)('npm', ['start', '--silent'], { env: { ...process.env, NO_COLOR: '1' } });
     expect(stdout).toMatch(/SCIM_MAX_CONCURRENCY[\s\S]*SCIM_RATE_LIMIT_RPS/);
+    // No process warnings (a listener per waiting request on the interrupt is not a leak).
+    expect(stderr).not.toMatch(/Warning/);
     expect(stdout).toMatch(/\d+ of 6 changes block/);
   });
 });
