@@ -1,6 +1,7 @@
 import type { ScimSettings } from '../../env/settings.js';
 import type { Clock } from '../clock.js';
 import type { Dialect, UserChange, UserFields } from '../dialects.js';
+import { effectiveSettings } from '../effective-settings.js';
 import type { Random } from '../random.js';
 import type { Transport } from '../transport.js';
 import { SCHEMA, type JsonObject, type JsonValue, type PatchOperation } from '../types.js';
@@ -52,7 +53,8 @@ export class ScimClient {
   /** Ids of resources that carry the run marker: the only ones this client may change. */
   readonly #owned = new Set<string>();
 
-  constructor(settings: ScimSettings, options: ClientOptions) {
+  constructor(given: ScimSettings, options: ClientOptions) {
+    const settings = effectiveSettings(given, options.dialect);
     this.#settings = settings;
     this.#dialect = options.dialect;
     this.#marker = options.marker;
@@ -129,17 +131,17 @@ export class ScimClient {
     return this.#settings.maxConcurrency;
   }
 
-  /** The page size lists use: the env's, unless the identity provider fixes it. */
+  /** The page size lists use: the env's, unless the identity provider fixes it (effectiveSettings). */
   get pageSize(): number {
-    return this.#dialect.pageSize ?? this.#settings.pageSize;
+    return this.#settings.pageSize;
   }
 
   get updateMethod(): 'patch' | 'put' {
-    return this.#dialect.updateMethod ?? this.#settings.updateMethod;
+    return this.#settings.updateMethod;
   }
 
   get deactivationMode(): 'patch' | 'put' | 'delete' {
-    return this.#dialect.deactivation ?? this.#settings.deactivationMode;
+    return this.#settings.deactivationMode;
   }
 
   /** Looks a user up by SCIM_USER_MATCH_ATTRIBUTE, as IdPs do before they create. */
