@@ -168,9 +168,15 @@ export class AccountBook {
     this.ledger.record(i, 'group', 'PATCH', (await this.client.changeMembership(groupId, leaving ? 'remove' : 'add', userId)).outcome);
   }
 
-  /** A leaver found by a full sync: deactivated only when the listing found it active. */
+  /**
+   * A leaver found by a full sync: deactivated only when the listing found it active. A dialect
+   * that never lists the target (Entra) matches the leaver by a filter instead.
+   */
   async reconcileLeaver(i: number, listing: UserListing | undefined): Promise<void> {
-    if (!listing) return;
+    if (!listing) {
+      if (!this.client.dialect.listsTarget) await this.#matchLeaver(i);
+      return;
+    }
     if (!listing.ok) {
       this.ledger.record(i, 'deactivate', 'GET', listing.outcome);
       return;
@@ -188,6 +194,19 @@ export class AccountBook {
       if (read.ok && body !== null && typeof body === 'object' && !Array.isArray(body)) seen = listed(body).active ? SEEN_ACTIVE : 0;
     }
     if (seen === SEEN_ACTIVE) await this.deactivate(i, 'deactivate');
+  }
+
+  /** Entra's way: GET /Users?filter=<match attribute> eq "…", then disable the account if it is active. */
+  async #matchLeaver(i: number): Promise<void> {
+    if (this.ledger.ids[i] === undefined) return;
+    const found = await this.client.findUser(this.fields(i));
+    if (!found.outcome.ok) {
+      this.ledger.record(i, 'deactivate', 'GET', found.outcome);
+      return;
+    }
+    const resource = found.resource;
+    if (resource === null || typeof resource !== 'object' || Array.isArray(resource) || !listed(resource).active) return;
+    await this.deactivate(i, 'deactivate');
   }
 
   #merge(i: number, change: Overrides): void {

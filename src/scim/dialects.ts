@@ -45,8 +45,20 @@ export interface Dialect {
   memberPatchQuery: string;
   /** Whether the IdP deletes users at all; Okta only deactivates. */
   deletesUsers: boolean;
-  /** Entra disables a user before deleting it. */
+  /**
+   * Entra disables a user before deleting it, as a separate event: a failed disable does not
+   * stop the later delete.
+   */
   disableBeforeDelete: boolean;
+  /** A 404 on the match-before-create lookup means "no match" and the create goes on (Okta). */
+  lookupNotFoundIsNoMatch: boolean;
+  /** Reference attributes (manager) go in their own PATCH after the other attributes (Entra). */
+  referencesSeparately: boolean;
+  /**
+   * Whether a sync lists the whole target to find leavers. Entra never lists: it matches each
+   * source user by a filter.
+   */
+  listsTarget: boolean;
   createBody(user: UserFields): JsonObject;
   /** PATCH operations for attribute changes. */
   changeOps(change: UserChange): PatchOperation[];
@@ -102,6 +114,9 @@ const rfc: Dialect = {
   memberPatchQuery: '?excludedAttributes=members',
   deletesUsers: true,
   disableBeforeDelete: false,
+  lookupNotFoundIsNoMatch: false,
+  referencesSeparately: false,
+  listsTarget: true,
   createBody: userResource,
   changeOps: (change) => changePaths(change).map(([path, value]) => ({ op: 'replace', path, value })),
   activeOps: (active) => [{ op: 'replace', path: 'active', value: active }],
@@ -130,7 +145,13 @@ const entra: Dialect = {
   lookupQuery: '',
   memberPatchQuery: '',
   deletesUsers: true,
+  // "How application provisioning works": a disable (soft delete) and a later hard delete are
+  // separate events; reference attributes are updated in a separate step after the others;
+  // each source user is matched by a filter, the target is never listed.
   disableBeforeDelete: true,
+  lookupNotFoundIsNoMatch: false,
+  referencesSeparately: true,
+  listsTarget: false,
   createBody: userResource,
   changeOps: (change) =>
     changePaths(change).map(([path, value]) =>
@@ -164,6 +185,10 @@ const okta: Dialect = {
   memberPatchQuery: '',
   deletesUsers: false,
   disableBeforeDelete: false,
+  // "SCIM 2.0 protocol reference": a 404 on the lookup before create means no match.
+  lookupNotFoundIsNoMatch: true,
+  referencesSeparately: false,
+  listsTarget: true,
   createBody: (user) => ({ ...userResource(user), password: `Scimsim-${user.externalId}`, groups: [] }),
   changeOps: rfc.changeOps,
   activeOps: (active) => [{ op: 'replace', value: { active } }],

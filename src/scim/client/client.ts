@@ -37,6 +37,8 @@ export interface CreateJournal {
 export interface OpResult {
   outcome: HttpOutcome;
   id?: string | undefined;
+  /** The resource a lookup found (`findUser`), as the target shows it. */
+  resource?: JsonValue | undefined;
 }
 
 /**
@@ -150,13 +152,14 @@ export class ScimClient {
     const value = attribute === 'externalId' ? user.externalId : user.userName;
     const filter = encodeURIComponent(`${attribute} eq "${value.replace(/["\\]/g, '\\$&')}"`);
     const outcome = await this.http.send({ method: 'GET', path: `/Users?filter=${filter}${this.#dialect.lookupQuery}` });
+    if (outcome.status === 404 && this.#dialect.lookupNotFoundIsNoMatch) return { outcome: { ...outcome, ok: true } };
     const found = outcome.ok ? firstResource(outcome.body) : undefined;
     if (found === undefined) return { outcome };
     if (this.#marker !== undefined && !this.carriesMarker(found)) {
       // Someone else's account with this userName: never adopt it, never touch it.
       return { outcome: { ...outcome, ok: false, error: 'foreign-account', detail: `an account with this ${attribute} exists on the target without the run marker; it is left alone` } };
     }
-    return { outcome, id: this.#own(resourceId(found)) };
+    return { outcome, id: this.#own(resourceId(found)), resource: found };
   }
 
   /** Match-before-create: an existing account is adopted, otherwise it is created. */
@@ -248,7 +251,15 @@ export class ScimClient {
 
   /** A mover's changes, by PATCH or as GET then PUT (SCIM_UPDATE_METHOD, unless the dialect fixes it). */
   async updateUser(id: string, change: UserChange): Promise<OpResult> {
-    if (this.updateMethod === 'patch') return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.changeOps(change)) };
+    if (this.updateMethod === 'patch') {
+      const { managerId, ...rest } = change;
+      if (!this.#dialect.referencesSeparately || managerId === undefined || Object.keys(rest).length === 0) return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.changeOps(change)) };
+      // The manager in its own PATCH after the others: a server refusing its shape fails the
+      // link only, and the other attributes are applied, as they are under Entra.
+      const others = await this.#patch(`/Users/${id}`, this.#dialect.changeOps(rest));
+      const manager = await this.#patch(`/Users/${id}`, this.#dialect.changeOps({ managerId }));
+      return { outcome: others.ok ? carryThrottles(others, manager) : others };
+    }
     return { outcome: await this.#getThenPut(id, (resource) => applyChange(resource, change)) };
   }
 
@@ -266,11 +277,10 @@ export class ScimClient {
   /** Removes an account; Entra disables it first, Okta never deletes and only deactivates. */
   async deleteUser(id: string): Promise<OpResult> {
     if (!this.#dialect.deletesUsers) return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.activeOps(false)) };
-    if (this.#dialect.disableBeforeDelete) {
-      const disabled = await this.#patch(`/Users/${id}`, this.#dialect.activeOps(false));
-      if (!disabled.ok) return { outcome: disabled };
-    }
-    return { outcome: await this.http.send({ method: 'DELETE', path: `/Users/${id}` }) };
+    // Separate events: the delete is sent whether or not the disable was applied.
+    const disabled = this.#dialect.disableBeforeDelete ? await this.#patch(`/Users/${id}`, this.#dialect.activeOps(false)) : undefined;
+    const deleted = await this.http.send({ method: 'DELETE', path: `/Users/${id}` });
+    return { outcome: disabled === undefined ? deleted : carryThrottles(disabled, deleted) };
   }
 
   /** Finds a group by displayName, creating it when missing. */
