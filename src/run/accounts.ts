@@ -123,8 +123,9 @@ export class AccountBook {
     const id = this.ledger.ids[i];
     if (id === undefined) return;
     const result = await this.client.setActive(id, false);
-    const deleting = this.client.deactivationMode === 'delete';
-    this.ledger.record(i, stage, deleting ? 'DELETE' : 'PATCH', deleting ? goneIsDone(result.outcome) : result.outcome);
+    const mode = this.client.deactivationMode;
+    const deleting = mode === 'delete';
+    this.ledger.record(i, stage, deleting ? 'DELETE' : mode === 'put' ? 'PUT' : 'PATCH', deleting ? goneIsDone(result.outcome) : result.outcome);
   }
 
   async reactivate(i: number): Promise<void> {
@@ -165,7 +166,9 @@ export class AccountBook {
       return;
     }
     this.groupTouched[i] = 1;
-    this.ledger.record(i, 'group', 'PATCH', (await this.client.changeMembership(groupId, leaving ? 'remove' : 'add', userId)).outcome);
+    const membership = { groupId, groupName: `${this.marker}-group-${target + 1}`, userId, userDisplay: this.fields(i).userName };
+    const method = this.client.dialect.membership === 'put' ? 'PUT' : 'PATCH';
+    this.ledger.record(i, 'group', method, (await this.client.changeMembership(leaving ? 'remove' : 'add', membership)).outcome);
   }
 
   /**

@@ -81,9 +81,10 @@ describe('request dialects, as the provider receives them', () => {
     expect(patchOps(seen[3])).toEqual([{ op: 'Replace', path: 'active', value: 'False' }]);
     const group = await client.ensureGroup('Engineers');
     expect(decodeURIComponent(seen[4]?.url ?? '')).toContain('/Groups?excludedAttributes=members&filter=displayName eq "Engineers"');
-    await client.changeMembership(group.id as string, 'add', id as string);
-    await client.changeMembership(group.id as string, 'remove', id as string);
-    expect(patchOps(seen.at(-1))).toEqual([{ op: 'Remove', path: 'members', value: [{ value: id }] }]);
+    const membership = { groupId: group.id as string, groupName: 'Engineers', userId: id as string, userDisplay: ada.userName };
+    await client.changeMembership('add', membership);
+    await client.changeMembership('remove', membership);
+    expect(patchOps(seen.at(-1))).toEqual([{ op: 'Remove', path: 'members', value: [{ $ref: null, value: id }] }]);
     await client.deleteUser(id as string);
     expect(seen.slice(-2).map((r) => r.method)).toEqual(['PATCH', 'DELETE']);
     expect(seen[0]?.headers['user-agent']).toBe('Azure Active Directory SCIM Client');

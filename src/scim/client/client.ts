@@ -1,6 +1,6 @@
 import type { ScimSettings } from '../../env/settings.js';
 import type { Clock } from '../clock.js';
-import type { Dialect, UserChange, UserFields } from '../dialects.js';
+import type { Dialect, Membership, UserChange, UserFields } from '../dialects.js';
 import { effectiveSettings } from '../effective-settings.js';
 import type { Random } from '../random.js';
 import type { Transport } from '../transport.js';
@@ -260,7 +260,7 @@ export class ScimClient {
       const manager = await this.#patch(`/Users/${id}`, this.#dialect.changeOps({ managerId }));
       return { outcome: others.ok ? carryThrottles(others, manager) : others };
     }
-    return { outcome: await this.#getThenPut(id, (resource) => applyChange(resource, change)) };
+    return { outcome: await this.#getThenPut('Users', id, (resource) => applyChange(resource, change)) };
   }
 
   /**
@@ -270,13 +270,13 @@ export class ScimClient {
   async setActive(id: string, active: boolean): Promise<OpResult> {
     const mode = this.deactivationMode;
     if (!active && mode === 'delete') return { outcome: await this.http.send({ method: 'DELETE', path: `/Users/${id}` }) };
-    if (mode === 'put') return { outcome: await this.#getThenPut(id, (resource) => ({ ...resource, active })) };
+    if (mode === 'put') return { outcome: await this.#getThenPut('Users', id, (resource) => ({ ...resource, active })) };
     return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.activeOps(active)) };
   }
 
   /** Removes an account; Entra disables it first, Okta never deletes and only deactivates. */
   async deleteUser(id: string): Promise<OpResult> {
-    if (!this.#dialect.deletesUsers) return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.activeOps(false)) };
+    if (!this.#dialect.deletesUsers) return this.setActive(id, false);
     // Separate events: the delete is sent whether or not the disable was applied.
     const disabled = this.#dialect.disableBeforeDelete ? await this.#patch(`/Users/${id}`, this.#dialect.activeOps(false)) : undefined;
     const deleted = await this.http.send({ method: 'DELETE', path: `/Users/${id}` });
@@ -294,12 +294,20 @@ export class ScimClient {
       return { outcome: found, id: this.#own(resourceId(existing)) };
     }
     this.#journal?.intent('Group', displayName, undefined);
-    const body = { schemas: [SCHEMA.group], displayName, members: [] };
+    const body = this.#dialect.groupBody(displayName);
     return this.#create('Group', displayName, () => this.http.send({ method: 'POST', path: '/Groups', body, noRetryWithoutAnswer: true }), () => this.lookupGroup(displayName));
   }
 
-  async changeMembership(groupId: string, kind: 'add' | 'remove', userId: string): Promise<OpResult> {
-    return { outcome: await this.#patch(`/Groups/${groupId}${this.#dialect.memberPatchQuery}`, this.#dialect.memberOps(kind, userId)) };
+  /** Adds a member to a group or removes it, by PATCH or (Okta AIW) as GET then PUT of the group. */
+  async changeMembership(kind: 'add' | 'remove', membership: Membership): Promise<OpResult> {
+    const { groupId, userId } = membership;
+    if (this.#dialect.membership === 'patch') return { outcome: await this.#patch(`/Groups/${groupId}${this.#dialect.memberPatchQuery}`, this.#dialect.memberOps(kind, membership)) };
+    return {
+      outcome: await this.#getThenPut('Groups', groupId, (group) => {
+        const members = (Array.isArray(group.members) ? group.members : []).filter((m) => !isObject(m) || m.value !== userId);
+        return { ...group, members: kind === 'add' ? [...members, this.#dialect.member(membership)] : members };
+      }),
+    };
   }
 
   /** One page of users (RFC 7644 section 3.4.2.4); `filter` narrows it, e.g. to the run marker. */
@@ -322,12 +330,14 @@ export class ScimClient {
     return this.http.send({ method: 'PATCH', path, body: { schemas: [SCHEMA.patchOp], Operations: operations as unknown as JsonValue[] }, ignoreBody: true });
   }
 
-  async #getThenPut(id: string, change: (resource: JsonObject) => JsonObject): Promise<HttpOutcome> {
-    const current = await this.getUser(id);
+  async #getThenPut(endpoint: 'Users' | 'Groups', id: string, change: (resource: JsonObject) => JsonObject): Promise<HttpOutcome> {
+    const current = await this.http.send({ method: 'GET', path: `/${endpoint}/${id}` });
     if (!current.ok || current.body === null || typeof current.body !== 'object' || Array.isArray(current.body)) return current;
-    const { meta: _meta, groups: _groups, ...resource } = current.body;
+    // Okta's PUT sends back the read-only `groups` and `meta` it read ("SCIM 2.0 protocol reference").
+    const { meta: _meta, groups: _groups, ...rest } = current.body;
+    const resource = this.#dialect.putKeepsReadOnly ? current.body : rest;
     const headers = typeof current.headers.etag === 'string' ? { 'if-match': current.headers.etag } : undefined;
-    return carryThrottles(current, await this.http.send({ method: 'PUT', path: `/Users/${id}`, body: change(resource), ...(headers ? { headers } : {}) }));
+    return carryThrottles(current, await this.http.send({ method: 'PUT', path: `/${endpoint}/${id}`, body: change(resource), ...(headers ? { headers } : {}) }));
   }
 }
 
