@@ -72,6 +72,8 @@ export interface Dialect {
    * source user by a filter.
    */
   listsTarget: boolean;
+  /** Whether its connection test probes a group as well as a user (Entra's Test Connection). */
+  probesGroups: boolean;
   createBody(user: UserFields): JsonObject;
   groupBody(displayName: string): JsonObject;
   /** PATCH operations for attribute changes. */
@@ -135,6 +137,7 @@ const rfc: Dialect = {
   lookupNotFoundIsNoMatch: false,
   referencesSeparately: false,
   listsTarget: true,
+  probesGroups: false,
   createBody: userResource,
   groupBody: (displayName) => ({ schemas: [SCHEMA.group], displayName, members: [] }),
   changeOps: (change) => changePaths(change).map(([path, value]) => ({ op: 'replace', path, value })),
@@ -174,6 +177,7 @@ const entraCommon = {
   lookupNotFoundIsNoMatch: false,
   referencesSeparately: true,
   listsTarget: false,
+  probesGroups: true,
   createBody: userResource,
   groupBody: (displayName: string): JsonObject => ({ schemas: [SCHEMA.group, ENTRA_GROUP_SCHEMA], externalId: displayName, displayName, members: [] }),
   member: ({ userId }: Membership): JsonObject => ({ $ref: null, value: userId }),
@@ -261,6 +265,7 @@ const okta: Dialect = {
   lookupNotFoundIsNoMatch: true,
   referencesSeparately: false,
   listsTarget: true,
+  probesGroups: false,
   createBody: (user) => ({ ...userResource(user), password: `Scimsim-${user.externalId}`, groups: [] }),
   groupBody: rfc.groupBody,
   changeOps: rfc.changeOps,

@@ -34,6 +34,8 @@ describe('check --connect checks what the dialect sends, not the variables it ig
     expect(steps['page-size']).toMatchObject({ status: 'pass', detail: 'SCIM_PAGE_SIZE=20 is within filter.maxResults 50' });
     expect(steps['update-method']?.status).toBe('pass');
     expect(steps['deactivation-mode']?.status).toBe('pass');
+    expect(steps['group-probe']).toBeUndefined();
+    expect(stub?.requests.some((r) => r.url.includes('/Groups'))).toBe(false);
     expect(code).toBe(0);
   });
 
@@ -60,5 +62,15 @@ describe('check --connect checks what the dialect sends, not the variables it ig
     expect(steps['update-method']?.hint).toContain('entra cannot be told to use PUT');
     expect(steps['deactivation-mode']?.status).toBe('fail');
     expect(code).toBe(2);
+  });
+
+  it.each(['entra', 'entra-flagged'])("%s: probes a group as well as a user, as Entra's Test Connection does", async (dialect) => {
+    const { steps } = await preflightUnder(dialect);
+    expect(steps['auth-probe']?.status).toBe('pass');
+    expect(steps['group-probe']).toMatchObject({ status: 'pass', detail: expect.stringContaining('displayName eq "scimsim-probe-') });
+    const groupReads = (stub?.requests ?? []).filter((r) => r.url.startsWith('/scim/v2/Groups'));
+    expect(groupReads.map((r) => [r.method, decodeURIComponent(r.url).replace(/probe-[0-9a-f]+/, 'probe-X')])).toEqual([
+      ['GET', '/scim/v2/Groups?filter=displayName eq "scimsim-probe-X"&excludedAttributes=members'],
+    ]);
   });
 });

@@ -43,7 +43,8 @@ async function runCheck(
   if (args.connect) {
     if (validation.valid) {
       if (args.format !== 'json') io.stderr.write('Preflight: connecting to the target (read-only)…\n');
-      preflight = await runPreflight(effectiveSettings(resolveSettings(set), getDialect(args.dialect)));
+      const dialect = getDialect(args.dialect);
+      preflight = await runPreflight(effectiveSettings(resolveSettings(set), dialect), { probeGroups: dialect.probesGroups });
     } else {
       io.stderr.write('Preflight skipped: fix the errors below first.\n');
     }
