@@ -173,9 +173,10 @@ describe('request dialects, as the provider receives them', () => {
     const { ledger } = await runScenario({ settings, client, scenario, users: 20, seed: 3, marker: 'scimsim-sync' });
     const urls = seen.map((r) => `${r.method} ${decodeURIComponent(r.url)}`);
     const isListing = (u: string) => u.startsWith('GET') && u.includes('startIndex=') && !u.includes('filter=');
-    const lastDisable = urls.findLastIndex((u) => u.startsWith('PATCH'));
+    const isDisable = (r: (typeof seen)[number]) => r.method === 'PATCH' && (r.body ?? '').includes('"active"');
+    const lastDisable = seen.findLastIndex(isDisable);
     expect(lastDisable).toBeGreaterThan(0);
-    const disables = urls.filter((u) => u.startsWith('PATCH')).length;
+    const disables = seen.filter(isDisable).length;
     // The sync's own requests come before the last disable; read-back lists the target afterwards.
     const sync = urls.slice(0, lastDisable);
     if (dialect === 'entra') {
@@ -186,5 +187,30 @@ describe('request dialects, as the provider receives them', () => {
       expect(sync.filter(isListing).length).toBeGreaterThan(0);
     }
     expect(Array.from({ length: 20 }, (_, i) => ledger.isBlocked(i)).filter(Boolean)).toEqual([]);
+  });
+
+  it('entra: a create carries no manager; the manager follows in its own PATCH, and a refused one leaves the account created', async () => {
+    const refuseManager: Refuse = (request) =>
+      request.method === 'PATCH' && (request.body ?? '').includes(':manager') ? { status: 400, body: JSON.stringify({ schemas: [SCHEMA.error], status: '400', scimType: 'invalidValue', detail: 'manager must be complex' }) } : undefined;
+    const { client, seen } = harness('entra', refuseManager);
+    const boss = await client.createUser({ ...ada, userName: 'boss@example.com', externalId: 'scimsim-t-9' });
+    const before = seen.length;
+    const created = await client.createUser({ ...ada, managerId: boss.id as string });
+    const sent = seen.slice(before);
+    expect(sent.map((r) => r.method)).toEqual(['GET', 'POST', 'PATCH']);
+    expect(JSON.stringify(sent[1]?.json)).not.toContain('manager');
+    expect(patchOps(sent[2])).toEqual([{ op: 'Add', path: `${SCHEMA.enterpriseUser}:manager`, value: boss.id }]);
+    expect(created.outcome).toMatchObject({ ok: false, status: 400, scimType: 'invalidValue' });
+    expect(created.outcome.detail).toContain('the account was created');
+    expect((await client.getUser(created.id as string)).status).toBe(200);
+  });
+
+  it('rfc: the manager rides in the create', async () => {
+    const { client, seen } = harness('rfc');
+    const boss = await client.createUser({ ...ada, userName: 'boss@example.com', externalId: 'scimsim-t-9' });
+    const before = seen.length;
+    await client.createUser({ ...ada, managerId: boss.id as string });
+    expect(seen.slice(before).map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(seen.at(-1)?.json).toMatchObject({ [SCHEMA.enterpriseUser]: { manager: { value: boss.id } } });
   });
 });

@@ -172,8 +172,15 @@ export class ScimClient {
   /** The create itself (POST /Users), journalled first on a live run; `createUser` matches before it. */
   async postUser(user: UserFields): Promise<OpResult> {
     this.#journal?.intent('User', user.userName, user.externalId);
-    const body = this.#dialect.createBody(user);
-    return this.#create('User', user.userName, () => this.http.send({ method: 'POST', path: '/Users', body, noRetryWithoutAnswer: true }), () => this.lookupUser(user));
+    // Entra sends reference attributes (manager) in a step of their own after the others.
+    const managerId = this.#dialect.referencesSeparately ? user.managerId : undefined;
+    const body = this.#dialect.createBody(managerId === undefined ? user : { ...user, managerId: undefined });
+    const created = await this.#create('User', user.userName, () => this.http.send({ method: 'POST', path: '/Users', body, noRetryWithoutAnswer: true }), () => this.lookupUser(user));
+    if (managerId === undefined || !created.outcome.ok || created.id === undefined) return created;
+    const manager = await this.#patch(`/Users/${created.id}`, this.#dialect.changeOps({ managerId }));
+    if (manager.ok) return created;
+    const detail = `the account was created; its manager, sent after it in a PATCH of its own, was refused${manager.detail === undefined ? '' : `: ${manager.detail}`}`;
+    return { outcome: carryThrottles(created.outcome, { ...manager, detail }), id: created.id };
   }
 
   /**
