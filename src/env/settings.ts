@@ -18,6 +18,18 @@ export interface ScimSettings {
   deactivationMode: 'patch' | 'put' | 'delete';
   usernameDomain: string;
   environment: string;
+  /**
+   * Set by `effectiveSettings` when an identity provider's dialect fixes some of the values
+   * above whatever the env set says: which dialect, and per fixed setting why. Every consumer
+   * (client, load, preflight) reads the values above and uses this only to say where they came from.
+   */
+  fixedBy?: FixedSettings;
+}
+
+/** The settings a dialect fixes, each with why (the variable it overrides has no effect). */
+export interface FixedSettings {
+  dialect: string;
+  why: Partial<Record<'pageSize' | 'updateMethod' | 'deactivationMode', string>>;
 }
 
 /**

@@ -8,6 +8,7 @@ import { inProcessReplayer, workerReplayer } from './replayer.js';
 import { STAGES, type Stage } from '../run/ledger.js';
 import { createUserFactory } from '../scenario/users.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
+import { effectiveSettings } from '../scim/effective-settings.js';
 import { judgeChange, worldFeatures } from './judge.js';
 import { countDeprovisions, countQuarantineFailures, predictQuarantine } from './quarantine.js';
 import { searchCauses } from '../attribution/search.js';
@@ -360,7 +361,7 @@ export { Interrupted as RehearseInterrupted, BudgetExceeded as RehearseBudgetExc
 function settingsOf(set: EnvSet, dialect: DialectName): { settings: ScimSettings } | { invalid: string[] } {
   const errors = validateEnvSet(set, { dialect: getDialect(dialect) }).problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) return { invalid: errors.map((p) => p.message) };
-  return { settings: resolveSettings(set) };
+  return { settings: effectiveSettings(resolveSettings(set), getDialect(dialect)) };
 }
 
 function emptyTotals(): RunTotals {

@@ -140,8 +140,9 @@ export class AccountBook {
     const id = this.ledger.ids[i];
     if (id === undefined) return;
     const result = await this.client.setActive(id, false);
-    const deleting = this.client.deactivationMode === 'delete';
-    this.ledger.record(i, stage, deleting ? 'DELETE' : 'PATCH', deleting ? goneIsDone(result.outcome) : result.outcome);
+    const mode = this.client.deactivationMode;
+    const deleting = mode === 'delete';
+    this.ledger.record(i, stage, deleting ? 'DELETE' : mode === 'put' ? 'PUT' : 'PATCH', deleting ? goneIsDone(result.outcome) : result.outcome);
   }
 
   async reactivate(i: number): Promise<void> {
@@ -182,12 +183,20 @@ export class AccountBook {
       return;
     }
     this.groupTouched[i] = 1;
-    this.ledger.record(i, 'group', 'PATCH', (await this.client.changeMembership(groupId, leaving ? 'remove' : 'add', userId)).outcome);
+    const membership = { groupId, groupName: `${this.marker}-group-${target + 1}`, userId, userDisplay: this.fields(i).userName };
+    const method = this.client.dialect.membership === 'put' ? 'PUT' : 'PATCH';
+    this.ledger.record(i, 'group', method, (await this.client.changeMembership(leaving ? 'remove' : 'add', membership)).outcome);
   }
 
-  /** A leaver found by a full sync: deactivated only when the listing found it active. */
+  /**
+   * A leaver found by a full sync: deactivated only when the listing found it active. A dialect
+   * that never lists the target (Entra) matches the leaver by a filter instead.
+   */
   async reconcileLeaver(i: number, listing: UserListing | undefined): Promise<void> {
-    if (!listing) return;
+    if (!listing) {
+      if (!this.client.dialect.listsTarget) await this.#matchLeaver(i);
+      return;
+    }
     if (!listing.ok) {
       this.ledger.record(i, 'deactivate', 'GET', listing.outcome);
       return;
@@ -205,6 +214,19 @@ export class AccountBook {
       if (read.ok && body !== null && typeof body === 'object' && !Array.isArray(body)) seen = listed(body).active ? SEEN_ACTIVE : 0;
     }
     if (seen === SEEN_ACTIVE) await this.deactivate(i, 'deactivate');
+  }
+
+  /** Entra's way: GET /Users?filter=<match attribute> eq "…", then disable the account if it is active. */
+  async #matchLeaver(i: number): Promise<void> {
+    if (this.ledger.ids[i] === undefined) return;
+    const found = await this.client.findUser(this.fields(i));
+    if (!found.outcome.ok) {
+      this.ledger.record(i, 'deactivate', 'GET', found.outcome);
+      return;
+    }
+    const resource = found.resource;
+    if (resource === null || typeof resource !== 'object' || Array.isArray(resource) || !listed(resource).active) return;
+    await this.deactivate(i, 'deactivate');
   }
 
   #merge(i: number, change: Overrides): void {

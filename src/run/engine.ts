@@ -76,7 +76,8 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
     }
     if (step.kind === 'group') await book.prepareGroups(step.groups?.count ?? 1);
     let listing: UserListing | undefined;
-    if (step.kind === 'reconcile') listing = await listActivity(client, marker, users, book.preexistingById);
+    // Entra never lists the target: its sync matches each leaver by a filter (AccountBook.reconcileLeaver).
+    if (step.kind === 'reconcile' && client.dialect.listsTarget) listing = await listActivity(client, marker, users, book.preexistingById);
     let done = 0;
     await pool(selected, settings.maxConcurrency, options.signal, async (i) => {
       await runStep(book, step, s, i, deleteMode, listing);

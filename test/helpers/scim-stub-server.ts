@@ -123,7 +123,15 @@ function answer(behaviour: StubBehaviour, req: IncomingMessage, body: string, re
   const resource = url.pathname.slice(basePath.length);
   if (resource === '/ServiceProviderConfig') return sendJson(res, 200, behaviour.serviceProviderConfig ?? HEALTHY_CONFIG, 'application/scim+json');
   if (resource === '/Users' && req.method === 'GET') return answerUsers(behaviour.emptyFilter ?? 'empty-list', url, res);
+  if (resource === '/Groups' && req.method === 'GET') return answerGroups(url, res);
   return scimError(res, 404, undefined, `no route for ${url.pathname}`);
+}
+
+/** A displayName filter that matches no group: an empty ListResponse. */
+function answerGroups(url: URL, res: ServerResponse): void {
+  const filter = url.searchParams.get('filter') ?? '';
+  if (!/^displayName eq "[^"]+"$/.test(filter)) return scimError(res, 400, 'invalidFilter', `Unsupported filter: ${filter}`);
+  sendJson(res, 200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] }, 'application/scim+json');
 }
 
 function answerUsers(mode: EmptyFilterAnswer, url: URL, res: ServerResponse): void {

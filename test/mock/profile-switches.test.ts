@@ -39,6 +39,39 @@ describe.each(ADAPTERS.map((make) => [make().name, make] as const))('profile swi
     expect((await adapter.send('POST', U, { body: user('alice') })).status).toBe(201);
   });
 
+  it('managerMustBeComplex refuses a bare-id manager in POST, PUT and PATCH, and takes {"value": id}', async () => {
+    const ext = SCHEMA.enterpriseUser;
+    await start(world({ quirks: { managerMustBeComplex: true } }));
+    const boss = await create('boss');
+    const { id } = await create('a');
+    const bare = await adapter.send('PATCH', `${U}/${id}`, { body: patch({ op: 'Add', path: `${ext}:manager`, value: boss.id }) });
+    expect([bare.status, bare.json.scimType]).toEqual([400, 'invalidValue']);
+    const posted = await adapter.send('POST', U, { body: { ...user('b'), schemas: [SCHEMA.user, ext], [ext]: { manager: boss.id } } });
+    expect(posted.status).toBe(400);
+    const put = await adapter.send('PUT', `${U}/${id}`, { body: { ...user('a'), schemas: [SCHEMA.user, ext], [ext]: { manager: boss.id } } });
+    expect(put.status).toBe(400);
+    const complex = await adapter.send('PATCH', `${U}/${id}`, { body: patch({ op: 'add', path: `${ext}:manager`, value: { value: boss.id } }) });
+    expect(complex.status).toBe(200);
+    expect(complex.json[ext]).toMatchObject({ manager: { value: boss.id } });
+    await adapter.stop();
+    await start(world({}));
+    const rfcBoss = await create('boss');
+    const other = await create('c');
+    const coerced = await adapter.send('PATCH', `${U}/${other.id}`, { body: patch({ op: 'Add', path: `${ext}:manager`, value: rfcBoss.id }) });
+    expect(coerced.json[ext]).toMatchObject({ manager: { value: rfcBoss.id } });
+  });
+
+  it('caseSensitiveUserNameFilter misses a userName in another case, yet refuses to create it again (409 uniqueness)', async () => {
+    await start(world({ quirks: { caseSensitiveUserNameFilter: true } }));
+    await create('Alice');
+    const missed = await adapter.send('GET', `${U}?filter=${encodeURIComponent('userName eq "alice"')}`);
+    expect(missed.json.totalResults).toBe(0);
+    const exact = await adapter.send('GET', `${U}?filter=${encodeURIComponent('userName eq "Alice"')}`);
+    expect(exact.json.totalResults).toBe(1);
+    const again = await adapter.send('POST', U, { body: user('alice') });
+    expect([again.status, again.json.scimType]).toEqual([409, 'uniqueness']);
+  });
+
   it('rejectStringBooleans refuses "False" where the RFC world coerces it', async () => {
     await start(world({ quirks: { rejectStringBooleans: true } }));
     const { id } = await create('a');

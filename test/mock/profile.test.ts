@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,8 +51,12 @@ describe('shipped server profiles', () => {
     for (const quirk of QUIRK_NAMES) {
       const users = profiles.filter((p) => p.quirks?.[quirk] === true);
       expect(users.map((p) => p.name), quirk).not.toEqual([]);
-      for (const p of users) expect(p.sources?.[quirk], `${p.name} ${quirk}`).toMatch(/[\w.-]+\/[\w.-]+#\d+|scim-in-the-wild\.md line \d+/);
+      for (const p of users) expect(p.sources?.[quirk], `${p.name} ${quirk}`).toMatch(/[\w.-]+\/[\w.-]+#\d+/);
     }
+  });
+
+  it('cites sources a reader can reach: no shipped profile points at a notes file outside the repository', async () => {
+    for (const f of shipped) expect(await readFile(join(SERVERS, f), 'utf8'), f).not.toMatch(/\.md\b/);
   });
 
   it('keeps default.json at exactly the defaults resolveProfile fills in', async () => {

@@ -7,6 +7,8 @@ import { resolveProfile } from '../../src/mock/profile/resolve-profile.js';
 import { ScimClient } from '../../src/scim/client/client.js';
 import { VirtualClock } from '../../src/scim/clock.js';
 import { getDialect, type DialectName, type UserFields } from '../../src/scim/dialects.js';
+import type { Scenario } from '../../src/scenario/types.js';
+import { runScenario } from '../../src/run/engine.js';
 import { createRandom } from '../../src/scim/random.js';
 import type { TransportRequest } from '../../src/scim/transport.js';
 import { SCHEMA } from '../../src/scim/types.js';
@@ -14,16 +16,20 @@ import { SCHEMA } from '../../src/scim/types.js';
 const ENV = 'SCIM_API_BASE_URL=https://scim.example.com/scim/v2\nSCIM_AUTH_TOKEN=dialect-token-1234\nSCIM_DEACTIVATION_MODE=delete\nSCIM_UPDATE_METHOD=patch\nSCIM_PAGE_SIZE=50\n';
 const ada: UserFields = { userName: 'ada@example.com', externalId: 'scimsim-t-1', givenName: 'Ada', familyName: 'Lovelace', displayName: 'Ada Lovelace', email: 'ada@example.com', active: true };
 
+/** Answers a request before the provider sees it (a server's refusal), or lets it through. */
+type Refuse = (request: TransportRequest) => { status: number; body: string } | undefined;
+
 /** A client of `dialect` against the embedded provider, capturing every request the provider receives. */
-function harness(dialect: DialectName) {
-  const settings = resolveSettings(buildEnvSet([{ label: 'env', text: ENV }], {}));
+function harness(dialect: DialectName, refuse: Refuse = () => undefined, env = ENV) {
+  const settings = resolveSettings(buildEnvSet([{ label: 'env', text: env }], {}));
   const provider = new ScimProvider({ profile: resolveProfile({ name: 'd', description: 'd' }), basePath: '/scim/v2', bearerTokens: ['dialect-token-1234'], seed: 1 });
   const inner = createInProcessTransport(provider, new VirtualClock());
   const seen: Array<TransportRequest & { json?: unknown }> = [];
   const client = new ScimClient(settings, {
     transport: async (request) => {
       seen.push({ ...request, ...(request.body ? { json: JSON.parse(request.body) as unknown } : {}) });
-      return inner(request);
+      const refused = refuse(request);
+      return refused === undefined ? inner(request) : { status: refused.status, headers: { 'content-type': 'application/scim+json' }, body: refused.body };
     },
     clock: new VirtualClock(),
     random: createRandom(1),
@@ -75,9 +81,10 @@ describe('request dialects, as the provider receives them', () => {
     expect(patchOps(seen[3])).toEqual([{ op: 'Replace', path: 'active', value: 'False' }]);
     const group = await client.ensureGroup('Engineers');
     expect(decodeURIComponent(seen[4]?.url ?? '')).toContain('/Groups?excludedAttributes=members&filter=displayName eq "Engineers"');
-    await client.changeMembership(group.id as string, 'add', id as string);
-    await client.changeMembership(group.id as string, 'remove', id as string);
-    expect(patchOps(seen.at(-1))).toEqual([{ op: 'Remove', path: 'members', value: [{ value: id }] }]);
+    const membership = { groupId: group.id as string, groupName: 'Engineers', userId: id as string, userDisplay: ada.userName };
+    await client.changeMembership('add', membership);
+    await client.changeMembership('remove', membership);
+    expect(patchOps(seen.at(-1))).toEqual([{ op: 'Remove', path: 'members', value: [{ $ref: null, value: id }] }]);
     await client.deleteUser(id as string);
     expect(seen.slice(-2).map((r) => r.method)).toEqual(['PATCH', 'DELETE']);
     expect(seen[0]?.headers['user-agent']).toBe('Azure Active Directory SCIM Client');
@@ -97,5 +104,113 @@ describe('request dialects, as the provider receives them', () => {
     expect(seen.map((r) => r.method)).not.toContain('DELETE');
     expect(client.pageSize).toBe(100);
     expect(seen[0]?.headers['user-agent']).toBe('Okta SCIM Client 1.0.0');
+  });
+
+  it('entra: the manager goes in its own PATCH after the others, so a refused manager leaves the other attributes applied', async () => {
+    const refuseManager: Refuse = (request) =>
+      request.method === 'PATCH' && (request.body ?? '').includes(':manager') ? { status: 400, body: JSON.stringify({ schemas: [SCHEMA.error], status: '400', scimType: 'invalidValue', detail: 'manager must be complex' }) } : undefined;
+    const { client, seen } = harness('entra', refuseManager);
+    const { id } = await client.createUser(ada);
+    const boss = await client.createUser({ ...ada, userName: 'boss@example.com', externalId: 'scimsim-t-9' });
+    const before = seen.length;
+    const updated = await client.updateUser(id as string, { title: 'Countess', managerId: boss.id as string });
+    expect(seen.slice(before).map((r) => patchOps(r))).toEqual([
+      [{ op: 'Replace', path: 'title', value: 'Countess' }],
+      [{ op: 'Add', path: `${SCHEMA.enterpriseUser}:manager`, value: boss.id }],
+    ]);
+    expect(updated.outcome).toMatchObject({ ok: false, status: 400, scimType: 'invalidValue' });
+    expect((await client.getUser(id as string)).body).toMatchObject({ title: 'Countess' });
+  });
+
+  it('rfc: the manager rides in the one PATCH with the other attributes', async () => {
+    const { client, seen } = harness('rfc');
+    const { id } = await client.createUser(ada);
+    const before = seen.length;
+    await client.updateUser(id as string, { title: 'Countess', managerId: 'm-1' });
+    expect(seen.slice(before).map((r) => r.method)).toEqual(['PATCH']);
+  });
+
+  it('entra: a disable and the later delete are separate events, so a refused disable does not drop the delete', async () => {
+    const refuseDisable: Refuse = (request) => (request.method === 'PATCH' ? { status: 400, body: JSON.stringify({ schemas: [SCHEMA.error], status: '400', detail: 'no' }) } : undefined);
+    const { client, seen } = harness('entra', refuseDisable);
+    const { id } = await client.createUser(ada);
+    const deleted = await client.deleteUser(id as string);
+    expect(seen.slice(-2).map((r) => r.method)).toEqual(['PATCH', 'DELETE']);
+    expect(deleted.outcome).toMatchObject({ ok: true, status: 204 });
+    expect((await client.getUser(id as string)).status).toBe(404);
+  });
+
+  it('okta: a 404 on the lookup before create means no match, and the create goes on', async () => {
+    const notFound: Refuse = (request) => (request.method === 'GET' && request.url.includes('filter=') ? { status: 404, body: JSON.stringify({ schemas: [SCHEMA.error], status: '404', detail: 'no such user' }) } : undefined);
+    const { client, seen } = harness('okta', notFound);
+    const created = await client.createUser(ada);
+    expect(seen.map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(created.outcome).toMatchObject({ ok: true, status: 201 });
+    expect(created.id).toBeDefined();
+  });
+
+  it('rfc: a 404 on the lookup is a failed lookup (RFC 7644 answers a filter that matches nobody with an empty list), and nothing is created', async () => {
+    const notFound: Refuse = (request) => (request.method === 'GET' && request.url.includes('filter=') ? { status: 404, body: JSON.stringify({ schemas: [SCHEMA.error], status: '404', detail: 'no such user' }) } : undefined);
+    const { client, seen } = harness('rfc', notFound);
+    const created = await client.createUser(ada);
+    expect(seen.map((r) => r.method)).toEqual(['GET']);
+    expect(created.outcome).toMatchObject({ ok: false, status: 404 });
+  });
+
+  it.each(['entra', 'rfc'] as const)('%s: a full sync finds its leavers as the identity provider does, and read-back confirms them', async (dialect) => {
+    const env = `${ENV}SCIM_DEACTIVATION_MODE=patch\n`;
+    const { client, seen } = harness(dialect, undefined, env);
+    const scenario: Scenario = {
+      name: 'sync',
+      description: 'create, then a sync that finds leavers',
+      file: 'inline',
+      steps: [
+        { kind: 'create', line: 1, name: 'create', selector: { of: 'all' } },
+        { kind: 'reconcile', line: 2, name: 'full-sync', selector: { share: 0.5 } },
+      ],
+    };
+    const settings = resolveSettings(buildEnvSet([{ label: 'env', text: env }], {}));
+    const { ledger } = await runScenario({ settings, client, scenario, users: 20, seed: 3, marker: 'scimsim-sync' });
+    const urls = seen.map((r) => `${r.method} ${decodeURIComponent(r.url)}`);
+    const isListing = (u: string) => u.startsWith('GET') && u.includes('startIndex=') && !u.includes('filter=');
+    const isDisable = (r: (typeof seen)[number]) => r.method === 'PATCH' && (r.body ?? '').includes('"active"');
+    const lastDisable = seen.findLastIndex(isDisable);
+    expect(lastDisable).toBeGreaterThan(0);
+    const disables = seen.filter(isDisable).length;
+    // The sync's own requests come before the last disable; read-back lists the target afterwards.
+    const sync = urls.slice(0, lastDisable);
+    if (dialect === 'entra') {
+      // "How application provisioning works": Entra matches each user by a filter and never lists the target.
+      expect(sync.filter(isListing)).toEqual([]);
+      expect(urls.filter((u) => u.startsWith('GET') && u.includes('filter=userName eq')).length).toBeGreaterThanOrEqual(20 + disables);
+    } else {
+      expect(sync.filter(isListing).length).toBeGreaterThan(0);
+    }
+    expect(Array.from({ length: 20 }, (_, i) => ledger.isBlocked(i)).filter(Boolean)).toEqual([]);
+  });
+
+  it('entra: a create carries no manager; the manager follows in its own PATCH, and a refused one leaves the account created', async () => {
+    const refuseManager: Refuse = (request) =>
+      request.method === 'PATCH' && (request.body ?? '').includes(':manager') ? { status: 400, body: JSON.stringify({ schemas: [SCHEMA.error], status: '400', scimType: 'invalidValue', detail: 'manager must be complex' }) } : undefined;
+    const { client, seen } = harness('entra', refuseManager);
+    const boss = await client.createUser({ ...ada, userName: 'boss@example.com', externalId: 'scimsim-t-9' });
+    const before = seen.length;
+    const created = await client.createUser({ ...ada, managerId: boss.id as string });
+    const sent = seen.slice(before);
+    expect(sent.map((r) => r.method)).toEqual(['GET', 'POST', 'PATCH']);
+    expect(JSON.stringify(sent[1]?.json)).not.toContain('manager');
+    expect(patchOps(sent[2])).toEqual([{ op: 'Add', path: `${SCHEMA.enterpriseUser}:manager`, value: boss.id }]);
+    expect(created.outcome).toMatchObject({ ok: false, status: 400, scimType: 'invalidValue' });
+    expect(created.outcome.detail).toContain('the account was created');
+    expect((await client.getUser(created.id as string)).status).toBe(200);
+  });
+
+  it('rfc: the manager rides in the create', async () => {
+    const { client, seen } = harness('rfc');
+    const boss = await client.createUser({ ...ada, userName: 'boss@example.com', externalId: 'scimsim-t-9' });
+    const before = seen.length;
+    await client.createUser({ ...ada, managerId: boss.id as string });
+    expect(seen.slice(before).map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(seen.at(-1)?.json).toMatchObject({ [SCHEMA.enterpriseUser]: { manager: { value: boss.id } } });
   });
 });

@@ -11,6 +11,7 @@ import { loadFromArgs, withAliasOptions } from '../env-options.js';
 import { colorsFor, type CliIO } from '../io.js';
 import { EXIT, type CommandContext } from '../context.js';
 import { DIALECT_NAMES, getDialect, type DialectName } from '../../scim/dialects.js';
+import { effectiveSettings } from '../../scim/effective-settings.js';
 
 export function checkCommand(ctx: CommandContext) {
   return {
@@ -42,7 +43,8 @@ async function runCheck(
   if (args.connect) {
     if (validation.valid) {
       if (args.format !== 'json') io.stderr.write('Preflight: connecting to the target (read-only)…\n');
-      preflight = await runPreflight(resolveSettings(set));
+      const dialect = getDialect(args.dialect);
+      preflight = await runPreflight(effectiveSettings(resolveSettings(set), dialect), { probeGroups: dialect.probesGroups });
     } else {
       io.stderr.write('Preflight skipped: fix the errors below first.\n');
     }

@@ -7,6 +7,7 @@ import { createPlan, type LoadPlan, type LoadStage } from '../../load/schedule.j
 import { parseThreshold } from '../../load/thresholds.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
 import { getDialect } from '../../scim/dialects.js';
+import { effectiveSettings } from '../../scim/effective-settings.js';
 import { EXIT, type CommandContext } from '../context.js';
 import { emitLoadReport } from '../emit-load.js';
 import { untilInterrupted } from '../interrupt.js';
@@ -114,11 +115,10 @@ async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
   });
   if (args['abort-on-fail'] === true && parsed.length === 0) io.stderr.write('note: --abort-on-fail has no threshold to watch; give one with --threshold.\n');
   const thresholds = parsed.map((t) => t.expression);
-  const settings = await loadValidSettings(args.env, args.set ?? [], args, io, '--env');
+  const settings = effectiveSettings(await loadValidSettings(args.env, args.set ?? [], args, io, '--env'), getDialect(args.dialect));
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
-  const pageSize = getDialect(args.dialect).pageSize ?? settings.pageSize;
-  const base = mixFromScenario(scenario, args.users, args.seed, pageSize);
+  const base = mixFromScenario(scenario, args.users, args.seed, settings.pageSize);
   const mix = args.mix === undefined ? base : parseMix(args.mix, base);
   const safety = liveSafety(args, settings);
   const world = await mockWorldFor(args, io);

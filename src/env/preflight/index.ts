@@ -3,7 +3,7 @@ import type { ScimSettings } from '../settings.js';
 import { parseBase, settingsSecrets, sortSecrets, type PreflightContext } from './context.js';
 import { createPreflightHttp } from './http.js';
 import { pureStep, runStep, skipStep, STEP_TITLES, type StepRun } from './run-step.js';
-import { checkAuthProbe, probeUserName } from './steps/auth-probe.js';
+import { checkAuthProbe, checkGroupProbe, probeUserName } from './steps/auth-probe.js';
 import { checkDeactivationMode, checkPageSize, checkUpdateMethod } from './steps/compatibility.js';
 import { checkConnect } from './steps/connect.js';
 import { checkDns } from './steps/dns.js';
@@ -56,17 +56,19 @@ export async function runPreflight(settings: ScimSettings, options: PreflightOpt
 
     // The probe runs even when discovery failed: Entra ID never reads ServiceProviderConfig,
     // so the probe's answer matters on its own.
-    const readScim = async (bearer: string): Promise<[StepRun<DiscoveryResult>, StepRun<undefined>]> => {
+    const readScim = async (bearer: string): Promise<[StepRun<DiscoveryResult>, StepRun<undefined>, StepRun<undefined> | undefined]> => {
       const discovery = await timed('service-provider-config', (signal) => checkServiceProviderConfig(context, bearer, signal));
       const userName = probeUserName(options.random ?? Math.random);
       const probe = await timed('auth-probe', (signal) => checkAuthProbe(context, bearer, userName, discovery.value?.httpStatus, signal));
-      return [discovery, probe];
+      const groups = options.probeGroups === true ? await timed('group-probe', (signal) => checkGroupProbe(context, bearer, userName, discovery.value?.httpStatus, signal)) : undefined;
+      return [discovery, probe, groups];
     };
     const scimFailure = skipReason(connect) ?? skipReason(oauth);
-    const [discovery, probe] =
+    const skipped = scimFailure ?? 'skipped: no token';
+    const [discovery, probe, groupProbe] =
       scimFailure === undefined && token !== undefined
         ? await readScim(token)
-        : [skipStep('service-provider-config', scimFailure ?? 'skipped: no token'), skipStep('auth-probe', scimFailure ?? 'skipped: no token')];
+        : [skipStep('service-provider-config', skipped), skipStep('auth-probe', skipped), options.probeGroups === true ? skipStep('group-probe', skipped) : undefined];
 
     const advertised = discovery.value?.advertised;
     const steps = [
@@ -75,6 +77,7 @@ export async function runPreflight(settings: ScimSettings, options: PreflightOpt
       oauth,
       discovery,
       probe,
+      ...(groupProbe === undefined ? [] : [groupProbe]),
       pureStep('page-size', now, () => checkPageSize(settings, advertised)),
       pureStep('update-method', now, () => checkUpdateMethod(settings, advertised)),
       pureStep('deactivation-mode', now, () => checkDeactivationMode(settings, advertised)),

@@ -8,6 +8,7 @@ export const STEP_TITLES: Record<StepId, string> = {
   'oauth-token': 'OAuth token',
   'service-provider-config': 'ServiceProviderConfig',
   'auth-probe': 'Authenticated probe',
+  'group-probe': 'Group probe',
   'page-size': 'Page size',
   'update-method': 'Update method',
   'deactivation-mode': 'Deactivation mode',

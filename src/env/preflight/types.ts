@@ -8,6 +8,7 @@ export type StepId =
   | 'oauth-token'
   | 'service-provider-config'
   | 'auth-probe'
+  | 'group-probe'
   | 'page-size'
   | 'update-method'
   | 'deactivation-mode';
@@ -49,6 +50,11 @@ export interface PreflightOptions {
   random?: () => number;
   /** Monotonic clock in milliseconds for step durations; `performance.now` by default. */
   now?: () => number;
+  /**
+   * Also probe /Groups with a displayName nobody has, as Entra ID's Test Connection queries a
+   * random user and a random group ("Tutorial: Develop and plan provisioning for a SCIM endpoint").
+   */
+  probeGroups?: boolean;
 }
 
 /** What a step concludes before the runner adds its id, title and duration. */

@@ -117,7 +117,9 @@ function findMatches(ctx: RouteContext, kind: ResourceKind, filter: string | und
     const refused = filterAttributes(node).find((a) => !allowed.some((b) => b.toLowerCase() === a.toLowerCase()));
     if (refused) throw badRequest('invalidFilter', `filtering on ${refused} is not supported by this server`);
   }
-  const caseSensitiveUserName = ctx.profile.quirks.caseSensitiveUserName;
+  // Either quirk compares userName case-sensitively in filters; only caseSensitiveUserName also
+  // lets the store hold two accounts that differ in case (uniqueness stays case-insensitive otherwise).
+  const caseSensitiveUserName = ctx.profile.quirks.caseSensitiveUserName || ctx.profile.quirks.caseSensitiveUserNameFilter;
   const lookup = equalityLookup(node);
   if (lookup) {
     const found =

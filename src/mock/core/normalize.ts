@@ -6,6 +6,8 @@ import { isJsonObject } from './filter/values.js';
 export interface NormalizeOptions {
   /** The rejectStringBooleans quirk: `"False"` for a boolean is 400 invalidValue instead of false. */
   rejectStringBooleans?: boolean;
+  /** The managerMustBeComplex quirk: a bare-id manager is 400 invalidValue instead of `{ value }`. */
+  managerMustBeComplex?: boolean;
 }
 
 /**
@@ -150,7 +152,10 @@ export function normalizeSingleValue(def: AttributeDef, value: JsonValue, where:
 function normalizeComplex(def: AttributeDef, value: JsonValue, where: string, options: NormalizeOptions): JsonObject | undefined {
   const subAttributes = def.subAttributes ?? [];
   // Entra ID sends the enterprise `manager` as the bare id (learn.microsoft.com Q&A 188003).
-  if (typeof value === 'string' && !def.multiValued && findAttribute(subAttributes, 'value')) return { value };
+  if (typeof value === 'string' && !def.multiValued && findAttribute(subAttributes, 'value')) {
+    if (options.managerMustBeComplex) throw mismatch(where, 'a complex value such as {"value": "<id>"}', value);
+    return { value };
+  }
   if (!isJsonObject(value)) throw mismatch(where, 'an object of sub-attributes', value);
   const out: JsonObject = {};
   for (const [key, sub] of Object.entries(value)) {

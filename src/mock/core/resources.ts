@@ -3,7 +3,7 @@ import { SCHEMA, type JsonObject, type JsonValue, type PatchOperation } from '..
 import { listParam, type RouteContext } from './context.js';
 import { ScimHttpError, badRequest } from './errors.js';
 import { jsonReply, type Reply } from './http.js';
-import { normalizeResource } from './normalize.js';
+import { normalizeResource, type NormalizeOptions } from './normalize.js';
 import { applyPatch, applyPatchToCopy } from './patch/index.js';
 import { etagOf, project, renderResource, renderUserText } from './render.js';
 import { memberValue, type ResourceKind, type StoredResource } from './store.js';
@@ -11,7 +11,7 @@ import { memberValue, type ResourceKind, type StoredResource } from './store.js'
 /** RFC 7644 section 3.3: POST creates a resource; 201 with Location and ETag. */
 export function createResource(ctx: RouteContext, kind: ResourceKind, body: JsonObject): Reply {
   requireSchema(body, kind);
-  const data = normalizeResource(body, resourceTypeByName(kind), { rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans });
+  const data = normalizeResource(body, resourceTypeByName(kind), normalizeOptions(ctx));
   checkResource(ctx, kind, data, undefined);
   const name = data.externalId ?? (kind === 'User' ? data.userName : data.displayName);
   const resource = ctx.store.insert(kind, ctx.store.nextId(kind, typeof name === 'string' ? name : undefined), data, ctx.now);
@@ -29,7 +29,7 @@ export function replaceResource(ctx: RouteContext, kind: ResourceKind, id: strin
   const resource = findOrFail(ctx, kind, id);
   checkVersion(ctx, resource);
   requireSchema(body, kind);
-  const data = normalizeResource(body, resourceTypeByName(kind), { rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans });
+  const data = normalizeResource(body, resourceTypeByName(kind), normalizeOptions(ctx));
   keepDeactivationQuirk(ctx, resource.data, data);
   checkResource(ctx, kind, data, resource);
   ctx.store.update(resource, data, ctx.now);
@@ -49,7 +49,7 @@ export function patchResource(ctx: RouteContext, kind: ResourceKind, id: string,
   // Every read of a stored User is a fresh parse, so the PATCH gets one of its own instead of a
   // deep clone; a Group's data is the stored object itself, so applyPatch clones it.
   const current = resource.data;
-  const options = { rejectStringBooleans: ctx.profile.quirks.rejectStringBooleans };
+  const options = normalizeOptions(ctx);
   const type = resourceTypeByName(kind);
   const patched =
     resource.text === undefined
@@ -200,6 +200,12 @@ function readOperations(ctx: RouteContext, body: JsonObject): PatchOperation[] {
     throw badRequest('noTarget', 'every operation needs a path');
   }
   return operations;
+}
+
+/** How this world reads attribute values: the quirks that make it stricter than RFC 7643. */
+function normalizeOptions(ctx: RouteContext): NormalizeOptions {
+  const { rejectStringBooleans, managerMustBeComplex } = ctx.profile.quirks;
+  return { rejectStringBooleans, managerMustBeComplex };
 }
 
 /** The "accepts active:false and applies nothing" quirk: the stored state silently stays active. */

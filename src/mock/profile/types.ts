@@ -51,6 +51,16 @@ export interface QuirkSet {
   itemsPerPageEchoesCount?: boolean;
   /** A PATCH without `path` (Okta's deactivation) is rejected with 400 noTarget. */
   rejectPathlessPatch?: boolean;
+  /**
+   * The enterprise `manager` must be a complex value (`{ "value": id }`): a bare id, as Entra ID
+   * sends it, is refused with 400 invalidValue instead of being read as `{ "value": id }`.
+   */
+  managerMustBeComplex?: boolean;
+  /**
+   * userName filters compare case-sensitively while uniqueness stays case-insensitive: a lookup
+   * in another case misses the account, and the create that follows meets 409 uniqueness.
+   */
+  caseSensitiveUserNameFilter?: boolean;
 }
 
 export type QuirkName = keyof QuirkSet;

@@ -27,6 +27,8 @@ const QUIRK_FLAGS = {
   ignoreCount: true,
   itemsPerPageEchoesCount: true,
   rejectPathlessPatch: true,
+  managerMustBeComplex: true,
+  caseSensitiveUserNameFilter: true,
 } as const satisfies Record<QuirkName, true>;
 
 /** Every quirk a profile can turn on (the keys of QuirkSet). */

@@ -1,7 +1,8 @@
 import { Redactor } from '../../env/redact.js';
 import type { ScimSettings } from '../../env/settings.js';
 import type { Clock } from '../clock.js';
-import type { Dialect, UserChange, UserFields } from '../dialects.js';
+import type { Dialect, Membership, UserChange, UserFields } from '../dialects.js';
+import { effectiveSettings } from '../effective-settings.js';
 import type { Random } from '../random.js';
 import type { Transport } from '../transport.js';
 import { SCHEMA, type JsonObject, type JsonValue, type PatchOperation } from '../types.js';
@@ -45,6 +46,8 @@ export interface CreateJournal {
 export interface OpResult {
   outcome: HttpOutcome;
   id?: string | undefined;
+  /** The resource a lookup found (`findUser`), as the target shows it. */
+  resource?: JsonValue | undefined;
 }
 
 /**
@@ -62,7 +65,8 @@ export class ScimClient {
   /** Ids of resources that carry the run marker: the only ones this client may change. */
   readonly #owned = new Set<string>();
 
-  constructor(settings: ScimSettings, options: ClientOptions) {
+  constructor(given: ScimSettings, options: ClientOptions) {
+    const settings = effectiveSettings(given, options.dialect);
     this.#settings = settings;
     this.#dialect = options.dialect;
     this.#marker = options.marker;
@@ -142,17 +146,17 @@ export class ScimClient {
     return this.#settings.maxConcurrency;
   }
 
-  /** The page size lists use: the env's, unless the identity provider fixes it. */
+  /** The page size lists use: the env's, unless the identity provider fixes it (effectiveSettings). */
   get pageSize(): number {
-    return this.#dialect.pageSize ?? this.#settings.pageSize;
+    return this.#settings.pageSize;
   }
 
   get updateMethod(): 'patch' | 'put' {
-    return this.#dialect.updateMethod ?? this.#settings.updateMethod;
+    return this.#settings.updateMethod;
   }
 
   get deactivationMode(): 'patch' | 'put' | 'delete' {
-    return this.#dialect.deactivation ?? this.#settings.deactivationMode;
+    return this.#settings.deactivationMode;
   }
 
   /** SCIM_USER_MATCH_ATTRIBUTE. */
@@ -166,6 +170,7 @@ export class ScimClient {
     const value = attribute === 'externalId' ? user.externalId : user.userName;
     const filter = encodeURIComponent(`${attribute} eq "${value.replace(/["\\]/g, '\\$&')}"`);
     const outcome = await this.http.send({ method: 'GET', path: `/Users?filter=${filter}${this.#dialect.lookupQuery}` });
+    if (outcome.status === 404 && this.#dialect.lookupNotFoundIsNoMatch) return { outcome: { ...outcome, ok: true } };
     const found = outcome.ok ? firstResource(outcome.body) : undefined;
     if (found === undefined) return { outcome };
     const foundId = resourceId(found);
@@ -174,7 +179,7 @@ export class ScimClient {
       // Someone else's account with this userName: never adopt it, never touch it.
       return { outcome: { ...outcome, ok: false, error: 'foreign-account', detail: `an account with this ${attribute} exists on the target without the run marker; it is left alone` } };
     }
-    return { outcome, id: this.#own(resourceId(found)) };
+    return { outcome, id: this.#own(resourceId(found)), resource: found };
   }
 
   /** Match-before-create: an existing account is adopted, otherwise it is created. */
@@ -187,8 +192,15 @@ export class ScimClient {
   /** The create itself (POST /Users), journalled first on a live run; `createUser` matches before it. */
   async postUser(user: UserFields): Promise<OpResult> {
     this.#journal?.intent('User', user.userName, user.externalId);
-    const body = this.#dialect.createBody(user);
-    return this.#create('User', user.userName, () => this.http.send({ method: 'POST', path: '/Users', body, noRetryWithoutAnswer: true }), () => this.lookupUser(user));
+    // Entra sends reference attributes (manager) in a step of their own after the others.
+    const managerId = this.#dialect.referencesSeparately ? user.managerId : undefined;
+    const body = this.#dialect.createBody(managerId === undefined ? user : { ...user, managerId: undefined });
+    const created = await this.#create('User', user.userName, () => this.http.send({ method: 'POST', path: '/Users', body, noRetryWithoutAnswer: true }), () => this.lookupUser(user));
+    if (managerId === undefined || !created.outcome.ok || created.id === undefined) return created;
+    const manager = await this.#patch(`/Users/${created.id}`, this.#dialect.changeOps({ managerId }));
+    if (manager.ok) return created;
+    const detail = `the account was created; its manager, sent after it in a PATCH of its own, was refused${manager.detail === undefined ? '' : `: ${manager.detail}`}`;
+    return { outcome: carryThrottles(created.outcome, { ...manager, detail }), id: created.id };
   }
 
   /**
@@ -266,8 +278,16 @@ export class ScimClient {
 
   /** A mover's changes, by PATCH or as GET then PUT (SCIM_UPDATE_METHOD, unless the dialect fixes it). */
   async updateUser(id: string, change: UserChange): Promise<OpResult> {
-    if (this.updateMethod === 'patch') return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.changeOps(change)) };
-    return { outcome: await this.#getThenPut(id, (resource) => applyChange(resource, change)) };
+    if (this.updateMethod === 'patch') {
+      const { managerId, ...rest } = change;
+      if (!this.#dialect.referencesSeparately || managerId === undefined || Object.keys(rest).length === 0) return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.changeOps(change)) };
+      // The manager in its own PATCH after the others: a server refusing its shape fails the
+      // link only, and the other attributes are applied, as they are under Entra.
+      const others = await this.#patch(`/Users/${id}`, this.#dialect.changeOps(rest));
+      const manager = await this.#patch(`/Users/${id}`, this.#dialect.changeOps({ managerId }));
+      return { outcome: others.ok ? carryThrottles(others, manager) : others };
+    }
+    return { outcome: await this.#getThenPut('Users', id, (resource) => applyChange(resource, change)) };
   }
 
   /**
@@ -277,18 +297,17 @@ export class ScimClient {
   async setActive(id: string, active: boolean): Promise<OpResult> {
     const mode = this.deactivationMode;
     if (!active && mode === 'delete') return { outcome: await this.http.send({ method: 'DELETE', path: `/Users/${id}` }) };
-    if (mode === 'put') return { outcome: await this.#getThenPut(id, (resource) => ({ ...resource, active })) };
+    if (mode === 'put') return { outcome: await this.#getThenPut('Users', id, (resource) => ({ ...resource, active })) };
     return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.activeOps(active)) };
   }
 
   /** Removes an account; Entra disables it first, Okta never deletes and only deactivates. */
   async deleteUser(id: string): Promise<OpResult> {
-    if (!this.#dialect.deletesUsers) return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.activeOps(false)) };
-    if (this.#dialect.disableBeforeDelete) {
-      const disabled = await this.#patch(`/Users/${id}`, this.#dialect.activeOps(false));
-      if (!disabled.ok) return { outcome: disabled };
-    }
-    return { outcome: await this.http.send({ method: 'DELETE', path: `/Users/${id}` }) };
+    if (!this.#dialect.deletesUsers) return this.setActive(id, false);
+    // Separate events: the delete is sent whether or not the disable was applied.
+    const disabled = this.#dialect.disableBeforeDelete ? await this.#patch(`/Users/${id}`, this.#dialect.activeOps(false)) : undefined;
+    const deleted = await this.http.send({ method: 'DELETE', path: `/Users/${id}` });
+    return { outcome: disabled === undefined ? deleted : carryThrottles(disabled, deleted) };
   }
 
   /** Finds a group by displayName, creating it when missing. */
@@ -302,12 +321,20 @@ export class ScimClient {
       return { outcome: found, id: this.#own(resourceId(existing)) };
     }
     this.#journal?.intent('Group', displayName, undefined);
-    const body = { schemas: [SCHEMA.group], displayName, members: [] };
+    const body = this.#dialect.groupBody(displayName);
     return this.#create('Group', displayName, () => this.http.send({ method: 'POST', path: '/Groups', body, noRetryWithoutAnswer: true }), () => this.lookupGroup(displayName));
   }
 
-  async changeMembership(groupId: string, kind: 'add' | 'remove', userId: string): Promise<OpResult> {
-    return { outcome: await this.#patch(`/Groups/${groupId}${this.#dialect.memberPatchQuery}`, this.#dialect.memberOps(kind, userId)) };
+  /** Adds a member to a group or removes it, by PATCH or (Okta AIW) as GET then PUT of the group. */
+  async changeMembership(kind: 'add' | 'remove', membership: Membership): Promise<OpResult> {
+    const { groupId, userId } = membership;
+    if (this.#dialect.membership === 'patch') return { outcome: await this.#patch(`/Groups/${groupId}${this.#dialect.memberPatchQuery}`, this.#dialect.memberOps(kind, membership)) };
+    return {
+      outcome: await this.#getThenPut('Groups', groupId, (group) => {
+        const members = (Array.isArray(group.members) ? group.members : []).filter((m) => !isObject(m) || m.value !== userId);
+        return { ...group, members: kind === 'add' ? [...members, this.#dialect.member(membership)] : members };
+      }),
+    };
   }
 
   /** One page of users (RFC 7644 section 3.4.2.4); `filter` narrows it, e.g. to the run marker. */
@@ -330,12 +357,14 @@ export class ScimClient {
     return this.http.send({ method: 'PATCH', path, body: { schemas: [SCHEMA.patchOp], Operations: operations as unknown as JsonValue[] }, ignoreBody: true });
   }
 
-  async #getThenPut(id: string, change: (resource: JsonObject) => JsonObject): Promise<HttpOutcome> {
-    const current = await this.getUser(id);
+  async #getThenPut(endpoint: 'Users' | 'Groups', id: string, change: (resource: JsonObject) => JsonObject): Promise<HttpOutcome> {
+    const current = await this.http.send({ method: 'GET', path: `/${endpoint}/${id}` });
     if (!current.ok || current.body === null || typeof current.body !== 'object' || Array.isArray(current.body)) return current;
-    const { meta: _meta, groups: _groups, ...resource } = current.body;
+    // Okta's PUT sends back the read-only `groups` and `meta` it read ("SCIM 2.0 protocol reference").
+    const { meta: _meta, groups: _groups, ...rest } = current.body;
+    const resource = this.#dialect.putKeepsReadOnly ? current.body : rest;
     const headers = typeof current.headers.etag === 'string' ? { 'if-match': current.headers.etag } : undefined;
-    return carryThrottles(current, await this.http.send({ method: 'PUT', path: `/Users/${id}`, body: change(resource), ...(headers ? { headers } : {}) }));
+    return carryThrottles(current, await this.http.send({ method: 'PUT', path: `/${endpoint}/${id}`, body: change(resource), ...(headers ? { headers } : {}) }));
   }
 }
 

@@ -39,8 +39,35 @@ export async function checkAuthProbe(
   return judgeProbe(answer, filter, new URL(url).pathname, discoveryStatus, context);
 }
 
+/**
+ * Filters /Groups for a displayName nobody has, as Entra ID's Test Connection queries a random
+ * group beside a random user ("Tutorial: Develop and plan provisioning for a SCIM endpoint"), and
+ * expects 200 with an empty ListResponse, judged as the user probe is.
+ */
+export async function checkGroupProbe(context: PreflightContext, token: string, displayName: string, discoveryStatus: number | undefined, signal: AbortSignal): Promise<StepOutcome> {
+  const filter = `displayName eq "${displayName}"`;
+  const url = `${context.base}/Groups?filter=${encodeURIComponent(filter)}&excludedAttributes=members`;
+  let answer: HttpAnswer;
+  try {
+    answer = await context.http.get(url, scimHeaders(token), signal);
+  } catch (error) {
+    return { status: 'fail', ...explainNetworkError(error, baseTarget(context)) };
+  }
+  return judgeProbe(answer, filter, new URL(url).pathname, discoveryStatus, context, GROUP);
+}
+
+/** What a probe looks for, in its messages. */
+interface ProbeSubject {
+  noun: string;
+  attribute: string;
+  matching: string;
+}
+
+const USER: ProbeSubject = { noun: 'user', attribute: 'userName', matching: 'user matching' };
+const GROUP: ProbeSubject = { noun: 'group', attribute: 'displayName', matching: 'group matching' };
+
 /** Judges the probe's answer; pure, so every server behaviour can be reasoned about in isolation. */
-export function judgeProbe(answer: HttpAnswer, filter: string, path: string, discoveryStatus: number | undefined, context: PreflightContext): StepOutcome {
+export function judgeProbe(answer: HttpAnswer, filter: string, path: string, discoveryStatus: number | undefined, context: PreflightContext, subject: ProbeSubject = USER): StepOutcome {
   const request = `GET ${path}?filter=${filter}`;
   const common = explainCommonAnswer(answer, request, context);
   if (common !== undefined) return { status: 'fail', ...common };
@@ -51,7 +78,7 @@ export function judgeProbe(answer: HttpAnswer, filter: string, path: string, dis
     return {
       status: 'fail',
       detail: `${request} answered 404 instead of 200 with an empty ListResponse`,
-      hint: 'the server must answer 200 with totalResults 0 when no user matches (RFC 7644 section 3.4.2); Entra ID test connection and user matching fail on this 404',
+      hint: `the server must answer 200 with totalResults 0 when no ${subject.noun} matches (RFC 7644 section 3.4.2); Entra ID test connection and ${subject.matching} fail on this 404`,
     };
   }
   if (answer.status === 400) {
@@ -61,8 +88,8 @@ export function judgeProbe(answer: HttpAnswer, filter: string, path: string, dis
       detail: `${request} answered 400${serverReason(answer, context.secrets)}`,
       hint:
         scimType === 'invalidFilter' || scimType === undefined
-          ? 'the server does not support filtering on userName (eq); identity providers match users this way, so provisioning would create duplicates or fail'
-          : 'the server refuses a plain userName filter with count=1; check its filter and paging support',
+          ? `the server does not support filtering on ${subject.attribute} (eq); identity providers match ${subject.noun}s this way, so provisioning would create duplicates or fail`
+          : `the server refuses a plain ${subject.attribute} filter; check its filter and paging support`,
     };
   }
   if (answer.status !== 200 || !isRecord(answer.json)) {
@@ -79,7 +106,7 @@ export function judgeProbe(answer: HttpAnswer, filter: string, path: string, dis
   if (total > 0) {
     return {
       status: 'fail',
-      detail: `${request} found ${total} user(s) for a userName nobody has: the filter is ignored`,
+      detail: `${request} found ${total} ${subject.noun}(s) for a ${subject.attribute} nobody has: the filter is ignored`,
       hint: 'a server that ignores filters makes identity providers match the wrong account; fix filter support (RFC 7644 section 3.4.2.2) before provisioning',
     };
   }
