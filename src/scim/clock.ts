@@ -58,20 +58,45 @@ export class VirtualClock implements Clock {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const timer: Timer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, resolve, cancelled: false };
-      if (signal) {
-        const onAbort = (): void => {
-          timer.cancelled = true;
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        timer.resolve = () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        };
-      }
+      if (signal) this.#watch(signal, timer, reject);
       this.#push(timer);
       this.#schedule();
     });
+  }
+
+  /**
+   * Sleepers that an abort must wake, by signal: one listener per signal for all of them, not one
+   * per sleep (a run waits on its interrupt for every paced request: hundreds of thousands of
+   * listeners otherwise, and their garbage).
+   */
+  readonly #watched = new Map<AbortSignal, Map<Timer, (reason: unknown) => void>>();
+
+  #watch(signal: AbortSignal, timer: Timer, reject: (reason: unknown) => void): void {
+    let sleepers = this.#watched.get(signal);
+    if (!sleepers) {
+      const set = new Map<Timer, (reason: unknown) => void>();
+      sleepers = set;
+      this.#watched.set(signal, set);
+      signal.addEventListener(
+        'abort',
+        () => {
+          this.#watched.delete(signal);
+          for (const [sleeping, wake] of set) {
+            sleeping.cancelled = true;
+            wake(signal.reason);
+          }
+          set.clear();
+        },
+        { once: true },
+      );
+    }
+    sleepers.set(timer, reject);
+    const resolve = timer.resolve;
+    const watched = sleepers;
+    timer.resolve = () => {
+      watched.delete(timer);
+      resolve();
+    };
   }
 
   #schedule(): void {
