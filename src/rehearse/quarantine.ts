@@ -71,7 +71,8 @@ export function countQuarantineFailures(failStage: Uint8Array, failReason: Uint1
     if (stage === 0) continue;
     const reason = reasons[failReason[i] ?? 0] ?? {};
     const stageName = STAGES[stage - 1];
-    if (stageName === 'group' || (reason.error === 'state-mismatch' && reason.detail?.startsWith('manager ') === true)) {
+    // A manager refused in its own PATCH, or read back wrong, is a reference-attribute failure.
+    if (stageName === 'group' || reason.reference !== undefined || (reason.error === 'state-mismatch' && reason.detail?.startsWith('manager ') === true)) {
       counts.referenceFailures++;
       continue;
     }

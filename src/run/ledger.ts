@@ -11,6 +11,11 @@ export interface Reason {
   /** `timeout`, a network error code, or `state-mismatch`. */
   error?: string;
   detail?: string;
+  /**
+   * The reference attribute the failure is about, when it failed alone (Entra's manager in a
+   * PATCH of its own): Entra leaves such failures out of its quarantine counts.
+   */
+  reference?: 'manager';
 }
 
 /** One request of an example account, kept in full. */
@@ -79,6 +84,7 @@ export class Ledger {
     const reason: Reason = { status: outcome.status };
     if (outcome.scimType !== undefined) reason.scimType = outcome.scimType;
     if (outcome.error !== undefined) reason.error = outcome.error;
+    if (outcome.reference !== undefined) reason.reference = outcome.reference;
     const op: OpDetail = { stage, method, status: outcome.status, attempts: outcome.attempts, latencyMs: Math.round(outcome.latencyMs) };
     if (outcome.scimType !== undefined) op.scimType = outcome.scimType;
     if (outcome.error !== undefined) op.error = outcome.error;
@@ -90,7 +96,8 @@ export class Ledger {
     if (this.failStage[index] !== 0) return;
     // Blocked is a verdict about the account, so it is no longer merely unverified.
     this.unverified[index] = 0;
-    const key = `${stage}|${reason.status ?? ''}|${reason.scimType ?? ''}|${reason.error ?? ''}`;
+    // A refused manager and another refusal with the same status are different causes.
+    const key = `${stage}|${reason.status ?? ''}|${reason.scimType ?? ''}|${reason.error ?? ''}|${reason.reference ?? ''}`;
     let reasonIndex = this.#reasonKeys.get(key);
     if (reasonIndex === undefined) {
       reasonIndex = this.reasons.length;

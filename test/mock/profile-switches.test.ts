@@ -5,6 +5,7 @@ import { ADAPTERS, BASE_PATH, TOKEN, type Adapter } from '../helpers/adapters.js
 
 /** Every profile switch, on every adapter: the quirks, limits, capabilities and faults of real servers. */
 const U = `${BASE_PATH}/Users`;
+const G = `${BASE_PATH}/Groups`;
 const user = (userName: string) => ({ schemas: [SCHEMA.user], userName, name: { givenName: 'A', familyName: 'B' }, active: true });
 const patch = (...Operations: unknown[]) => ({ schemas: [SCHEMA.patchOp], Operations });
 const world = (extra: Partial<ServerProfile>): ServerProfile => ({ name: 'switch', description: 'one switch on', ...extra });
@@ -23,6 +24,49 @@ describe.each(ADAPTERS.map((make) => [make().name, make] as const))('profile swi
     const { id } = await create('a');
     const answer = await adapter.send('PATCH', `${U}/${id}`, { body: patch({ op: 'replace', path: 'title', value: 'T' }) });
     expect([answer.status, answer.text]).toEqual([204, '']);
+  });
+
+  it('patchNoContentWhenUnchanged answers 200 with the resource to a change, 204 with no body to a PATCH that changes nothing', async () => {
+    await start(world({ quirks: { patchNoContentWhenUnchanged: true } }));
+    const { id } = await create('a');
+    const title = patch({ op: 'replace', path: 'title', value: 'T' });
+    const changed = await adapter.send('PATCH', `${U}/${id}`, { body: title });
+    expect([changed.status, changed.json.title]).toEqual([200, 'T']);
+    const again = await adapter.send('PATCH', `${U}/${id}`, { body: title });
+    expect([again.status, again.text]).toEqual([204, '']);
+    // A member add always changes the group (the fast path), so it is answered 200.
+    const group = (await adapter.send('POST', G, { body: { schemas: [SCHEMA.group], displayName: 'g' } })).json as { id: string };
+    const add = patch({ op: 'add', path: 'members', value: [{ value: id }] });
+    expect((await adapter.send('PATCH', `${G}/${group.id}`, { body: add })).status).toBe(200);
+    const rename = patch({ op: 'replace', path: 'displayName', value: 'g' });
+    expect((await adapter.send('PATCH', `${G}/${group.id}`, { body: rename })).status).toBe(204);
+    expect((await adapter.send('GET', `${G}/${group.id}`)).json.members).toEqual([expect.objectContaining({ value: id })]);
+  });
+
+  it('excludedMembersPatchReplacesMembers: a member add with excludedAttributes=members leaves only the added members', async () => {
+    const members = async (groupId: string) => ((await adapter.send('GET', `${G}/${groupId}`)).json.members as Array<{ value: string }> | undefined)?.map((m) => m.value).sort();
+    const scenario = async () => {
+      const [a, b, c] = [await create('a'), await create('b'), await create('c')];
+      const group = (await adapter.send('POST', G, { body: { schemas: [SCHEMA.group], displayName: 'g', members: [{ value: a.id }, { value: b.id }] } })).json as { id: string };
+      const add = patch({ op: 'add', path: 'members', value: [{ value: c.id }] });
+      const answer = await adapter.send('PATCH', `${G}/${group.id}?excludedAttributes=members`, { body: add });
+      return { answer, ids: { a: a.id, b: b.id, c: c.id }, group: group.id };
+    };
+    await start(world({ quirks: { excludedMembersPatchReplacesMembers: true } }));
+    const quirky = await scenario();
+    expect(quirky.answer.status).toBe(200);
+    expect(await members(quirky.group)).toEqual([quirky.ids.c]);
+    // Without excludedAttributes=members the same add keeps the others.
+    const d = await create('d');
+    await adapter.send('PATCH', `${G}/${quirky.group}`, { body: patch({ op: 'add', path: 'members', value: [{ value: d.id }] }) });
+    expect(await members(quirky.group)).toEqual([quirky.ids.c, d.id].sort());
+    // A rename with excludedAttributes=members does not touch members.
+    await adapter.send('PATCH', `${G}/${quirky.group}?excludedAttributes=members`, { body: patch({ op: 'replace', path: 'displayName', value: 'h' }) });
+    expect(await members(quirky.group)).toEqual([quirky.ids.c, d.id].sort());
+    await adapter.stop();
+    await start(world({}));
+    const rfc = await scenario();
+    expect(await members(rfc.group)).toEqual([rfc.ids.a, rfc.ids.b, rfc.ids.c].sort());
   });
 
   it('notFoundForEmptyFilter answers 404 for a filter that matches nobody', async () => {

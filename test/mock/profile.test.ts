@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors/user-error.js';
 import { DEFAULT_PROFILE_PATH, loadDefaultProfile, loadProfile } from '../../src/mock/profile/load-profile.js';
 import { resolveProfile } from '../../src/mock/profile/resolve-profile.js';
-import { QUIRK_NAMES, validateProfile } from '../../src/mock/profile/validate-profile.js';
+import { QUIRK_NAMES, QUIRKS_CITED_FROM_CODE, validateProfile } from '../../src/mock/profile/validate-profile.js';
 import type { ServerProfile } from '../../src/mock/profile/types.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -50,8 +50,22 @@ describe('shipped server profiles', () => {
     const profiles = await Promise.all(shipped.map((f) => loadProfile(join(SERVERS, f), ROOT)));
     for (const quirk of QUIRK_NAMES) {
       const users = profiles.filter((p) => p.quirks?.[quirk] === true);
+      // A quirk known only from a library's code has no issue to cite, so no shipped profile may claim it.
+      if (QUIRKS_CITED_FROM_CODE[quirk] !== undefined) {
+        expect(users.map((p) => p.name), quirk).toEqual([]);
+        continue;
+      }
       expect(users.map((p) => p.name), quirk).not.toEqual([]);
       for (const p of users) expect(p.sources?.[quirk], `${p.name} ${quirk}`).toMatch(/[\w.-]+\/[\w.-]+#\d+/);
+    }
+  });
+
+  it('names the repository code behind every quirk that no shipped profile turns on', () => {
+    const fromCode = Object.entries(QUIRKS_CITED_FROM_CODE);
+    expect(fromCode.map(([quirk]) => quirk).sort()).toEqual(['excludedMembersPatchReplacesMembers', 'patchNoContentWhenUnchanged']);
+    for (const [quirk, source] of fromCode) {
+      expect(QUIRK_NAMES, quirk).toContain(quirk);
+      expect(source, quirk).toMatch(/[\w.-]+\/[\w.-]+, src\/[\w/.-]+\.js/);
     }
   });
 

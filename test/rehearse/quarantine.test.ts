@@ -41,6 +41,17 @@ describe("Entra ID's quarantine, as Microsoft documents it", () => {
     expect(prediction?.line).toContain('3,000 reference-attribute failures (manager, group members) do not count');
   });
 
+  it('leaves out a manager refused in its own PATCH (the reason says so), not another refusal with the same status', () => {
+    const create = 1 + STAGES.indexOf('create');
+    const update = 1 + STAGES.indexOf('update');
+    const counts = countQuarantineFailures(
+      Uint8Array.from([create, update, update]),
+      Uint16Array.from([0, 0, 1]),
+      [{ status: 400, scimType: 'invalidValue', reference: 'manager' }, { status: 400, scimType: 'invalidValue' }] satisfies Reason[],
+    );
+    expect(counts).toEqual({ failures: 1, credentialFailures: 0, complianceNotFound: 0, referenceFailures: 2 });
+  });
+
   it('predicts the accidental-deletions stop for a leaver wave over the threshold (default 500)', async () => {
     expect(predictQuarantine(input({ deprovisions: 500 }))?.predicted).toBe(false);
     expect(predictQuarantine(input({ deprovisions: 501 }))).toMatchObject({ predicted: true, reason: 'TooManyDeletes', deletionThreshold: 500 });

@@ -9,6 +9,7 @@ import { VirtualClock } from '../../src/scim/clock.js';
 import { getDialect, type DialectName, type UserFields } from '../../src/scim/dialects.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { runScenario } from '../../src/run/engine.js';
+import { countQuarantineFailures } from '../../src/rehearse/quarantine.js';
 import { createRandom } from '../../src/scim/random.js';
 import type { TransportRequest } from '../../src/scim/transport.js';
 import { SCHEMA } from '../../src/scim/types.js';
@@ -118,8 +119,38 @@ describe('request dialects, as the provider receives them', () => {
       [{ op: 'Replace', path: 'title', value: 'Countess' }],
       [{ op: 'Add', path: `${SCHEMA.enterpriseUser}:manager`, value: boss.id }],
     ]);
-    expect(updated.outcome).toMatchObject({ ok: false, status: 400, scimType: 'invalidValue' });
+    expect(updated.outcome).toMatchObject({ ok: false, status: 400, scimType: 'invalidValue', reference: 'manager' });
+    expect(updated.outcome.detail).toBe('the other attributes were applied; the manager, sent after them in a PATCH of its own, was refused: manager must be complex');
     expect((await client.getUser(id as string)).body).toMatchObject({ title: 'Countess' });
+    // A manager-only change is the reference step alone.
+    const alone = await client.updateUser(id as string, { managerId: boss.id as string });
+    expect(alone.outcome).toMatchObject({ ok: false, status: 400, reference: 'manager' });
+  });
+
+  it('entra: a manager refused in its own PATCH counts as a reference-attribute failure for the quarantine prediction; under rfc the refused PATCH counts in full', async () => {
+    const refuseManager: Refuse = (request) =>
+      request.method === 'PATCH' && (request.body ?? '').includes(':manager') ? { status: 400, body: JSON.stringify({ schemas: [SCHEMA.error], status: '400', scimType: 'invalidValue', detail: 'manager must be complex' }) } : undefined;
+    const scenario: Scenario = {
+      name: 'movers',
+      description: 'create, then every account gets a new manager and title',
+      file: 'inline',
+      steps: [
+        { kind: 'create', line: 1, name: 'create', selector: { of: 'all' } },
+        { kind: 'update', line: 2, name: 'movers', selector: { of: 'all' }, attributes: ['manager', 'title'] },
+      ],
+    };
+    const settings = resolveSettings(buildEnvSet([{ label: 'env', text: ENV }], {}));
+    const counted = async (dialect: DialectName) => {
+      const { client } = harness(dialect, refuseManager);
+      const { ledger } = await runScenario({ settings, client, scenario, users: 30, seed: 5, marker: 'scimsim-ref' });
+      return countQuarantineFailures(ledger.failStage, ledger.failReason, ledger.reasons);
+    };
+    const entra = await counted('entra');
+    expect(entra.referenceFailures).toBeGreaterThan(0);
+    expect(entra.failures).toBe(0);
+    const rfc = await counted('rfc');
+    expect(rfc.failures).toBeGreaterThan(0);
+    expect(rfc.referenceFailures).toBe(0);
   });
 
   it('rfc: the manager rides in the one PATCH with the other attributes', async () => {
@@ -202,6 +233,7 @@ describe('request dialects, as the provider receives them', () => {
     expect(patchOps(sent[2])).toEqual([{ op: 'Add', path: `${SCHEMA.enterpriseUser}:manager`, value: boss.id }]);
     expect(created.outcome).toMatchObject({ ok: false, status: 400, scimType: 'invalidValue' });
     expect(created.outcome.detail).toContain('the account was created');
+    expect(created.outcome.reference).toBe('manager');
     expect((await client.getUser(created.id as string)).status).toBe(200);
   });
 

@@ -42,27 +42,54 @@ export function patchResource(ctx: RouteContext, kind: ResourceKind, id: string,
   const resource = findOrFail(ctx, kind, id);
   checkVersion(ctx, resource);
   const operations = readOperations(ctx, body);
-  if (kind === 'Group' && patchMembersOnly(ctx, resource, operations)) {
+  const membersExcluded = kind === 'Group' && ctx.profile.quirks.excludedMembersPatchReplacesMembers && excludesMembers(ctx) && operations.some(targetsMembers);
+  // The fast path only ever adds new members or removes present ones, so it always changes the
+  // group: patchNoContentWhenUnchanged answers 200 for it.
+  if (kind === 'Group' && !membersExcluded && patchMembersOnly(ctx, resource, operations)) {
     if (ctx.profile.quirks.patchNoContent) return { status: 204, headers: versionHeader(ctx, resource) };
     return resourceReply(ctx, resource, 200, false);
   }
   // Every read of a stored User is a fresh parse, so the PATCH gets one of its own instead of a
   // deep clone; a Group's data is the stored object itself, so applyPatch clones it.
   const current = resource.data;
+  const before = ctx.profile.quirks.patchNoContentWhenUnchanged ? canonicalJson(current) : undefined;
   const options = normalizeOptions(ctx);
   const type = resourceTypeByName(kind);
-  const patched =
-    resource.text === undefined
-      ? applyPatch({ ...current, id: resource.id }, operations, type, options)
-      : applyPatchToCopy({ ...resource.data, id: resource.id }, operations, type, options);
+  // excludedMembersPatchReplacesMembers: the server patches the group as it reads it for this
+  // request, and with members excluded that read has none, so the result holds only what the
+  // operations put there.
+  const target = membersExcluded ? { ...current, id: resource.id, members: [] } : { ...current, id: resource.id };
+  const patched = resource.text === undefined ? applyPatch(target, operations, type, options) : applyPatchToCopy(target, operations, type, options);
   delete patched.id;
   delete patched.meta;
   delete patched.groups;
   keepDeactivationQuirk(ctx, current, patched);
   checkResource(ctx, kind, patched, resource);
+  const unchanged = before !== undefined && canonicalJson(patched) === before;
   ctx.store.update(resource, patched, ctx.now);
-  if (ctx.profile.quirks.patchNoContent) return { status: 204, headers: versionHeader(ctx, resource) };
+  if (ctx.profile.quirks.patchNoContent || unchanged) return { status: 204, headers: versionHeader(ctx, resource) };
   return resourceReply(ctx, resource, 200, false);
+}
+
+/** Whether this request's `excludedAttributes` names `members` (attribute names are case-insensitive). */
+function excludesMembers(ctx: RouteContext): boolean {
+  const excluded = listParam(ctx.query.get('excludedAttributes')) ?? [];
+  return excluded.some((name) => name.toLowerCase() === 'members' || name.toLowerCase() === `${SCHEMA.group.toLowerCase()}:members`);
+}
+
+/** Whether an operation writes `members`: by path, or as a key of a path-less value. */
+function targetsMembers(operation: PatchOperation): boolean {
+  const path = operation.path?.trim().toLowerCase();
+  if (path !== undefined) return path === 'members' || path.startsWith('members[') || path.startsWith('members.');
+  const value = operation.value;
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((key) => key.toLowerCase() === 'members');
+}
+
+/** JSON with object keys sorted, so two resources compare equal whatever order their keys were written in. */
+function canonicalJson(value: JsonValue): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 /** RFC 7644 section 3.6: DELETE answers 204; the resource is gone for good. */

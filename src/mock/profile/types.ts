@@ -61,6 +61,23 @@ export interface QuirkSet {
    * in another case misses the account, and the create that follows meets 409 uniqueness.
    */
   caseSensitiveUserNameFilter?: boolean;
+  /**
+   * PATCH answers 204 No Content, without a body, when applying it changed nothing, and 200 with
+   * the resource when it changed something (SCIMMY with its express routers). Unlike
+   * `patchNoContent` (always 204), a client that needs the 200 body works here until it sends a
+   * PATCH that changes nothing. No shipped profile turns it on (QUIRKS_CITED_FROM_CODE).
+   */
+  patchNoContentWhenUnchanged?: boolean;
+  /**
+   * A Group PATCH whose query carries `excludedAttributes=members` (scimsim's rfc dialect sends
+   * it with every membership PATCH) and whose operations write `members` is applied to the group
+   * as read for that request, without its members: an `add` of members ends with only the added
+   * members. SCIMMY patches the group as read under the request's excludedAttributes and hands
+   * the result to the application's write handler; this quirk plays a handler that stores the
+   * members it is given. A PATCH that writes no members leaves them alone. No shipped profile
+   * turns it on (QUIRKS_CITED_FROM_CODE).
+   */
+  excludedMembersPatchReplacesMembers?: boolean;
 }
 
 export type QuirkName = keyof QuirkSet;

@@ -29,10 +29,27 @@ const QUIRK_FLAGS = {
   rejectPathlessPatch: true,
   managerMustBeComplex: true,
   caseSensitiveUserNameFilter: true,
+  patchNoContentWhenUnchanged: true,
+  excludedMembersPatchReplacesMembers: true,
 } as const satisfies Record<QuirkName, true>;
 
 /** Every quirk a profile can turn on (the keys of QuirkSet). */
 export const QUIRK_NAMES = Object.keys(QUIRK_FLAGS) as readonly QuirkName[];
+
+/**
+ * Quirks modelled on a real server library's source code, for which no issue report was found.
+ * A profile of your own may turn them on (citing its source like any quirk), but no shipped
+ * profile does: a shipped profile cites an issue report (`owner/repo#N`) for every quirk it
+ * turns on. Each entry names the code the quirk is modelled on and what that code does.
+ */
+export const QUIRKS_CITED_FROM_CODE: Readonly<Partial<Record<QuirkName, string>>> = {
+  patchNoContentWhenUnchanged:
+    'SCIMMY (scimmyjs/scimmy, src/lib/messages/patchop.js): PatchOp.apply returns the patched resource only if something has changed; ' +
+    'scimmyjs/scimmy-routers (src/routers/resources.js) answers a PATCH 200 with that value and 204 without one',
+  excludedMembersPatchReplacesMembers:
+    "SCIMMY (scimmyjs/scimmy, src/lib/resources/group.js and src/lib/types/resource.js): a Group PATCH is applied to the group as read under the request's " +
+    'excludedAttributes (members left out when it names members), and the patched group is handed to the application\'s ingress handler to be written',
+};
 
 const KEYS = {
   profile: ['name', 'description', 'sources', 'tenants', 'credentials', 'limits', 'capabilities', 'faults', 'quirks', 'population', 'capturedFrom'],

@@ -200,7 +200,7 @@ export class ScimClient {
     const manager = await this.#patch(`/Users/${created.id}`, this.#dialect.changeOps({ managerId }));
     if (manager.ok) return created;
     const detail = `the account was created; its manager, sent after it in a PATCH of its own, was refused${manager.detail === undefined ? '' : `: ${manager.detail}`}`;
-    return { outcome: carryThrottles(created.outcome, { ...manager, detail }), id: created.id };
+    return { outcome: carryThrottles(created.outcome, { ...manager, detail, reference: 'manager' }), id: created.id };
   }
 
   /**
@@ -280,12 +280,20 @@ export class ScimClient {
   async updateUser(id: string, change: UserChange): Promise<OpResult> {
     if (this.updateMethod === 'patch') {
       const { managerId, ...rest } = change;
-      if (!this.#dialect.referencesSeparately || managerId === undefined || Object.keys(rest).length === 0) return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.changeOps(change)) };
+      if (!this.#dialect.referencesSeparately || managerId === undefined) return { outcome: await this.#patch(`/Users/${id}`, this.#dialect.changeOps(change)) };
+      if (Object.keys(rest).length === 0) {
+        // Only the manager changes: its PATCH is the reference step alone.
+        const manager = await this.#patch(`/Users/${id}`, this.#dialect.changeOps({ managerId }));
+        return { outcome: manager.ok ? manager : { ...manager, reference: 'manager' } };
+      }
       // The manager in its own PATCH after the others: a server refusing its shape fails the
       // link only, and the other attributes are applied, as they are under Entra.
       const others = await this.#patch(`/Users/${id}`, this.#dialect.changeOps(rest));
       const manager = await this.#patch(`/Users/${id}`, this.#dialect.changeOps({ managerId }));
-      return { outcome: others.ok ? carryThrottles(others, manager) : others };
+      if (!others.ok) return { outcome: others };
+      if (manager.ok) return { outcome: carryThrottles(others, manager) };
+      const detail = `the other attributes were applied; the manager, sent after them in a PATCH of its own, was refused${manager.detail === undefined ? '' : `: ${manager.detail}`}`;
+      return { outcome: carryThrottles(others, { ...manager, detail, reference: 'manager' }) };
     }
     return { outcome: await this.#getThenPut('Users', id, (resource) => applyChange(resource, change)) };
   }

@@ -16,6 +16,11 @@ export interface HttpOutcome {
   detail?: string;
   /** `timeout` or a network error code (ECONNRESET, ECONNREFUSED, ENOTFOUND...) when no answer came. */
   error?: string;
+  /**
+   * The reference attribute this failure is about, when the failed request set only that
+   * attribute (Entra's manager in a PATCH of its own): the run's other changes were applied.
+   */
+  reference?: 'manager';
   attempts: number;
   latencyMs: number;
   body: JsonValue | undefined;
