@@ -78,10 +78,10 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
     if (off) {
       // The client sends nothing for this stage, yet the scenario still intends it: every account
       // it would have changed ends up other than intended, blocked at the stage with the switch named.
-      const detail = `not sent: ${off.variable}=${off.value} turns the ${off.stage} stage off, so the account is not ${INTENDED[off.stage]}`;
+      const detail = `nothing sent: ${off.variable}=${off.value} turns the ${off.stage} stage off, so the account is not ${INTENDED[off.stage]}`;
       for (const i of selected) {
         ledger.intended[i] = intendedAfter(step, ledger.intended[i] ?? 0, deleteMode, client.dialect.deletesUsers);
-        if (!ledger.isBlocked(i)) ledger.block(i, off.stage, { error: 'state-mismatch', detail }, undefined, detail);
+        if (!ledger.isBlocked(i)) ledger.block(i, off.stage, { error: 'stage-off', detail }, undefined, detail);
       }
       continue;
     }
