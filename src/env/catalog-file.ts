@@ -117,13 +117,14 @@ function readEntry(node: YAMLMap, name: string, description: string, usage: Usag
   if (typeof secret !== 'boolean') own.push(`${name}: secret must be true or false`);
   if (kind === 'secret' && secret === false) own.push(`${name}: a variable of type secret is always secret`);
   const given = scalar(node, 'default');
-  const fallback = isSwitch ? 'true' : undefined;
+  // A switch is on unless the env set turns it off.
+  const fallback = isSwitch && kind === 'boolean' ? 'true' : undefined;
   const value = given === undefined || given === null ? fallback : String(given);
   if (type === undefined) return undefined;
   const entry: CatalogEntry = { name, type, secret: secret === true, description, example: value ?? '', declaredAt };
   if (value !== undefined) {
     const bad = checkValue(entry, value).filter((f) => f.severity === 'error');
-    for (const f of bad) own.push(`${name}: default ${entry.secret ? 'value' : JSON.stringify(value)} ${f.message.replace(/^"[^"]*" /, '')}`);
+    for (const f of bad) own.push(`${name}: default ${f.message}`);
     entry.default = value;
   }
   if (isSwitch && typeof usage !== 'string' && 'switch' in usage) {
