@@ -8,7 +8,7 @@ import { runScimsim } from '../helpers/run-cli.js';
 const CATALOG = ['--catalog', 'fixtures/catalog/myapp.yaml'];
 const BASE = 'fixtures/catalog/myapp-base.env';
 const CANDIDATE = 'fixtures/catalog/myapp-candidate.env';
-const SIGNING_KEY = 'k-9f8e7d6c5b4a39281706';
+const AUDIT_SEAL = 'k-9f8e7d6c5b4a39281706';
 
 interface RehearseJson {
   verdict: string;
@@ -33,10 +33,10 @@ describe('--catalog: the user’s own variables', () => {
     // The alias's change is judged as the built-in variable it names.
     expect(report.changes.find((c) => c.variable === 'SCIM_PAGE_SIZE')).toMatchObject({ before: '100', after: '200', effect: 'harmless' });
     // A secret of the user's catalog is a fingerprint, and a variable the client does not read is not judged.
-    const key = report.changes.find((c) => c.variable === 'MYAPP_SIGNING_KEY');
-    expect(key).toMatchObject({ action: 'create', secret: true, effect: 'not-judged' });
-    expect(key?.after).toMatch(/^fp:[0-9a-f]{8,}$/);
-    expect(result.stdout + result.stderr).not.toContain(SIGNING_KEY);
+    const seal = report.changes.find((c) => c.variable === 'MYAPP_AUDIT_SEAL');
+    expect(seal).toMatchObject({ action: 'create', secret: true, effect: 'not-judged' });
+    expect(seal?.after).toMatch(/^fp:[0-9a-f]{8,}$/);
+    expect(result.stdout + result.stderr).not.toContain(AUDIT_SEAL);
   });
 
   it('says in the table that the switch turned the stage off, in scimsim’s words rather than the server’s', async () => {
@@ -44,7 +44,7 @@ describe('--catalog: the user’s own variables', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/~ MYAPP_GROUP_SYNC\s+true -> false\s+blocks \d+ accounts \(group: stage-off\)/);
     expect(result.stdout).toContain('scimsim: nothing sent: MYAPP_GROUP_SYNC=false turns the group stage off');
-    expect(result.stdout).not.toContain(SIGNING_KEY);
+    expect(result.stdout).not.toContain(AUDIT_SEAL);
   });
 
   it('knows nothing of the user’s variables without --catalog, so the switch is not judged', async () => {
@@ -60,10 +60,10 @@ describe('--catalog: the user’s own variables', () => {
     expect(result.code).toBe(2);
     const report = JSON.parse(result.stdout) as { problems: Array<{ severity: string; code: string; variable: string; location: string | null }>; variables: Array<{ name: string; value: string }> };
     expect(report.problems).toEqual([expect.objectContaining({ severity: 'error', code: 'unknown-value', variable: 'MYAPP_GROUP_SYNC', location: '--set' })]);
-    expect(report.variables.find((v) => v.name === 'MYAPP_SIGNING_KEY')?.value).toMatch(/^fp:[0-9a-f]{8,}$/);
+    expect(report.variables.find((v) => v.name === 'MYAPP_AUDIT_SEAL')?.value).toMatch(/^fp:[0-9a-f]{8,}$/);
     // A default of the catalog applies like a built-in one.
     expect(report.variables.find((v) => v.name === 'MYAPP_REGION')?.value).toBe('eu');
-    expect(result.stdout).not.toContain(SIGNING_KEY);
+    expect(result.stdout).not.toContain(AUDIT_SEAL);
   });
 
   it('maps an alias of the catalog onto its built-in variable, validated by the built-in’s type', async () => {
@@ -78,10 +78,10 @@ describe('--catalog: the user’s own variables', () => {
     const result = await runScimsim(['diff', '--base', BASE, '--candidate', CANDIDATE, ...CATALOG, '--format', 'json']);
     expect(result.code).toBe(0);
     const diff = JSON.parse(result.stdout) as { changes: Array<{ variable: string; risk?: string; secret: boolean; after?: string | null }> };
-    expect(diff.changes.map((c) => c.variable)).toEqual(['SCIM_PAGE_SIZE', 'MYAPP_GROUP_SYNC', 'MYAPP_SIGNING_KEY']);
+    expect(diff.changes.map((c) => c.variable)).toEqual(['SCIM_PAGE_SIZE', 'MYAPP_GROUP_SYNC', 'MYAPP_AUDIT_SEAL']);
     expect(diff.changes[1]?.risk).toContain('group stage off');
     expect(diff.changes[2]).toMatchObject({ secret: true });
-    expect(result.stdout).not.toContain(SIGNING_KEY);
+    expect(result.stdout).not.toContain(AUDIT_SEAL);
   });
 
   it('refuses a catalog with bad types, unknown usages, duplicate names and bad defaults in one message, exit 1', async () => {
