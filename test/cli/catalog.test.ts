@@ -108,4 +108,18 @@ describe('--catalog: the user’s own variables', () => {
     expect(result.stderr).toContain(`${file}:9: SCIM_PAGE_SIZE is a built-in variable`);
     expect(result.stderr).toMatch(/1 problem|a problem/);
   });
+
+  it('turns any stage off in run: a deactivation switch blocks leavers at deactivate only, and nothing when left on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scimsim-catalog-'));
+    const file = join(dir, 'catalog.yaml');
+    await writeFile(file, 'variables:\n  - { name: MYAPP_LEAVERS, type: boolean, description: deactivate leavers, usage: { switch: deactivate } }\n');
+    const run = (sets: string[]) => runScimsim(['run', '--env', 'fixtures/env/baseline.env', '--catalog', file, ...sets, '--server-profile', 'fixtures/servers/default.json', '--users', '200', '--format', 'json']);
+    const off = await run(['--set', 'MYAPP_LEAVERS=false']);
+    expect(off.code).toBe(2);
+    const result = (JSON.parse(off.stdout) as { result: { blocked: number; byStage: Record<string, number> } }).result;
+    expect(result.blocked).toBeGreaterThan(0);
+    expect(result.byStage).toMatchObject({ create: 0, update: 0, deactivate: result.blocked, group: 0 });
+    const on = await run([]);
+    expect(on.code).toBe(0);
+  });
 });
