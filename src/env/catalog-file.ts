@@ -108,7 +108,10 @@ function readEntry(node: YAMLMap, name: string, description: string, usage: Usag
   const typeName = scalar(node, 'type') ?? (isSwitch ? 'boolean' : undefined);
   const kind = TYPES.find((t) => t === typeName);
   if (kind === undefined) {
-    own.push(`${name}: type ${JSON.stringify(typeName ?? null)} is not one of ${TYPES.join(', ')}`);
+    // A usage already refused (a mistyped switch or alias) is the one problem to report, not the type it implied.
+    const usageRefused = typeof usage === 'string' && usage !== 'none';
+    if (typeName === undefined && usageRefused) return undefined;
+    own.push(typeName === undefined ? `${name}: type is missing: one of ${TYPES.join(', ')}` : `${name}: type ${JSON.stringify(typeName)} is not one of ${TYPES.join(', ')}`);
     return undefined;
   }
   if (isSwitch && kind !== 'boolean') own.push(`${name}: a stage switch must be of type boolean, not ${kind}`);
