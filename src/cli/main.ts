@@ -12,6 +12,7 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { varsCommand } from './commands/vars.js';
 import { worldCommand } from './commands/world.js';
+import { clearUserVariables } from '../env/catalog.js';
 import { capMessage } from '../env/excerpt.js';
 import { EXIT, type CommandContext } from './context.js';
 import { colorsFor, redactedIO, type CliIO } from './io.js';
@@ -64,6 +65,9 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
     });
   } catch (error) {
     return reportError(error, io, debug);
+  } finally {
+    // --catalog variables belong to this invocation only; the next one (a test's) starts from the built-in catalog.
+    clearUserVariables();
   }
   if (printed) {
     // --help and --version land here; so does yargs' own usage text after a failure, which we replaced.

@@ -11,6 +11,7 @@ export type VariableType =
   | { kind: 'string' }
   | { kind: 'secret' }
   | { kind: 'hostname' }
+  | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'integer'; min: number; max: number }
   | { kind: 'number'; min: number; max?: number };
@@ -39,9 +40,17 @@ export interface CatalogEntry {
    * attribution moves a unit as one change.
    */
   unit?: string;
+  /** A user variable (from `--catalog`) that turns this scenario stage off when `false`. */
+  switches?: SwitchableStage;
+  /** Where a user variable was declared, for messages; absent for built-in variables. */
+  declaredAt?: { file: string; line: number };
 }
 
-const entries: readonly CatalogEntry[] = [
+/** Lifecycle stages a user's switch may turn off (the stages blocked accounts are reported at). */
+export const SWITCHABLE_STAGES = ['create', 'update', 'deactivate', 'reactivate', 'delete', 'group'] as const;
+export type SwitchableStage = (typeof SWITCHABLE_STAGES)[number];
+
+const builtIn: readonly CatalogEntry[] = [
   {
     name: 'SCIM_API_BASE_URL',
     type: { kind: 'url' },
@@ -211,11 +220,40 @@ const entries: readonly CatalogEntry[] = [
   },
 ];
 
-export const catalog: ReadonlyMap<string, CatalogEntry> = new Map(entries.map((e) => [e.name, e]));
+const entries: CatalogEntry[] = [...builtIn];
+const byName = new Map<string, CatalogEntry>(entries.map((e) => [e.name, e]));
 
-/** The catalog in its documented order. */
+/**
+ * The catalog: the built-in variables, then the user's own from `--catalog`. It is one map for the
+ * whole process because validation, redaction, diff and attribution all read it (decision 052).
+ */
+export const catalog: ReadonlyMap<string, CatalogEntry> = byName;
+
+/** The catalog in its documented order (built-in first, then the user's own). */
 export function listCatalog(): readonly CatalogEntry[] {
   return entries;
+}
+
+/** True for a variable scimsim ships (never one from `--catalog`). */
+export function isBuiltInVariable(name: string): boolean {
+  return builtIn.some((e) => e.name === name);
+}
+
+/**
+ * Adds the user's own variables for this invocation, replacing any added before. The CLI calls
+ * it once per command, before anything is loaded; {@link clearUserVariables} undoes it.
+ */
+export function registerUserVariables(own: readonly CatalogEntry[]): void {
+  clearUserVariables();
+  for (const entry of own) {
+    entries.push(entry);
+    byName.set(entry.name, entry);
+  }
+}
+
+/** Back to the built-in catalog alone. */
+export function clearUserVariables(): void {
+  for (const entry of entries.splice(builtIn.length)) byName.delete(entry.name);
 }
 
 /** Only names with this prefix are checked for typos; other variables are the user's own. */
@@ -269,6 +307,8 @@ export function describeType(type: VariableType): string {
       return 'secret';
     case 'hostname':
       return 'hostname';
+    case 'boolean':
+      return '`true` or `false`';
     case 'enum':
       return type.values.map((v) => `\`${v}\``).join(' or ');
     case 'integer':

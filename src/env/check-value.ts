@@ -44,6 +44,8 @@ export function checkValue(entry: CatalogEntry, value: string): ValueFinding[] {
     }
     case 'enum':
       return checkEnum(value, type.values);
+    case 'boolean':
+      return checkEnum(value, ['true', 'false']);
     case 'hostname':
       return checkHostname(value);
     case 'secret':

@@ -1,3 +1,4 @@
+import { listCatalog, type SwitchableStage } from './catalog.js';
 import { effectiveValue } from './validate.js';
 import type { EnvSet } from './load.js';
 
@@ -19,11 +20,24 @@ export interface ScimSettings {
   usernameDomain: string;
   environment: string;
   /**
+   * Scenario stages a user variable from `--catalog` turns off (its value is `false`): the
+   * client sends nothing for them, so what the scenario intends there does not happen.
+   * Plain data, so a replay in a worker thread needs no catalog.
+   */
+  stagesOff?: StageOff[];
+  /**
    * Set by `effectiveSettings` when an identity provider's dialect fixes some of the values
    * above whatever the env set says: which dialect, and per fixed setting why. Every consumer
    * (client, load, preflight) reads the values above and uses this only to say where they came from.
    */
   fixedBy?: FixedSettings;
+}
+
+/** A stage turned off, and the variable (with its value) that turned it off. */
+export interface StageOff {
+  stage: SwitchableStage;
+  variable: string;
+  value: string;
 }
 
 /** The settings a dialect fixes, each with why (the variable it overrides has no effect). */
@@ -49,7 +63,12 @@ export function resolveSettings(set: EnvSet): ScimSettings {
           scope: optional('SCIM_OAUTH_SCOPE'),
         }
       : { mode: 'bearer', token: get('SCIM_AUTH_TOKEN') };
+  const stagesOff = listCatalog().flatMap((entry): StageOff[] => {
+    const value = entry.switches === undefined ? undefined : effectiveValue(set, entry.name);
+    return entry.switches !== undefined && value === 'false' ? [{ stage: entry.switches, variable: entry.name, value }] : [];
+  });
   return {
+    ...(stagesOff.length > 0 ? { stagesOff } : {}),
     baseUrl: get('SCIM_API_BASE_URL').replace(/\/+$/, ''),
     tenantId: optional('SCIM_TENANT_ID'),
     auth,

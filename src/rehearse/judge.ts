@@ -112,6 +112,13 @@ export function judgeChange(variable: string, world: WorldFeatures | 'live'): Ju
       'none that scimsim can build: map it onto a catalog variable with --alias if it is one, or check it by hand',
     );
   }
+  // A variable of the user's catalog that the client does not read (usage none) shows nothing in a replay.
+  if (entry.declaredAt !== undefined && entry.switches === undefined) {
+    return notJudged(
+      `${variable} is declared in ${entry.declaredAt.file} with usage none, so scimsim's client does not read it`,
+      'none that scimsim can build: give it a usage (alias or switch) if the client should use it, or check it by hand',
+    );
+  }
   if (variable === 'SCIM_ENVIRONMENT') return judgeEnvironment();
   if (world === 'live') return JUDGED;
   // The identity provider sends its own value: the change has no effect, whatever the world.

@@ -65,7 +65,9 @@ export function renderRehearseTable(report: RehearseReport, colors: Colors): str
     });
     // The server's words and the hint are said once, where they first apply.
     const said = attribution.reasons[0]?.detail;
-    if (said && !shown.has(`server:${said}`)) out.push(`${indent}${colors.dim(`server: ${said}`)}`);
+    // A switched-off stage never reached the server: its detail is scimsim's own words.
+    const speaker = attribution.reasons[0]?.error === 'stage-off' ? 'scimsim' : 'server';
+    if (said && !shown.has(`server:${said}`)) out.push(`${indent}${colors.dim(`${speaker}: ${said}`)}`);
     const examples = attribution.examples.slice(0, 3).map((e) => e.userName);
     if (examples.length > 0) out.push(`${indent}${colors.dim(`e.g. ${examples.join(', ')}`)}`);
     if (attribution.hint !== '' && !shown.has(`hint:${attribution.hint}`)) out.push(`${indent}${colors.cyan('→')} ${attribution.hint}`);

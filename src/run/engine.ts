@@ -3,7 +3,7 @@ import { selectUsers } from '../scenario/select.js';
 import type { Scenario, Step } from '../scenario/types.js';
 import { createUserFactory } from '../scenario/users.js';
 import type { ScimClient } from '../scim/client/client.js';
-import { ACTIVE, CREATED, DELETED, Ledger } from './ledger.js';
+import { ACTIVE, CREATED, DELETED, Ledger, type Stage } from './ledger.js';
 import { AccountBook, type ExpectedAccount } from './accounts.js';
 import { readBack } from './read-back.js';
 import { listActivity, type UserListing } from './list-all.js';
@@ -74,6 +74,17 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
       for (const i of selected) if (!sent(i)) ledger.intended[i] = intendedAfter(step, ledger.intended[i] ?? 0, deleteMode, client.dialect.deletesUsers);
       selected = selected.filter(sent);
     }
+    const off = settings.stagesOff?.find((o) => o.stage === stageOf(step));
+    if (off) {
+      // The client sends nothing for this stage, yet the scenario still intends it: every account
+      // it would have changed ends up other than intended, blocked at the stage with the switch named.
+      const detail = `nothing sent: ${off.variable}=${off.value} turns the ${off.stage} stage off, so the account is not ${INTENDED[off.stage]}`;
+      for (const i of selected) {
+        ledger.intended[i] = intendedAfter(step, ledger.intended[i] ?? 0, deleteMode, client.dialect.deletesUsers);
+        if (!ledger.isBlocked(i)) ledger.block(i, off.stage, { error: 'stage-off', detail }, undefined, detail);
+      }
+      continue;
+    }
     if (step.kind === 'group') await book.prepareGroups(step.groups?.count ?? 1);
     let listing: UserListing | undefined;
     // Entra never lists the target: its sync matches each leaver by a filter (AccountBook.reconcileLeaver).
@@ -88,6 +99,28 @@ export async function runScenario(options: EngineOptions): Promise<EngineResult>
   await readBack(book, options.verifier ?? client, options.verifier ? options.verifyConcurrency ?? settings.maxConcurrency : settings.maxConcurrency, options.sample);
   return { ledger, groupIds: created(book), partial: false, expected: (i) => book.expected(i) };
 }
+
+/** The stage a step's failures are reported at. */
+export function stageOf(step: Step): Stage {
+  switch (step.kind) {
+    case 'rename':
+      return 'update';
+    case 'reconcile':
+      return 'deactivate';
+    default:
+      return step.kind;
+  }
+}
+
+/** What a switched-off stage leaves undone, for the blocked account's detail. */
+const INTENDED: Record<Stage, string> = {
+  create: 'created',
+  update: 'updated',
+  deactivate: 'deactivated',
+  reactivate: 'reactivated',
+  delete: 'deleted',
+  group: 'in the group the scenario puts it in',
+};
 
 function created(book: AccountBook): string[] {
   return book.groupIds.filter((id): id is string => id !== undefined);

@@ -8,7 +8,7 @@ export type Stage = (typeof STAGES)[number];
 export interface Reason {
   status?: number;
   scimType?: string;
-  /** `timeout`, a network error code, or `state-mismatch`. */
+  /** `timeout`, a network error code, `state-mismatch`, or `stage-off` (a --catalog switch turned the stage off). */
   error?: string;
   detail?: string;
   /**

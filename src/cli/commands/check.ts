@@ -27,14 +27,14 @@ export function checkCommand(ctx: CommandContext) {
         .option('out', { type: 'string', description: 'write the report to this file as well' })
         .example('$0 check --env fixtures/env/baseline.env', 'validate the shipped baseline')
         .example('$0 check --env base.env --env staging.env --set SCIM_PAGE_SIZE=200 --connect', 'layer two files, override one value, preflight'),
-    handler: async (args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined }) => {
+    handler: async (args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined; catalog?: string | undefined }) => {
       ctx.exitCode = await runCheck(args, ctx.io);
     },
   };
 }
 
 async function runCheck(
-  args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined },
+  args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined; catalog?: string | undefined },
   io: CliIO,
 ): Promise<number> {
   const set = await loadFromArgs(args.env, args.set ?? [], args, io);

@@ -19,6 +19,7 @@ export interface CleanupArgs {
   'production-pattern'?: string[] | undefined;
   alias?: string[] | undefined;
   'alias-file'?: string | undefined;
+  catalog?: string | undefined;
 }
 
 export function cleanupCommand(ctx: CommandContext) {

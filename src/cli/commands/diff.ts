@@ -17,6 +17,7 @@ interface DiffArgs {
   out?: string | undefined;
   alias?: string[] | undefined;
   'alias-file'?: string | undefined;
+  catalog?: string | undefined;
 }
 
 export function diffCommand(ctx: CommandContext) {

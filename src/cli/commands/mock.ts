@@ -17,6 +17,7 @@ interface MockArgs {
   seed: number;
   alias?: string[] | undefined;
   'alias-file'?: string | undefined;
+  catalog?: string | undefined;
 }
 
 export function mockCommand(ctx: CommandContext) {

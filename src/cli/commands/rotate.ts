@@ -32,6 +32,7 @@ export interface RotateArgs {
   out?: string | undefined;
   alias?: string[] | undefined;
   'alias-file'?: string | undefined;
+  catalog?: string | undefined;
 }
 
 export function rotateCommand(ctx: CommandContext) {

@@ -16,6 +16,7 @@ interface CaptureArgs {
   samples: number;
   alias?: string[] | undefined;
   'alias-file'?: string | undefined;
+  catalog?: string | undefined;
 }
 
 export function worldCommand(ctx: CommandContext) {

@@ -20,6 +20,7 @@ export interface SharedRunArgs extends LiveArgs {
   out?: string | undefined;
   alias?: string[] | undefined;
   'alias-file'?: string | undefined;
+  catalog?: string | undefined;
 }
 
 /** The live-safety flags every live command shares. */
