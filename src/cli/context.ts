@@ -1,6 +1,6 @@
 import type { CliIO } from './io.js';
 
-/** Exit codes of every command (CONTRACT.md). */
+/** Exit codes of every command (README, "Exit codes"). */
 export const EXIT = {
   /** Done, nothing found. */
   ok: 0,

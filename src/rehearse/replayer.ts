@@ -69,7 +69,7 @@ export function inProcessReplayer(): Replayer {
 
 /**
  * Replays on the embedded mock in `threads` worker threads (each run on its own fresh world,
- * as issue 5 allows): independent replays of a rehearsal overlap instead of queueing. Falls
+ * as the rehearsal allows): independent replays of a rehearsal overlap instead of queueing. Falls
  * back to this thread when the compiled worker is not there (running from TypeScript sources).
  */
 export function workerReplayer(threads: number, signal?: AbortSignal): Replayer {

@@ -1,7 +1,7 @@
 /**
  * Time, injected. Live targets run on the real clock; the embedded mock runs on a virtual clock
  * so that simulated latency, timeouts, Retry-After and backoff cost no wall time and replay
- * identically for the same seed (CONTRACT.md).
+ * identically for the same seed.
  */
 export interface Clock {
   /** Milliseconds since the clock started. */
