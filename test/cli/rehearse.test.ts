@@ -55,6 +55,19 @@ describe('scimsim rehearse', () => {
     expect(result.stdout).not.toContain('<failure');
   });
 
+  it('calls a candidate the world cannot judge inconclusive: exit 0 with a warning, exit 2 with --strict', async () => {
+    const args = ['rehearse', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/baseline.env', '--set', 'SCIM_TIMEOUT_MS=200', '--server-profile', 'fixtures/servers/default.json', '--users', '100'];
+    const lenient = await runScimsim([...args, '--format', 'json']);
+    expect(lenient.code).toBe(0);
+    expectJsonAddsUp(lenient.stdout);
+    expect(JSON.parse(lenient.stdout)).toMatchObject({ verdict: 'inconclusive', newlyBlocked: 0, changes: [{ variable: 'SCIM_TIMEOUT_MS', effect: 'not-judged' }] });
+    expect(lenient.stderr).toMatch(/warning: the verdict is inconclusive: 1 of 1 changes was not judged by this world\. \(exit 0; --strict makes it exit 2\)/);
+    const strict = await runScimsim([...args, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stdout).toMatch(/⚠ inconclusive: no account newly blocked, but 1 of 1 changes was not judged by this world/);
+    expect(strict.stdout).toMatch(/not judged by this world[^\n]*\n {4}~ SCIM_TIMEOUT_MS/);
+  });
+
   it('refuses bad input with one message and exit 1', async () => {
     const couple = await runScimsim([...DEMO, '--couple', 'SCIM_PAGE_SIZE']);
     expect(couple.code).toBe(1);
