@@ -1,13 +1,9 @@
 import type { LoadReport } from '../load/report.js';
-import { renderLoadJUnit, renderLoadJson, renderLoadMarkdown, renderLoadTable } from '../report/load.js';
-import { createColors } from '../report/style.js';
-import { emitReport } from './emit.js';
-import { colorsFor, type CliIO } from './io.js';
+import { loadReporters, type ReportFormat } from '../report/reporters.js';
+import { emitReports, type ReportTarget } from './emit.js';
+import type { CliIO } from './io.js';
 
-/** Prints a load report in the chosen format (and writes it to --out); `load` and `report merge` share it. */
-export async function emitLoadReport(io: CliIO, report: LoadReport, format: 'table' | 'json' | 'markdown' | 'junit', out: string | undefined): Promise<void> {
-  if (format === 'json') return emitReport(io, renderLoadJson(report), out);
-  if (format === 'markdown') return emitReport(io, renderLoadMarkdown(report), out);
-  if (format === 'junit') return emitReport(io, renderLoadJUnit(report), out);
-  return emitReport(io, renderLoadTable(report, colorsFor(io.stdout, io.env)), out, renderLoadTable(report, createColors(false)));
+/** Prints a load report in the chosen format (and writes --out and --report files); `load` and `report merge` share it. */
+export async function emitLoadReport(io: CliIO, report: LoadReport, format: ReportFormat, out: string | undefined, reports: readonly ReportTarget<ReportFormat>[] = []): Promise<void> {
+  await emitReports(io, loadReporters, report, { format, out, reports });
 }

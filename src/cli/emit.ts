@@ -1,10 +1,59 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../errors/user-error.js';
-import type { CliIO } from './io.js';
+import type { Reporters } from '../report/reporters.js';
+import { createColors } from '../report/style.js';
+import { colorsFor, type CliIO } from './io.js';
 
 /** Report and journal files may name targets and accounts: only the user may read them. */
 export const PRIVATE_FILE_MODE = 0o600;
+
+/** One `--report FORMAT=FILE`: a further rendering of the same report, written to FILE. */
+export interface ReportTarget<F extends string> {
+  format: F;
+  file: string;
+}
+
+/**
+ * Reads the `--report FORMAT=FILE` flags against the formats the command offers. Commands call it
+ * before their work starts, so a typo fails at once rather than after a long run.
+ */
+export function parseReportTargets<F extends string>(flags: readonly string[] | undefined, formats: readonly F[]): ReportTarget<F>[] {
+  const targets: ReportTarget<F>[] = [];
+  const hint = `Write --report FORMAT=FILE with FORMAT one of ${formats.join(', ')}, e.g. --report junit=report.xml; repeat it for more files.`;
+  for (const flag of flags ?? []) {
+    const eq = flag.indexOf('=');
+    if (eq < 0) throw new UserError('bad-flags', `Failed to read --report ${flag}: it names no file (FORMAT=FILE).`, { hint });
+    const format = flag.slice(0, eq).trim();
+    const file = flag.slice(eq + 1);
+    if (!(formats as readonly string[]).includes(format)) {
+      throw new UserError('bad-flags', `Failed to read --report ${flag}: ${format === '' ? 'no format' : `unknown format ${JSON.stringify(format)}`}; this command writes ${formats.join(', ')}.`, { hint });
+    }
+    if (file.trim() === '') throw new UserError('bad-flags', `Failed to read --report ${flag}: it names no file (FORMAT=FILE).`, { hint });
+    if (targets.some((t) => resolve(t.file) === resolve(file))) throw new UserError('bad-flags', `Failed to read --report ${flag}: ${file} is named by another --report too.`, { hint });
+    targets.push({ format: format as F, file });
+  }
+  return targets;
+}
+
+/**
+ * The one place a command's report leaves the process: the chosen format on stdout (coloured for a
+ * terminal), the same uncoloured rendering to --out, and every --report FORMAT=FILE rendered by the
+ * command's reporters. Files pass through the redactor like stdout and are readable by the user only.
+ */
+export async function emitReports<R, F extends string>(
+  io: CliIO,
+  reporters: Reporters<R, F>,
+  report: R,
+  options: { format: F; out?: string | undefined; reports?: readonly ReportTarget<F>[] },
+): Promise<void> {
+  const plain = createColors(false);
+  const render = reporters[options.format];
+  const text = render(report, colorsFor(io.stdout, io.env));
+  io.stdout.write(text);
+  if (options.out !== undefined) await writeReportFile(io, options.out, render(report, plain));
+  for (const target of options.reports ?? []) await writeReportFile(io, target.file, reporters[target.format](report, plain));
+}
 
 /**
  * Prints a report on stdout and, with --out, writes the same report to a file (mode 0600, through

@@ -3,12 +3,10 @@ import { summarizeCheck } from '../../env/check.js';
 import { runPreflight } from '../../env/preflight/index.js';
 import { resolveSettings } from '../../env/settings.js';
 import { validateEnvSet } from '../../env/validate.js';
-import { renderCheckJson } from '../../report/check-json.js';
-import { renderCheckTable } from '../../report/check-table.js';
-import { createColors } from '../../report/style.js';
-import { emitReport } from '../emit.js';
+import { CHECK_FORMATS, checkReporters } from '../../report/reporters.js';
+import { emitReports, parseReportTargets } from '../emit.js';
 import { loadFromArgs, withAliasOptions } from '../env-options.js';
-import { colorsFor, type CliIO } from '../io.js';
+import type { CliIO } from '../io.js';
 import { EXIT, type CommandContext } from '../context.js';
 import { DIALECT_NAMES, getDialect, type DialectName } from '../../scim/dialects.js';
 import { effectiveSettings } from '../../scim/effective-settings.js';
@@ -25,18 +23,20 @@ export function checkCommand(ctx: CommandContext) {
         .option('dialect', { choices: DIALECT_NAMES, default: 'rfc' as DialectName, description: 'warn about variables this identity provider ignores' })
         .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, description: 'report format' })
         .option('out', { type: 'string', description: 'write the report to this file as well' })
+        .option('report', { type: 'string', array: true, description: 'FORMAT=FILE: write the report in this format to this file as well (table, json); repeat for several' })
         .example('$0 check --env fixtures/env/baseline.env', 'validate the shipped baseline')
         .example('$0 check --env base.env --env staging.env --set SCIM_PAGE_SIZE=200 --connect', 'layer two files, override one value, preflight'),
-    handler: async (args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined; catalog?: string | undefined }) => {
+    handler: async (args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; report?: string[] | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined; catalog?: string | undefined }) => {
       ctx.exitCode = await runCheck(args, ctx.io);
     },
   };
 }
 
 async function runCheck(
-  args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined; catalog?: string | undefined },
+  args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; report?: string[] | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined; catalog?: string | undefined },
   io: CliIO,
 ): Promise<number> {
+  const reports = parseReportTargets(args.report, CHECK_FORMATS);
   const set = await loadFromArgs(args.env, args.set ?? [], args, io);
   const validation = validateEnvSet(set, { dialect: getDialect(args.dialect) });
   let preflight;
@@ -50,10 +50,6 @@ async function runCheck(
     }
   }
   const report = summarizeCheck(set, validation, preflight);
-  if (args.format === 'json') {
-    await emitReport(io, renderCheckJson(report), args.out);
-  } else {
-    await emitReport(io, renderCheckTable(report, colorsFor(io.stdout, io.env)), args.out, renderCheckTable(report, createColors(false)));
-  }
+  await emitReports(io, checkReporters, report, { format: args.format, out: args.out, reports });
   return report.valid ? EXIT.ok : EXIT.found;
 }

@@ -10,6 +10,8 @@ import { getDialect } from '../../scim/dialects.js';
 import { effectiveSettings } from '../../scim/effective-settings.js';
 import { EXIT, type CommandContext } from '../context.js';
 import { emitLoadReport } from '../emit-load.js';
+import { parseReportTargets } from '../emit.js';
+import { REPORT_FORMATS } from '../../report/reporters.js';
 import { untilInterrupted } from '../interrupt.js';
 import type { CliIO } from '../io.js';
 import { loadValidSettings } from '../valid-settings.js';
@@ -104,6 +106,7 @@ export function parseShard(text: string | undefined): { index: number; count: nu
 
 async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
   checkCounts(args);
+  const reports = parseReportTargets(args.report, REPORT_FORMATS);
   if (args.collisions > 0) throw new UserError('bad-flags', 'Failed to load: --collisions is for run and rehearse; a load iteration creates one distinct joiner each.');
   const plan = planFrom(args);
   const shard = parseShard(args.shard);
@@ -151,7 +154,7 @@ async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
   } finally {
     progress.stop();
   }
-  await emitLoadReport(io, report, args.format, args.out);
+  await emitLoadReport(io, report, args.format, args.out, reports);
   if (report.aborted) {
     io.stderr.write(`scimsim: aborted: ${report.aborted.threshold} failed at ${Math.round(report.aborted.atMs / 100) / 10} s (--abort-on-fail).\n`);
     return EXIT.found;

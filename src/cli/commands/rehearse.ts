@@ -4,16 +4,12 @@ import { UserError } from '../../errors/user-error.js';
 import { isEntraDialect } from '../../rehearse/quarantine.js';
 import { RehearseBudgetExceeded, RehearseInterrupted, RehearseTargetDirty, rehearse } from '../../rehearse/engine.js';
 import type { RehearseReport } from '../../rehearse/types.js';
-import { renderRehearseJson } from '../../report/rehearse-json.js';
-import { renderRehearseJUnit } from '../../report/rehearse-junit.js';
-import { renderRehearseMarkdown } from '../../report/rehearse-markdown.js';
-import { renderRehearseTable } from '../../report/rehearse-table.js';
-import { createColors } from '../../report/style.js';
+import { rehearseReporters, REPORT_FORMATS } from '../../report/reporters.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
 import { untilInterrupted } from '../interrupt.js';
 import { EXIT, type CommandContext } from '../context.js';
-import { emitReport } from '../emit.js';
-import { colorsFor, type CliIO } from '../io.js';
+import { emitReports, parseReportTargets, type ReportTarget } from '../emit.js';
+import type { CliIO } from '../io.js';
 import { checkCounts, liveSafety, noteIgnoredVariables, withSharedRunOptions, type SharedRunArgs } from '../options/run-options.js';
 import { envLabel, labelWithSets, loadWorldProfile } from '../options/world.js';
 import { loadValidEnvSet } from '../valid-settings.js';
@@ -55,6 +51,7 @@ export function rehearseCommand(ctx: CommandContext) {
 
 async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
   checkCounts(args);
+  const reports = parseReportTargets(args.report, REPORT_FORMATS);
   const maxRuns = args['max-runs'];
   if (maxRuns !== undefined && (!Number.isInteger(maxRuns) || maxRuns < 2)) {
     throw new UserError('bad-flags', `Failed to rehearse: --max-runs ${args['max-runs']} must be a whole number of at least 2 (the baseline and the candidate).`);
@@ -113,7 +110,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       onForce: () => io.stderr.write('scimsim: stopped at once; the journals stay for scimsim cleanup.\n'),
     });
     progress.stop();
-    await emitRehearseReport(io, report, args.format, args.out);
+    await emitRehearseReport(io, report, args.format, args.out, reports);
     if (report.verdict === 'inconclusive') {
       io.stderr.write(`scimsim: warning: the verdict is inconclusive: ${report.caveats.join('; ')}.${args.strict ? '' : ' (exit 0; --strict makes it exit 2)'}\n`);
       return args.strict ? EXIT.found : EXIT.ok;
@@ -141,11 +138,9 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
   }
 }
 
-export async function emitRehearseReport(io: CliIO, report: RehearseReport, format: RehearseArgs['format'], out: string | undefined): Promise<void> {
-  if (format === 'json') return emitReport(io, renderRehearseJson(report), out);
-  if (format === 'markdown') return emitReport(io, renderRehearseMarkdown(report), out);
-  if (format === 'junit') return emitReport(io, renderRehearseJUnit(report), out);
-  return emitReport(io, renderRehearseTable(report, colorsFor(io.stdout, io.env)), out, renderRehearseTable(report, createColors(false)));
+/** Prints a rehearsal report in the chosen format (and writes --out and every --report file). */
+export async function emitRehearseReport(io: CliIO, report: RehearseReport, format: RehearseArgs['format'], out: string | undefined, reports: readonly ReportTarget<RehearseArgs['format']>[] = []): Promise<void> {
+  await emitReports(io, rehearseReporters, report, { format, out, reports });
 }
 
 /** One status line on stderr for a person at a terminal; nothing in CI logs or pipes. */

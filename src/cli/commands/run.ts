@@ -1,17 +1,13 @@
 import cliProgress from 'cli-progress';
 import type { Argv } from 'yargs';
-import { renderRunJson } from '../../report/run-json.js';
-import { renderRunJUnit } from '../../report/run-junit.js';
-import { renderRunMarkdown } from '../../report/run-markdown.js';
+import { runReporters, REPORT_FORMATS } from '../../report/reporters.js';
 import type { RunReport } from '../../report/run-report.js';
-import { renderRunTable } from '../../report/run-table.js';
-import { createColors } from '../../report/style.js';
 import { executeRun } from '../../run/execute.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../scenario/load-scenario.js';
 import type { Step } from '../../scenario/types.js';
 import { EXIT, type CommandContext } from '../context.js';
-import { emitReport } from '../emit.js';
-import { colorsFor, type CliIO } from '../io.js';
+import { emitReports, parseReportTargets, type ReportTarget } from '../emit.js';
+import type { CliIO } from '../io.js';
 import { checkCounts, liveSafety, noteIgnoredVariables, withRunOptions, type SharedRunArgs } from '../options/run-options.js';
 import { mockWorldFor } from '../options/world.js';
 import { loadValidSettings } from '../valid-settings.js';
@@ -42,6 +38,7 @@ export function runCommand(ctx: CommandContext) {
 
 async function runRun(args: RunArgs, io: CliIO): Promise<number> {
   checkCounts(args);
+  const reports = parseReportTargets(args.report, REPORT_FORMATS);
   const settings = await loadValidSettings(args.env, args.set ?? [], args, io, '--env');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
@@ -68,7 +65,7 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
       onForce: () => io.stderr.write('scimsim: stopped at once; the journal stays for scimsim cleanup.\n'),
     });
     progress.stop();
-    await emitRunReport(io, world ? { ...report, world: { name: world.name, builtFor: world.builtFor } } : report, args.format, args.out);
+    await emitRunReport(io, world ? { ...report, world: { name: world.name, builtFor: world.builtFor } } : report, args.format, args.out, reports);
     if (report.partial && !report.capped) return EXIT.interrupted;
     // A capped run did not finish: its outcome is unknown, which CI must not read as safe.
     if (report.capped) return EXIT.found;
@@ -80,12 +77,9 @@ async function runRun(args: RunArgs, io: CliIO): Promise<number> {
   }
 }
 
-/** Prints a run report in the chosen format (and writes it to --out). */
-export async function emitRunReport(io: CliIO, report: RunReport, format: RunArgs['format'], out: string | undefined): Promise<void> {
-  if (format === 'json') return emitReport(io, renderRunJson(report), out);
-  if (format === 'markdown') return emitReport(io, renderRunMarkdown(report), out);
-  if (format === 'junit') return emitReport(io, renderRunJUnit(report), out);
-  return emitReport(io, renderRunTable(report, colorsFor(io.stdout, io.env)), out, renderRunTable(report, createColors(false)));
+/** Prints a run report in the chosen format (and writes --out and every --report file). */
+export async function emitRunReport(io: CliIO, report: RunReport, format: RunArgs['format'], out: string | undefined, reports: readonly ReportTarget<RunArgs['format']>[] = []): Promise<void> {
+  await emitReports(io, runReporters, report, { format, out, reports });
 }
 
 /** A progress bar on stderr, only for a person at a terminal: none in CI logs or pipes. */

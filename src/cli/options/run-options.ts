@@ -18,6 +18,8 @@ export interface SharedRunArgs extends LiveArgs {
   collisions: number;
   format: 'table' | 'json' | 'markdown' | 'junit';
   out?: string | undefined;
+  /** FORMAT=FILE, repeatable: further renderings of the same report. */
+  report?: string[] | undefined;
   alias?: string[] | undefined;
   'alias-file'?: string | undefined;
   catalog?: string | undefined;
@@ -55,6 +57,7 @@ export function withSharedRunOptions<T>(yargs: Argv<T>) {
     .option('collisions', { type: 'number', default: 0, description: 'add this many users whose userName differs only in case from another' })
     .option('format', { choices: ['table', 'json', 'markdown', 'junit'] as const, default: 'table' as const, description: 'report format' })
     .option('out', { type: 'string', description: 'write the report to this file as well' })
+    .option('report', { type: 'string', array: true, description: 'FORMAT=FILE: write the report in this format to this file as well (table, json, markdown, junit); repeat for several' })
     .option('max-requests', { type: 'number', description: 'live: stop the scenario after this many requests (cleanup is always allowed)' })
     .option('keep', { type: 'boolean', default: false, description: 'live: leave the synthetic accounts on the target (remove them later with scimsim cleanup)' })
     .option('allow-production', { type: 'string', array: true, description: 'live: consent to write to this production-looking host' })

@@ -1,0 +1,74 @@
+import type { CheckReport } from '../env/check.js';
+import type { EnvDiff } from '../env/diff.js';
+import type { LoadReport } from '../load/report.js';
+import type { RehearseReport } from '../rehearse/types.js';
+import { renderCheckJson } from './check-json.js';
+import { renderCheckTable } from './check-table.js';
+import { renderDiffJson } from './diff-json.js';
+import { renderDiffMarkdown } from './diff-markdown.js';
+import { renderDiffTable, type DiffLabels } from './diff-table.js';
+import { renderLoadJUnit, renderLoadJson, renderLoadMarkdown, renderLoadTable } from './load.js';
+import { renderRehearseJson } from './rehearse-json.js';
+import { renderRehearseJUnit } from './rehearse-junit.js';
+import { renderRehearseMarkdown } from './rehearse-markdown.js';
+import { renderRehearseTable } from './rehearse-table.js';
+import { renderRunJson } from './run-json.js';
+import { renderRunJUnit } from './run-junit.js';
+import { renderRunMarkdown } from './run-markdown.js';
+import type { RunReport } from './run-report.js';
+import { renderRunTable } from './run-table.js';
+import type { Colors } from './style.js';
+
+/** Renders one report in one format; only the table uses colours. */
+export type Render<R> = (report: R, colors: Colors) => string;
+
+/** The formats of the run, rehearse and load reports. */
+export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The reporters of a command: every format it offers, each one render function. */
+export type Reporters<R, F extends string = ReportFormat> = Readonly<Record<F, Render<R>>>;
+
+export const runReporters: Reporters<RunReport> = {
+  table: renderRunTable,
+  json: (report) => renderRunJson(report),
+  markdown: (report) => renderRunMarkdown(report),
+  junit: (report) => renderRunJUnit(report),
+};
+
+export const rehearseReporters: Reporters<RehearseReport> = {
+  table: renderRehearseTable,
+  json: (report) => renderRehearseJson(report),
+  markdown: (report) => renderRehearseMarkdown(report),
+  junit: (report) => renderRehearseJUnit(report),
+};
+
+export const loadReporters: Reporters<LoadReport> = {
+  table: renderLoadTable,
+  json: (report) => renderLoadJson(report),
+  markdown: (report) => renderLoadMarkdown(report),
+  junit: (report) => renderLoadJUnit(report),
+};
+
+export const CHECK_FORMATS = ['table', 'json'] as const;
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+export const checkReporters: Reporters<CheckReport, CheckFormat> = {
+  table: renderCheckTable,
+  json: (report) => renderCheckJson(report),
+};
+
+export const DIFF_FORMATS = ['table', 'json', 'markdown'] as const;
+export type DiffFormat = (typeof DIFF_FORMATS)[number];
+
+/** A diff report: the classified changes and the names of the two env sets. */
+export interface DiffReport {
+  diff: EnvDiff;
+  labels: DiffLabels;
+}
+
+export const diffReporters: Reporters<DiffReport, DiffFormat> = {
+  table: ({ diff, labels }, colors) => renderDiffTable(diff, labels, colors),
+  json: ({ diff, labels }) => renderDiffJson(diff, labels),
+  markdown: ({ diff, labels }) => renderDiffMarkdown(diff, labels),
+};
