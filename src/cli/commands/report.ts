@@ -8,6 +8,19 @@ import { capMessage } from '../../env/excerpt.js';
 import { EXIT, type CommandContext } from '../context.js';
 import type { CliIO } from '../io.js';
 import { emitLoadReport } from '../emit-load.js';
+import { emitReports, parseReportTargets } from '../emit.js';
+import { loadReporters, rehearseReporters, REPORT_FORMATS, runReporters, type ReportFormat } from '../../report/reporters.js';
+import { parseRehearseJson, parseRunJson, reportCommandOf, ReportShapeError } from '../../report/parse-report.js';
+import type { LoadReport } from '../../load/report.js';
+import type { RunReport } from '../../report/run-report.js';
+import type { RehearseReport } from '../../rehearse/types.js';
+
+interface RenderArgs {
+  file: string;
+  format: ReportFormat;
+  out?: string | undefined;
+  report?: string[] | undefined;
+}
 
 interface MergeArgs {
   files?: string[] | undefined;
@@ -19,9 +32,23 @@ interface MergeArgs {
 export function reportCommand(ctx: CommandContext) {
   return {
     command: 'report <action>',
-    describe: 'Work with saved reports: merge the shard reports of a sharded load test',
+    describe: 'Work with saved JSON reports: render one in another format, merge the shard reports of a sharded load test',
     builder: (yargs: Argv) =>
       yargs
+        .command({
+          command: 'render <file>',
+          describe: 'Render a saved JSON report of run, rehearse or load in any of its formats',
+          builder: (y: Argv) =>
+            y
+              .positional('file', { type: 'string', demandOption: true, description: 'a JSON report (scimsim run|rehearse|load --format json --out FILE)' })
+              .option('format', { choices: REPORT_FORMATS, default: 'table' as const, description: 'report format' })
+              .option('out', { type: 'string', description: 'write the report to this file as well' })
+              .option('report', { type: 'string', array: true, description: 'FORMAT=FILE: write the report in this format to this file as well; repeat for several' })
+              .example('$0 report render rehearsal.json --format markdown', 'a saved rehearsal as a pull-request comment'),
+          handler: async (args: RenderArgs) => {
+            ctx.exitCode = await runRender(args, ctx.io);
+          },
+        })
         .command({
           command: 'merge <files..>',
           describe: 'Combine the JSON reports of `scimsim load --shard i/n` exactly (counts added, histograms merged) and check the thresholds again',
@@ -35,7 +62,7 @@ export function reportCommand(ctx: CommandContext) {
             ctx.exitCode = await runMerge(args, ctx.io);
           },
         })
-        .demandCommand(1, 'Name an action: merge.'),
+        .demandCommand(1, 'Name an action: render or merge.'),
     handler: () => undefined,
   };
 }
@@ -48,22 +75,7 @@ async function runMerge(args: MergeArgs, io: CliIO): Promise<number> {
   const files = args.files ?? [];
   if (files.length > MAX_SHARDS) throw new UserError('bad-flags', `Failed to merge: ${files.length} files given; a load test has at most ${MAX_SHARDS} shards.`);
   for (const file of files) {
-    let text: string;
-    try {
-      const info = await stat(resolve(io.cwd, file));
-      if (!info.isFile()) throw new UserError('bad-report', `Failed to merge: ${file} is not a regular file.`, { location: { file } });
-      if (info.size > MAX_REPORT_BYTES) throw new UserError('bad-report', `Failed to merge: ${file} is larger than ${MAX_REPORT_BYTES / 1024 / 1024} MiB, too large for a shard report.`, { location: { file } });
-      text = await readFile(resolve(io.cwd, file), 'utf8');
-    } catch (error) {
-      if (error instanceof UserError) throw error;
-      throw new UserError('unreadable', `Failed to read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`, { location: { file }, cause: error });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new UserError('bad-report', `Failed to merge: ${file} is not JSON (${capMessage((error as Error).message, 120)}).`, { location: { file }, hint: 'Write shard reports with --format json --out FILE; the table format cannot be merged.' });
-    }
+    const json = await readJsonReport(io, file, 'merge', 'Write shard reports with --format json --out FILE; the table format cannot be merged.');
     const problems = validateLoadJson(json);
     if (problems.length > 0) {
       throw new UserError('bad-report', `Failed to merge: ${file} is not a sound scimsim load report (${problems.length === 1 ? 'one problem' : `${problems.length} problems`}).`, {
@@ -77,4 +89,58 @@ async function runMerge(args: MergeArgs, io: CliIO): Promise<number> {
   const merged = mergeLoadReports(reports);
   await emitLoadReport(io, merged, args.format, args.out);
   return passed(merged) ? EXIT.ok : EXIT.found;
+}
+
+/** Reads a saved report file as JSON, refusing what is not a regular file of sane size or not JSON. */
+async function readJsonReport(io: CliIO, file: string, verb: string, hint: string): Promise<unknown> {
+  let text: string;
+  try {
+    const info = await stat(resolve(io.cwd, file));
+    if (!info.isFile()) throw new UserError('bad-report', `Failed to ${verb}: ${file} is not a regular file.`, { location: { file } });
+    if (info.size > MAX_REPORT_BYTES) throw new UserError('bad-report', `Failed to ${verb}: ${file} is larger than ${MAX_REPORT_BYTES / 1024 / 1024} MiB, too large for a report.`, { location: { file } });
+    text = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError('unreadable', `Failed to read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`, { location: { file }, cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UserError('bad-report', `Failed to ${verb}: ${file} is not JSON (${capMessage((error as Error).message, 120)}).`, { location: { file }, hint });
+  }
+}
+
+type SavedReport = { kind: 'run'; report: RunReport } | { kind: 'rehearse'; report: RehearseReport } | { kind: 'load'; report: LoadReport };
+
+const SAVED_HINT = 'Give the unedited JSON report of scimsim run, rehearse or load (--format json --out FILE, or --report json=FILE).';
+
+/** A saved run, rehearse or load JSON report, validated and rebuilt into its report object. */
+async function readSavedReport(io: CliIO, file: string, verb: string): Promise<SavedReport> {
+  const json = await readJsonReport(io, file, verb, SAVED_HINT);
+  const kind = reportCommandOf(json);
+  const bad = (problems: readonly string[]): UserError =>
+    new UserError('bad-report', `Failed to ${verb}: ${file} is not a sound scimsim ${kind ?? 'run, rehearse or load'} report.`, { location: { file }, details: problems, hint: SAVED_HINT });
+  try {
+    if (kind === 'run') return { kind, report: parseRunJson(json) };
+    if (kind === 'rehearse') return { kind, report: parseRehearseJson(json) };
+  } catch (error) {
+    if (error instanceof ReportShapeError) throw bad([error.message]);
+    throw error;
+  }
+  if (kind === 'load') {
+    const problems = validateLoadJson(json);
+    if (problems.length > 0) throw bad(problems);
+    return { kind, report: loadReportFromJson(json, file) };
+  }
+  throw bad([kind === undefined ? 'it names no command' : `it is a ${kind} report; render reads run, rehearse and load reports`]);
+}
+
+async function runRender(args: RenderArgs, io: CliIO): Promise<number> {
+  const reports = parseReportTargets(args.report, REPORT_FORMATS);
+  const saved = await readSavedReport(io, args.file, 'render');
+  const options = { format: args.format, out: args.out, reports };
+  if (saved.kind === 'run') await emitReports(io, runReporters, saved.report, options);
+  else if (saved.kind === 'rehearse') await emitReports(io, rehearseReporters, saved.report, options);
+  else await emitReports(io, loadReporters, saved.report, options);
+  return EXIT.ok;
 }
