@@ -10,6 +10,7 @@ import type { CliIO } from '../io.js';
 import { emitLoadReport } from '../emit-load.js';
 import { emitReports, parseReportTargets } from '../emit.js';
 import { loadReporters, rehearseReporters, REPORT_FORMATS, runReporters, type ReportFormat } from '../../report/reporters.js';
+import { compareLoads, compareRehearsals, compareRuns, DEFAULT_LOAD_TOLERANCE, type Comparison } from '../../report/compare.js';
 import { parseRehearseJson, parseRunJson, reportCommandOf, ReportShapeError } from '../../report/parse-report.js';
 import type { LoadReport } from '../../load/report.js';
 import type { RunReport } from '../../report/run-report.js';
@@ -22,6 +23,13 @@ interface RenderArgs {
   report?: string[] | undefined;
 }
 
+interface CompareArgs {
+  old: string;
+  new: string;
+  'latency-tolerance': number;
+  'error-tolerance': number;
+}
+
 interface MergeArgs {
   files?: string[] | undefined;
   format: 'table' | 'json' | 'markdown' | 'junit';
@@ -32,7 +40,7 @@ interface MergeArgs {
 export function reportCommand(ctx: CommandContext) {
   return {
     command: 'report <action>',
-    describe: 'Work with saved JSON reports: render one in another format, merge the shard reports of a sharded load test',
+    describe: 'Work with saved JSON reports: render one in another format, compare two, merge the shard reports of a sharded load test',
     builder: (yargs: Argv) =>
       yargs
         .command({
@@ -50,6 +58,20 @@ export function reportCommand(ctx: CommandContext) {
           },
         })
         .command({
+          command: 'compare <old> <new>',
+          describe: 'Compare two saved JSON reports of the same command; exit 2 on a regression (more blocked accounts; for load, a slower p95 or a higher error rate)',
+          builder: (y: Argv) =>
+            y
+              .positional('old', { type: 'string', demandOption: true, description: 'the earlier JSON report' })
+              .positional('new', { type: 'string', demandOption: true, description: 'the later JSON report' })
+              .option('latency-tolerance', { type: 'number', default: DEFAULT_LOAD_TOLERANCE.latency, description: 'load: p95 may grow by this fraction before it is a regression (0.1 = 10 %)' })
+              .option('error-tolerance', { type: 'number', default: DEFAULT_LOAD_TOLERANCE.errorRate, description: 'load: the error rate may grow by this much (0.005 = half a percentage point)' })
+              .example('$0 report compare main.json branch.json', 'fail a pull request that blocks more accounts than main'),
+          handler: async (args: CompareArgs) => {
+            ctx.exitCode = await runCompare(args, ctx.io);
+          },
+        })
+        .command({
           command: 'merge <files..>',
           describe: 'Combine the JSON reports of `scimsim load --shard i/n` exactly (counts added, histograms merged) and check the thresholds again',
           builder: (y: Argv) =>
@@ -62,7 +84,7 @@ export function reportCommand(ctx: CommandContext) {
             ctx.exitCode = await runMerge(args, ctx.io);
           },
         })
-        .demandCommand(1, 'Name an action: render or merge.'),
+        .demandCommand(1, 'Name an action: render, compare or merge.'),
     handler: () => undefined,
   };
 }
@@ -142,5 +164,31 @@ async function runRender(args: RenderArgs, io: CliIO): Promise<number> {
   if (saved.kind === 'run') await emitReports(io, runReporters, saved.report, options);
   else if (saved.kind === 'rehearse') await emitReports(io, rehearseReporters, saved.report, options);
   else await emitReports(io, loadReporters, saved.report, options);
+  return EXIT.ok;
+}
+
+async function runCompare(args: CompareArgs, io: CliIO): Promise<number> {
+  const tolerance = { latency: args['latency-tolerance'], errorRate: args['error-tolerance'] };
+  for (const [flag, value] of [['--latency-tolerance', tolerance.latency], ['--error-tolerance', tolerance.errorRate]] as const) {
+    if (!Number.isFinite(value) || value < 0) throw new UserError('bad-flags', `Failed to compare: ${flag} ${value} is not a number of at least 0.`);
+  }
+  const before = await readSavedReport(io, args.old, 'compare');
+  const after = await readSavedReport(io, args.new, 'compare');
+  let comparison: Comparison;
+  if (before.kind === 'run' && after.kind === 'run') comparison = compareRuns(before.report, after.report);
+  else if (before.kind === 'rehearse' && after.kind === 'rehearse') comparison = compareRehearsals(before.report, after.report);
+  else if (before.kind === 'load' && after.kind === 'load') comparison = compareLoads(before.report, after.report, tolerance);
+  else {
+    throw new UserError('bad-report', `Failed to compare: ${args.old} is a ${before.kind} report and ${args.new} a ${after.kind} report.`, {
+      hint: 'Compare two reports of the same command.',
+    });
+  }
+  for (const line of comparison.compared) io.stdout.write(`${comparison.regressions.some((r) => r.startsWith(line)) ? 'regression' : 'ok        '}  ${line}\n`);
+  if (comparison.regressions.length > 0) {
+    io.stdout.write(`${comparison.regressions.length} regression${comparison.regressions.length === 1 ? '' : 's'} from ${args.old} to ${args.new}:\n`);
+    for (const line of comparison.regressions) io.stdout.write(`  - ${line}\n`);
+    return EXIT.found;
+  }
+  io.stdout.write(`no regression from ${args.old} to ${args.new}.\n`);
   return EXIT.ok;
 }
