@@ -147,7 +147,11 @@ function sortFailures(failures: LoadFailure[]): LoadFailure[] {
 // ---------------------------------------------------------------------------------------------
 // JSON (the shard format `scimsim report merge` reads back)
 
+/** The id of the load report's JSON Schema (schemas/load-report.json). */
+export const LOAD_REPORT_SCHEMA = 'https://scimsim.dev/schemas/load-report.json';
+
 export interface LoadJson {
+  $schema: string;
   formatVersion: '1.0';
   command: 'load';
   verdict: 'pass' | 'fail';
@@ -180,6 +184,7 @@ export function loadReportToJson(report: LoadReport): LoadJson {
   const all = totals(report).toJSON();
   const values = [...report.retryAfterMs.entries()].sort((a, b) => a[0] - b[0]).map(([ms, count]) => ({ ms, count }));
   return {
+    $schema: LOAD_REPORT_SCHEMA,
     formatVersion: '1.0',
     command: 'load',
     verdict: passed(report) ? 'pass' : 'fail',

@@ -2,6 +2,9 @@ import { reasonJson } from './run-json.js';
 import type { RehearseReport, RunTotals } from '../rehearse/types.js';
 import { STAGES } from '../run/ledger.js';
 
+/** The id of this report's JSON Schema (schemas/rehearse-report.json). */
+export const REHEARSE_REPORT_SCHEMA = 'https://scimsim.dev/schemas/rehearse-report.json';
+
 /**
  * `scimsim rehearse --format json`: the contract's envelope (`runs` is the number of replays;
  * their breakdown is under `runDetail`). Values are display values: secrets are fingerprints.
@@ -13,6 +16,8 @@ export function renderRehearseJson(report: RehearseReport): string {
     unverified: run.unverified,
   });
   const json = {
+    // Names the JSON Schema of this report, shipped in the repository's schemas/ folder.
+    $schema: REHEARSE_REPORT_SCHEMA,
     formatVersion: '1.0',
     command: 'rehearse',
     verdict: report.verdict,

@@ -3,6 +3,9 @@ import type { Reason, Stage } from '../run/ledger.js';
 import type { RunReport } from './run-report.js';
 import { runVerdict } from '../run/summary.js';
 
+/** The id of this report's JSON Schema (schemas/run-report.json). */
+export const RUN_REPORT_SCHEMA = 'https://scimsim.dev/schemas/run-report.json';
+
 /** A reason as JSON reports show it: stage, then only the fields it has, then the count. */
 export function reasonJson(r: Reason & { stage: Stage; count: number }): Record<string, string | number> {
   return {
@@ -19,6 +22,8 @@ export function reasonJson(r: Reason & { stage: Stage; count: number }): Record<
 export function renderRunJson(report: RunReport): string {
   const { summary } = report;
   const json = {
+    // Names the JSON Schema of this report, shipped in the repository's schemas/ folder.
+    $schema: RUN_REPORT_SCHEMA,
     formatVersion: '1.0',
     command: 'run',
     verdict: runVerdict(summary),

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { loadReportFromJson } from '../../src/load/report.js';
+import { renderLoadJson } from '../../src/report/load.js';
+import { parseRehearseJson, parseRunJson } from '../../src/report/parse-report.js';
+import { renderRehearseJson } from '../../src/report/rehearse-json.js';
+import { renderRunJson } from '../../src/report/run-json.js';
+import { runScimsim } from '../helpers/run-cli.js';
+
+const BASELINE = 'fixtures/env/baseline.env';
+const CANDIDATE = 'fixtures/env/candidate.env';
+
+interface Schema {
+  $id: string;
+  properties: Record<string, unknown>;
+  required: string[];
+  additionalProperties: boolean;
+}
+
+async function schema(name: string): Promise<Schema> {
+  return JSON.parse(await readFile(new URL(`../../schemas/${name}.json`, import.meta.url), 'utf8')) as Schema;
+}
+
+async function stdoutJson(args: string[]): Promise<Record<string, unknown>> {
+  const result = await runScimsim([...args, '--format', 'json']);
+  expect([0, 2]).toContain(result.code);
+  return JSON.parse(result.stdout) as Record<string, unknown>;
+}
+
+function keys(json: Record<string, unknown>): string[] {
+  return Object.keys(json).sort();
+}
+
+/**
+ * `plain` is a report as a mock run writes it; `full` has every optional top-level field too (set on
+ * the parsed report and rendered again). Every key a renderer emits is declared; every declared key is emitted (optional ones included); required ones always.
+ */
+function expectSchemaMatches(s: Schema, plain: Record<string, unknown>, full: Record<string, unknown>): void {
+  expect(s.additionalProperties).toBe(false);
+  expect(plain.$schema).toBe(s.$id);
+  expect(keys(full)).toEqual(Object.keys(s.properties).sort());
+  for (const key of keys(plain)) expect(s.properties, `emitted key ${key}`).toHaveProperty([key]);
+  for (const key of s.required) expect(plain, `required key ${key}`).toHaveProperty([key]);
+}
+
+describe('JSON Schemas of the reports', () => {
+  it('run: the schema declares exactly the keys the renderer emits', async () => {
+    const plain = await stdoutJson(['run', '--env', BASELINE, '--users', '60', '--set', 'SCIM_PAGE_SIZE=500']);
+    // The live-only fields, as a live run has them.
+    const live = parseRunJson({ ...plain, runId: 'r-1', journal: '.scimsim/runs/r-1.jsonl', kept: false, cleanup: null });
+    const full = JSON.parse(renderRunJson(live)) as Record<string, unknown>;
+    expectSchemaMatches(await schema('run-report'), plain, full);
+  });
+
+  it('rehearse: the schema declares exactly the keys the renderer emits (quarantine under --dialect entra)', async () => {
+    const plain = await stdoutJson(['rehearse', '--base', BASELINE, '--candidate', CANDIDATE, '--users', '60', '--workers', '1']);
+    const entra = await stdoutJson(['rehearse', '--base', BASELINE, '--candidate', CANDIDATE, '--users', '60', '--workers', '1', '--dialect', 'entra']);
+    expect(plain).not.toHaveProperty('quarantine');
+    const full = JSON.parse(renderRehearseJson(parseRehearseJson(entra))) as Record<string, unknown>;
+    expectSchemaMatches(await schema('rehearse-report'), plain, full);
+  });
+
+  it('load: the schema declares exactly the keys the renderer emits', async () => {
+    const plain = await stdoutJson(['load', '--env', BASELINE, '--rate', '5', '--duration', '2s']);
+    const report = loadReportFromJson(plain, 'load.json');
+    const full = JSON.parse(renderLoadJson({
+      ...report,
+      runId: 'r-2',
+      mergedFrom: 2,
+      aborted: { threshold: 'errors.rate<0.01', atMs: 1000 } as NonNullable<typeof report.aborted>,
+      live: { journal: '.scimsim/runs/r-2.jsonl', kept: false },
+    })) as Record<string, unknown>;
+    expectSchemaMatches(await schema('load-report'), plain, full);
+  });
+});
