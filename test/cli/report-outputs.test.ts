@@ -93,3 +93,20 @@ describe('--report FORMAT=FILE', () => {
     }
   });
 });
+
+describe('report merge --report', () => {
+  it('writes the merged report in further formats, equal to what --format prints', async () => {
+    const dir = await tempDir();
+    for (const shard of ['1/2', '2/2']) {
+      const result = await runScimsim(['load', '--env', BASELINE, '--rate', '6', '--duration', '2s', '--shard', shard, '--report', `json=${join(dir, `shard-${shard[0]}.json`)}`]);
+      expect(result.code).toBe(0);
+    }
+    const shards = [join(dir, 'shard-1.json'), join(dir, 'shard-2.json')];
+    const merged = await runScimsim(['report', 'merge', ...shards, '--report', `junit=${join(dir, 'merged.xml')}`, '--report', `markdown=${join(dir, 'merged.md')}`]);
+    expect(merged.code).toBe(0);
+    for (const [format, file] of [['junit', 'merged.xml'], ['markdown', 'merged.md']] as const) {
+      const printed = await runScimsim(['report', 'merge', ...shards, '--format', format]);
+      expect(await readFile(join(dir, file), 'utf8')).toBe(printed.stdout);
+    }
+  });
+});

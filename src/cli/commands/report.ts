@@ -34,6 +34,7 @@ interface MergeArgs {
   files?: string[] | undefined;
   format: 'table' | 'json' | 'markdown' | 'junit';
   out?: string | undefined;
+  report?: string[] | undefined;
 }
 
 /** `scimsim report merge`: one report from the JSON reports of a sharded load test. */
@@ -79,6 +80,7 @@ export function reportCommand(ctx: CommandContext) {
               .positional('files', { type: 'string', array: true, description: 'shard reports (scimsim load --shard i/n --format json --out FILE)' })
               .option('format', { choices: ['table', 'json', 'markdown', 'junit'] as const, default: 'table' as const, description: 'report format' })
               .option('out', { type: 'string', description: 'write the merged report to this file as well' })
+              .option('report', { type: 'string', array: true, description: 'FORMAT=FILE: write the merged report in this format to this file as well; repeat for several' })
               .example('$0 report merge shard-*.json --format junit --out load.xml', 'one verdict for CI from every shard'),
           handler: async (args: MergeArgs) => {
             ctx.exitCode = await runMerge(args, ctx.io);
@@ -93,6 +95,7 @@ export function reportCommand(ctx: CommandContext) {
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
 async function runMerge(args: MergeArgs, io: CliIO): Promise<number> {
+  const targets = parseReportTargets(args.report, REPORT_FORMATS);
   const reports = [];
   const files = args.files ?? [];
   if (files.length > MAX_SHARDS) throw new UserError('bad-flags', `Failed to merge: ${files.length} files given; a load test has at most ${MAX_SHARDS} shards.`);
@@ -109,7 +112,7 @@ async function runMerge(args: MergeArgs, io: CliIO): Promise<number> {
     reports.push({ report: loadReportFromJson(json, file), file });
   }
   const merged = mergeLoadReports(reports);
-  await emitLoadReport(io, merged, args.format, args.out);
+  await emitLoadReport(io, merged, args.format, args.out, targets);
   return passed(merged) ? EXIT.ok : EXIT.found;
 }
 
