@@ -18,7 +18,7 @@ export interface ReportTarget<F extends string> {
  * Reads the `--report FORMAT=FILE` flags against the formats the command offers. Commands call it
  * before their work starts, so a typo fails at once rather than after a long run.
  */
-export function parseReportTargets<F extends string>(flags: readonly string[] | undefined, formats: readonly F[]): ReportTarget<F>[] {
+export function parseReportTargets<F extends string>(flags: readonly string[] | undefined, formats: readonly F[], out?: string): ReportTarget<F>[] {
   const targets: ReportTarget<F>[] = [];
   const hint = `Write --report FORMAT=FILE with FORMAT one of ${formats.join(', ')}, e.g. --report junit=report.xml; repeat it for more files.`;
   for (const flag of flags ?? []) {
@@ -31,6 +31,7 @@ export function parseReportTargets<F extends string>(flags: readonly string[] | 
     }
     if (file.trim() === '') throw new UserError('bad-flags', `Failed to read --report ${flag}: it names no file (FORMAT=FILE).`, { hint });
     if (targets.some((t) => resolve(t.file) === resolve(file))) throw new UserError('bad-flags', `Failed to read --report ${flag}: ${file} is named by another --report too.`, { hint });
+    if (out !== undefined && resolve(out) === resolve(file)) throw new UserError('bad-flags', `Failed to read --report ${flag}: ${file} is the --out file too.`, { hint });
     targets.push({ format: format as F, file });
   }
   return targets;

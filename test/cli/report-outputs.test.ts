@@ -72,6 +72,7 @@ describe('--report FORMAT=FILE', () => {
     [['check', '--env', BASELINE, '--report', 'junit=x.xml'], /unknown format "junit"; this command writes table, json/],
     [['diff', '--base', BASELINE, '--candidate', CANDIDATE, '--report', 'junit=x.xml'], /unknown format "junit"/],
     [['run', '--env', BASELINE, '--report', 'json=a.json', '--report', 'junit=a.json'], /named by another --report/],
+    [['rehearse', '--base', BASELINE, '--candidate', CANDIDATE, '--out', 'a.json', '--report', 'json=a.json'], /is the --out file too/],
   ])('refuses %j with one message and exit 1, before any work', async (args, message) => {
     const result = await runScimsim(args);
     expect(result.code).toBe(1);

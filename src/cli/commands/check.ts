@@ -36,7 +36,7 @@ async function runCheck(
   args: { dialect: DialectName; env: string[]; set?: string[] | undefined; connect: boolean; format: 'table' | 'json'; out?: string | undefined; report?: string[] | undefined; alias?: string[] | undefined; 'alias-file'?: string | undefined; catalog?: string | undefined },
   io: CliIO,
 ): Promise<number> {
-  const reports = parseReportTargets(args.report, CHECK_FORMATS);
+  const reports = parseReportTargets(args.report, CHECK_FORMATS, args.out);
   const set = await loadFromArgs(args.env, args.set ?? [], args, io);
   const validation = validateEnvSet(set, { dialect: getDialect(args.dialect) });
   let preflight;

@@ -32,7 +32,7 @@ export function diffCommand(ctx: CommandContext) {
         .example('$0 diff --base fixtures/env/baseline.env --candidate fixtures/env/candidate.env', 'what the candidate changes')
         .example('$0 diff --base git:HEAD~1:env/staging.env --candidate env/staging.env --detailed-exitcode', 'gate CI on a changed env file'),
     handler: async (args: DiffArgs) => {
-      const reports = parseReportTargets(args.report, DIFF_FORMATS);
+      const reports = parseReportTargets(args.report, DIFF_FORMATS, args.out);
       const [base, candidate] = await Promise.all([
         loadFromArgs(args.base, [], args, ctx.io),
         loadFromArgs(args.candidate, [], args, ctx.io),

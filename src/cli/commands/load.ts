@@ -106,7 +106,7 @@ export function parseShard(text: string | undefined): { index: number; count: nu
 
 async function runLoad(args: LoadArgs, io: CliIO): Promise<number> {
   checkCounts(args);
-  const reports = parseReportTargets(args.report, REPORT_FORMATS);
+  const reports = parseReportTargets(args.report, REPORT_FORMATS, args.out);
   if (args.collisions > 0) throw new UserError('bad-flags', 'Failed to load: --collisions is for run and rehearse; a load iteration creates one distinct joiner each.');
   const plan = planFrom(args);
   const shard = parseShard(args.shard);

@@ -51,7 +51,7 @@ export function rehearseCommand(ctx: CommandContext) {
 
 async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
   checkCounts(args);
-  const reports = parseReportTargets(args.report, REPORT_FORMATS);
+  const reports = parseReportTargets(args.report, REPORT_FORMATS, args.out);
   const maxRuns = args['max-runs'];
   if (maxRuns !== undefined && (!Number.isInteger(maxRuns) || maxRuns < 2)) {
     throw new UserError('bad-flags', `Failed to rehearse: --max-runs ${args['max-runs']} must be a whole number of at least 2 (the baseline and the candidate).`);

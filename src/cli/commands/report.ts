@@ -95,7 +95,7 @@ export function reportCommand(ctx: CommandContext) {
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
 async function runMerge(args: MergeArgs, io: CliIO): Promise<number> {
-  const targets = parseReportTargets(args.report, REPORT_FORMATS);
+  const targets = parseReportTargets(args.report, REPORT_FORMATS, args.out);
   const reports = [];
   const files = args.files ?? [];
   if (files.length > MAX_SHARDS) throw new UserError('bad-flags', `Failed to merge: ${files.length} files given; a load test has at most ${MAX_SHARDS} shards.`);
@@ -161,7 +161,7 @@ async function readSavedReport(io: CliIO, file: string, verb: string): Promise<S
 }
 
 async function runRender(args: RenderArgs, io: CliIO): Promise<number> {
-  const reports = parseReportTargets(args.report, REPORT_FORMATS);
+  const reports = parseReportTargets(args.report, REPORT_FORMATS, args.out);
   const saved = await readSavedReport(io, args.file, 'render');
   const options = { format: args.format, out: args.out, reports };
   if (saved.kind === 'run') await emitReports(io, runReporters, saved.report, options);

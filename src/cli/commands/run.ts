@@ -38,7 +38,7 @@ export function runCommand(ctx: CommandContext) {
 
 async function runRun(args: RunArgs, io: CliIO): Promise<number> {
   checkCounts(args);
-  const reports = parseReportTargets(args.report, REPORT_FORMATS);
+  const reports = parseReportTargets(args.report, REPORT_FORMATS, args.out);
   const settings = await loadValidSettings(args.env, args.set ?? [], args, io, '--env');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
