@@ -152,6 +152,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
         await acquire();
         try {
           if (ended || request.signal?.aborted) throw new Interrupted();
+          const good = knownGood(resolved.settings, baseValid);
           const result = await replayer.replay(
             {
               settings: resolved.settings,
@@ -169,8 +170,8 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
               // Every replay reads the target back, and cleans up, with the baseline's known-good
               // credentials and limits: what it learns is the mix's effect, not whether its own
               // reads survived the mix.
-              verifySettings: knownGood(resolved.settings, baseValid),
-              ...(request.target === 'live' ? { cleanupSettings: knownGood(resolved.settings, baseValid) } : {}),
+              verifySettings: good,
+              ...(request.target === 'live' ? { cleanupSettings: good } : {}),
               ...(request.budget ? { budget: request.budget } : {}),
             },
             { ...(request.signal ? { signal: request.signal } : {}), ...(request.onRunId ? { onRunId: request.onRunId } : {}) },

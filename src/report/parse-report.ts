@@ -119,15 +119,9 @@ export function parseRunJson(value: unknown): RunReport {
   });
   const users = count(json.users, 'users');
   const timing = obj(json.timing, 'timing');
-  const w = world(json.world, 'world');
   const runId = optStr(json.runId, 'runId');
   const report: RunReport = {
-    scenario: str(json.scenario, 'scenario'),
-    dialect: str(json.dialect, 'dialect'),
-    users,
-    seed: num(json.seed, 'seed'),
-    target: oneOf(json.target, ['mock', 'live'] as const, 'target'),
-    ...(w ? { world: w } : {}),
+    ...header(json),
     ...(runId !== undefined ? { runId } : {}),
     partial: bool(json.partial, 'partial'),
     capped: bool(json.capped, 'capped'),
@@ -209,15 +203,9 @@ export function parseRehearseJson(value: unknown): RehearseReport {
   const runs = obj(json.runDetail, 'runDetail');
   const requests = obj(json.requests, 'requests');
   const serverProfile = optStr(json.serverProfile, 'serverProfile');
-  const w = world(json.world, 'world');
   const report: RehearseReport = {
-    scenario: str(json.scenario, 'scenario'),
-    dialect: str(json.dialect, 'dialect'),
-    users: count(json.users, 'users'),
-    seed: num(json.seed, 'seed'),
-    target: oneOf(json.target, ['mock', 'live'] as const, 'target'),
+    ...header(json),
     ...(serverProfile !== undefined ? { serverProfile } : {}),
-    ...(w ? { world: w } : {}),
     labels: { base: str(labels.base, 'labels.base'), candidate: str(labels.candidate, 'labels.candidate') },
     verdict: oneOf(json.verdict, ['safe', 'blocks-accounts', 'inconclusive'] as const, 'verdict'),
     caveats: strings(json.caveats, 'caveats'),
@@ -267,4 +255,17 @@ export function parseRehearseJson(value: unknown): RehearseReport {
     };
   }
   return report;
+}
+
+/** The header every run and rehearse report starts with: scenario, dialect, users, seed, target and world. */
+function header(json: Record<string, unknown>) {
+  const w = world(json.world, 'world');
+  return {
+    scenario: str(json.scenario, 'scenario'),
+    dialect: str(json.dialect, 'dialect'),
+    users: count(json.users, 'users'),
+    seed: num(json.seed, 'seed'),
+    target: oneOf(json.target, ['mock', 'live'] as const, 'target'),
+    ...(w ? { world: w } : {}),
+  };
 }
