@@ -6,6 +6,7 @@ import { validateEnvSet } from '../../env/validate.js';
 import { CHECK_FORMATS, checkReporters, type CheckFormat } from '../../report/reporters.js';
 import { emitReports, parseReportTargets } from '../emit.js';
 import { printAnnotations } from '../annotations.js';
+import { withProxy } from '../network.js';
 import { loadFromArgs, withAliasOptions } from '../env-options.js';
 import type { CliIO } from '../io.js';
 import { EXIT, type CommandContext } from '../context.js';
@@ -45,7 +46,7 @@ async function runCheck(
     if (validation.valid) {
       if (args.format !== 'json') io.stderr.write('Preflight: connecting to the target (read-only)…\n');
       const dialect = getDialect(args.dialect);
-      preflight = await runPreflight(effectiveSettings(resolveSettings(set), dialect), { probeGroups: dialect.probesGroups });
+      preflight = await runPreflight(withProxy(effectiveSettings(resolveSettings(set), dialect), io), { probeGroups: dialect.probesGroups });
     } else {
       io.stderr.write('Preflight skipped: fix the errors below first.\n');
     }
