@@ -26,6 +26,21 @@ export function renderCheckAnnotations(report: CheckReport, cwd: string): string
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
+/** The annotation of an error that stopped a command (a malformed input file): its location, if any, message and details. */
+export function renderErrorAnnotation(
+  error: { code: string; message: string; details: readonly string[]; hint?: string | undefined; location?: { file: string; line?: number } | undefined },
+  cwd: string,
+): string {
+  const properties: Record<string, string> = {};
+  if (error.location) {
+    properties.file = annotationPath(error.location.file, cwd);
+    if (error.location.line !== undefined) properties.line = String(error.location.line);
+    properties.title = error.code;
+  }
+  const text = [error.message, ...error.details.map((d) => `  ${d}`), ...(error.hint ? [`→ ${error.hint}`] : [])].join('\n');
+  return `${workflowCommand('error', properties, text)}\n`;
+}
+
 /** `::error file=…,line=…::message`, escaped as the runner expects (its `escapeData` and `escapeProperty`). */
 export function workflowCommand(command: 'error' | 'warning', properties: Readonly<Record<string, string>>, message: string): string {
   const props = Object.entries(properties).map(([key, value]) => `${key}=${escapeProperty(value)}`);

@@ -41,6 +41,14 @@ describe('GitHub Actions annotations of scimsim check', () => {
     expect(annotations(result.stdout)[0]).toMatch(/^::error file=fixtures\/env\/problems\.env,line=2,/);
   });
 
+  it('annotates an error that stops a command at its file and line, on stderr', async () => {
+    const result = await runScimsim(['check', '--env', 'fixtures/env/bad/unclosed.env'], { env: ACTIONS });
+    expect(result.code).toBe(1);
+    expect(annotations(result.stderr)).toEqual([expect.stringMatching(/^::error file=fixtures\/env\/bad\/unclosed\.env,line=2,title=env-file-malformed::Failed to parse .*%0A .*never closed/)]);
+    const plain = await runScimsim(['check', '--env', 'fixtures/env/bad/unclosed.env']);
+    expect(annotations(plain.stderr)).toEqual([]);
+  });
+
   it('escapes messages and properties as the runner reads them', () => {
     expect(workflowCommand('error', { file: 'a,b:c.env', line: '3', title: 'x' }, '100% sure\r\nnext: a,b')).toBe('::error file=a%2Cb%3Ac.env,line=3,title=x::100%25 sure%0D%0Anext: a,b');
     expect(workflowCommand('warning', {}, 'no file')).toBe('::warning::no file');

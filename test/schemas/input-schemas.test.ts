@@ -35,6 +35,22 @@ const ajv = new Ajv2020({ allErrors: true, strict: true, strictTuples: false, st
 const validProfile = ajv.compile(PROFILE);
 const validScenario = ajv.compile(SCENARIO);
 
+/** Paths of properties without a description, anywhere in a schema (nested, in items, oneOf and $defs). */
+function undescribed(schema: Node): string[] {
+  const missing: string[] = [];
+  const walk = (node: Node, path: string): void => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      if (typeof (child as Record<string, unknown>).description !== 'string' && child.$ref === undefined) missing.push(`${path}${key}`);
+      walk(child, `${path}${key}.`);
+    }
+    if (node.items) walk(node.items, `${path}[].`);
+    for (const option of node.oneOf ?? []) walk(option, path);
+    for (const [name, def] of Object.entries(node.$defs ?? {})) walk(def, `$defs.${name}.`);
+  };
+  walk(schema, '');
+  return missing;
+}
+
 const shipped = async (folder: string, ext: string): Promise<string[]> => (await readdir(folder)).filter((f) => f.endsWith(ext)).map((f) => join(folder, f)).sort();
 
 describe('schemas/server-profile.json', () => {
@@ -47,17 +63,7 @@ describe('schemas/server-profile.json', () => {
   });
 
   it('describes every property, for an editor to show', () => {
-    const undescribed: string[] = [];
-    const walk = (node: Node, path: string): void => {
-      for (const [key, child] of Object.entries(node.properties ?? {})) {
-        if (typeof (child as Record<string, unknown>).description !== 'string') undescribed.push(`${path}${key}`);
-        walk(child, `${path}${key}.`);
-        if (child.items) walk(child.items, `${path}${key}[].`);
-        for (const option of child.oneOf ?? []) walk(option, `${path}${key}.`);
-      }
-    };
-    walk(PROFILE, '');
-    expect(undescribed).toEqual([]);
+    expect(undescribed(PROFILE)).toEqual([]);
   });
 
   it('accepts every shipped profile, each naming the schema', async () => {
@@ -111,6 +117,11 @@ describe('schemas/scenario.json', () => {
     expect(sorted(optionsOf('update')?.properties?.of?.enum ?? [])).toEqual(sorted(POPULATIONS));
     expect(sorted(optionsOf('update')?.properties?.attributes?.items?.enum ?? [])).toEqual(sorted(UPDATABLE_ATTRIBUTES));
     expect(optionsOf('group')?.properties?.groups?.maximum).toBe(MAX_GROUPS);
+  });
+
+  it('describes every property and step kind, for an editor to show', () => {
+    expect(undescribed(SCENARIO)).toEqual([]);
+    for (const kind of STEP_KINDS) expect(typeof (step(kind) as Record<string, unknown>).description, kind).toBe('string');
   });
 
   it('accepts every shipped scenario, each naming the schema for the YAML language server', async () => {
