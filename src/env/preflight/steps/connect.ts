@@ -48,7 +48,7 @@ async function connectThroughProxy(context: PreflightContext, proxy: NonNullable
     return { status: 'fail', ...explainNetworkError(error, proxy.target) };
   }
   if (tunnel.socket === undefined) {
-    const why = tunnel.statusCode === 407 ? 'it wants credentials' : `it refused the tunnel`;
+    const why = tunnel.statusCode === 407 ? 'it wants credentials' : 'it refused the tunnel';
     return {
       status: 'fail',
       detail: `the proxy ${proxy.shown} answered ${tunnel.statusCode} to CONNECT ${where}: ${why}`,
