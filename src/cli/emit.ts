@@ -1,8 +1,9 @@
-import { chmod, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../errors/user-error.js';
-import type { Reporters } from '../report/reporters.js';
+import type { Render, Reporters } from '../report/reporters.js';
 import { createColors } from '../report/style.js';
+import { githubActions } from './github.js';
 import { colorsFor, type CliIO } from './io.js';
 
 /** Report and journal files may name targets and accounts: only the user may read them. */
@@ -41,6 +42,7 @@ export function parseReportTargets<F extends string>(flags: readonly string[] | 
  * The one place a command's report leaves the process: the chosen format on stdout (coloured for a
  * terminal), the same uncoloured rendering to --out, and every --report FORMAT=FILE rendered by the
  * command's reporters. Files pass through the redactor like stdout and are readable by the user only.
+ * In a GitHub Actions step the Markdown rendering is also appended to the step summary.
  */
 export async function emitReports<R, F extends string>(
   io: CliIO,
@@ -54,6 +56,33 @@ export async function emitReports<R, F extends string>(
   io.stdout.write(text);
   if (options.out !== undefined) await writeReportFile(io, options.out, render(report, plain));
   for (const target of options.reports ?? []) await writeReportFile(io, target.file, reporters[target.format](report, plain));
+  const markdown = (reporters as Partial<Record<string, Render<R>>>).markdown;
+  if (markdown !== undefined) await appendStepSummary(io, markdown(report, plain));
+}
+
+/**
+ * Under GitHub Actions with GITHUB_STEP_SUMMARY set, appends a report's Markdown to the step's
+ * job summary: redacted like every file, created when missing, never truncated, one blank line
+ * after what an earlier command of the step wrote there.
+ */
+export async function appendStepSummary(io: CliIO, markdown: string): Promise<void> {
+  const file = githubActions(io.env)?.summaryFile;
+  if (file === undefined) return;
+  const path = resolve(io.cwd, file);
+  try {
+    const before = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    const gap = before === '' ? '' : before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
+    await appendFile(path, `${gap}${io.redactor ? io.redactor.scrub(markdown) : markdown}`, { mode: PRIVATE_FILE_MODE });
+  } catch (error) {
+    throw new UserError('out-unwritable', `Failed to append the report to the step summary ${file} (GITHUB_STEP_SUMMARY): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
+      hint: 'Check that GITHUB_STEP_SUMMARY names a writable file, or unset it.',
+      location: { file },
+      cause: error,
+    });
+  }
 }
 
 /**

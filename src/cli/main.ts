@@ -16,6 +16,7 @@ import { clearUserVariables } from '../env/catalog.js';
 import { capMessage } from '../env/excerpt.js';
 import { EXIT, type CommandContext } from './context.js';
 import { colorsFor, redactedIO, type CliIO } from './io.js';
+import { printErrorAnnotation } from './annotations.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -90,6 +91,7 @@ function reportError(error: unknown, io: CliIO, debug: boolean): number {
     if (error.code === 'bad-flags') lines.push(`  ${colors.cyan('→')} Run scimsim --help, or scimsim <command> --help.`);
     if (debug && error.stack) lines.push(colors.dim(error.stack));
     io.stderr.write(`${lines.join('\n')}\n`);
+    printErrorAnnotation(io, error);
     return EXIT.error;
   }
   const err = error instanceof Error ? error : new Error(String(error));

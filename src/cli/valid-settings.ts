@@ -4,6 +4,7 @@ import { validateEnvSet } from '../env/validate.js';
 import type { EnvSet } from '../env/load.js';
 import { loadFromArgs, type AliasArgs } from './env-options.js';
 import type { CliIO } from './io.js';
+import { withProxy } from './network.js';
 
 /**
  * Loads an env set for a command that must run with it: a set `check` calls invalid cannot be
@@ -24,5 +25,5 @@ export async function loadValidEnvSet(files: readonly string[], sets: readonly s
       hint: `Run scimsim check --env ${files.join(' --env ')} for the full report.`,
     });
   }
-  return { set, settings: resolveSettings(set) };
+  return { set, settings: withProxy(resolveSettings(set), io) };
 }

@@ -1,3 +1,4 @@
+import type { ProxySettings } from '../scim/dispatcher.js';
 import { listCatalog, type SwitchableStage } from './catalog.js';
 import { effectiveValue } from './validate.js';
 import type { EnvSet } from './load.js';
@@ -31,6 +32,11 @@ export interface ScimSettings {
    * (client, load, preflight) reads the values above and uses this only to say where they came from.
    */
   fixedBy?: FixedSettings;
+  /**
+   * The proxies of the process environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), not of the env
+   * set: the CLI adds them, and every connection to the target or its token endpoint honours them.
+   */
+  proxy?: ProxySettings;
 }
 
 /** A stage turned off, and the variable (with its value) that turned it off. */

@@ -9,6 +9,7 @@ import { STAGES, type Stage } from '../run/ledger.js';
 import { createUserFactory } from '../scenario/users.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
 import { effectiveSettings } from '../scim/effective-settings.js';
+import type { ProxySettings } from '../scim/dispatcher.js';
 import { judgeChange, worldFeatures } from './judge.js';
 import { countDeprovisions, countQuarantineFailures, predictQuarantine } from './quarantine.js';
 import { searchCauses } from '../attribution/search.js';
@@ -45,6 +46,8 @@ export interface RehearseRequest
   workers?: number;
   /** Entra's accidental-deletions threshold for the quarantine prediction (default 500). */
   deletionThreshold?: number;
+  /** live: the proxies of the process environment, which every replay's connections honour. */
+  proxy?: ProxySettings | undefined;
 }
 
 class BudgetExceeded extends Error {}
@@ -94,7 +97,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
   const diff = diffEnvSets(base, candidate);
   const units = buildUnits(diff.changes, base, candidate, request.couplings ?? []);
   const maxRuns = request.maxRuns ?? defaultMaxRuns(units.length);
-  const baseSettings = settingsOf(base, request.dialect);
+  const baseSettings = settingsOf(base, request.dialect, request.proxy);
   if ('invalid' in baseSettings) throw new Error('the baseline env set is invalid');
   const baseValid = baseSettings.settings;
   const world = request.world ? { profile: request.world.profile, settings: baseSettings.settings } : undefined;
@@ -139,7 +142,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
     }
     if (request.signal?.aborted) return Promise.reject(new Interrupted());
     const mixed = mixEnvSets(base, candidate, subset);
-    const resolved = settingsOf(mixed, request.dialect);
+    const resolved = settingsOf(mixed, request.dialect, request.proxy);
     let started: Promise<Outcome>;
     if ('invalid' in resolved) {
       runs.invalid++;
@@ -359,10 +362,11 @@ export function knownGood(mix: ScimSettings, base: ScimSettings): ScimSettings {
 /** RehearseInterrupted: SIGINT stopped a replay; no attribution can be trusted. */
 export { Interrupted as RehearseInterrupted, BudgetExceeded as RehearseBudgetExceeded };
 
-function settingsOf(set: EnvSet, dialect: DialectName): { settings: ScimSettings } | { invalid: string[] } {
+function settingsOf(set: EnvSet, dialect: DialectName, proxy: ProxySettings | undefined): { settings: ScimSettings } | { invalid: string[] } {
   const errors = validateEnvSet(set, { dialect: getDialect(dialect) }).problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) return { invalid: errors.map((p) => p.message) };
-  return { settings: effectiveSettings(resolveSettings(set), getDialect(dialect)) };
+  const settings = effectiveSettings(resolveSettings(set), getDialect(dialect));
+  return { settings: proxy === undefined ? settings : { ...settings, proxy } };
 }
 
 function emptyTotals(): RunTotals {

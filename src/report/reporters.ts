@@ -3,6 +3,7 @@ import type { EnvDiff } from '../env/diff.js';
 import type { LoadReport } from '../load/report.js';
 import type { RehearseReport } from '../rehearse/types.js';
 import { renderCheckJson } from './check-json.js';
+import { renderCheckMarkdown } from './check-markdown.js';
 import { renderCheckTable } from './check-table.js';
 import { renderDiffJson } from './diff-json.js';
 import { renderDiffMarkdown } from './diff-markdown.js';
@@ -50,12 +51,13 @@ export const loadReporters: Reporters<LoadReport> = {
   junit: (report) => renderLoadJUnit(report),
 };
 
-export const CHECK_FORMATS = ['table', 'json'] as const;
+export const CHECK_FORMATS = ['table', 'json', 'markdown'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 export const checkReporters: Reporters<CheckReport, CheckFormat> = {
   table: renderCheckTable,
   json: (report) => renderCheckJson(report),
+  markdown: (report) => renderCheckMarkdown(report),
 };
 
 export const DIFF_FORMATS = ['table', 'json', 'markdown'] as const;

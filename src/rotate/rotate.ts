@@ -83,7 +83,7 @@ export async function rehearseRotation(request: RotationRequest): Promise<Rotati
   const { transport, clock, close } = openTransport(
     request.target === 'mock' && request.world
       ? { target: 'mock', provider: rotationWorld(current, next, request.world, request.seed) }
-      : { target: 'live', connections: Math.max(2, current.maxConcurrency), timeoutMs: current.timeoutMs },
+      : { target: 'live', connections: Math.max(2, current.maxConcurrency), timeoutMs: current.timeoutMs, proxy: current.proxy },
   );
   const dialect = getDialect(request.dialect);
   // The access tokens issued to the current credential, to know how long cached ones outlive a revocation.

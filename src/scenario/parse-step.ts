@@ -64,10 +64,11 @@ const OPTIONS: { [K in OptionKey]: ValueCheck<OptionValues[K]> } = {
   remove: readShare,
 };
 
-const OPTION_KEYS = Object.keys(OPTIONS) as OptionKey[];
+/** Every option a step may write (schemas/scenario.json declares the same). */
+export const OPTION_KEYS = Object.keys(OPTIONS) as OptionKey[];
 
 /** Options that mean something for one kind only. */
-const ONLY_FOR: Partial<Record<OptionKey, StepKind>> = { attributes: 'update', domain: 'rename', caseOnly: 'rename', groups: 'group', remove: 'group' };
+export const ONLY_FOR: Partial<Record<OptionKey, StepKind>> = { attributes: 'update', domain: 'rename', caseOnly: 'rename', groups: 'group', remove: 'group' };
 
 /**
  * Reads item `position` (1-based) of `steps`: a one-key map from the kind to `all`, a share

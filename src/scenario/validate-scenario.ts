@@ -5,7 +5,8 @@ import { describeNode, scalarOf, suggestion, Problems, type Entry, type Located,
 
 export type { ScenarioProblem } from './yaml-problems.js';
 
-const ROOT_KEYS = ['name', 'description', 'steps'] as const;
+/** The keys of a scenario; `$schema` tells an editor where schemas/scenario.json is, and is ignored. */
+export const ROOT_KEYS = ['$schema', 'name', 'description', 'steps'] as const;
 
 /**
  * Validates a parsed scenario document and returns every problem at once, each on its line.

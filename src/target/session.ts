@@ -11,6 +11,7 @@ import { VirtualClock, createRealClock, type Clock } from '../scim/clock.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
 import type { Transport } from '../scim/transport.js';
+import type { ProxySettings } from '../scim/dispatcher.js';
 import { createUndiciTransport } from '../scim/transports/undici.js';
 import { seedPopulation, type PopulationRequest } from './population.js';
 import { providerOptionsFor, shareWorld } from './world.js';
@@ -81,7 +82,9 @@ export interface TargetSession {
 }
 
 /** Where requests go: a fresh embedded world (its provider's options), or a live target. */
-export type TransportChoice = { target: 'mock'; provider: ProviderOptions; population?: PopulationRequest } | { target: 'live'; connections: number; timeoutMs: number };
+export type TransportChoice =
+  | { target: 'mock'; provider: ProviderOptions; population?: PopulationRequest }
+  | { target: 'live'; connections: number; timeoutMs: number; proxy?: ProxySettings | undefined };
 
 /**
  * The one place that chooses mock or live: the embedded provider in-process on a virtual clock,
@@ -94,7 +97,7 @@ export function openTransport(choice: TransportChoice): { transport: Transport; 
     const preexisting = choice.population ? seedPopulation(provider.store, choice.provider.profile.population, choice.population) : NONE;
     return { transport: createInProcessTransport(provider, virtual), clock: virtual, close: async () => undefined, preexisting };
   }
-  const live = createUndiciTransport({ connections: choice.connections, timeoutMs: choice.timeoutMs });
+  const live = createUndiciTransport({ connections: choice.connections, timeoutMs: choice.timeoutMs, proxy: choice.proxy });
   return { transport: live.transport, clock: createRealClock(), close: live.close, preexisting: NONE };
 }
 
@@ -116,7 +119,7 @@ export function openTarget(request: TargetRequest): TargetSession {
   const { transport: opened, clock, close, preexisting } = openTransport(
     request.target === 'mock' && request.world
       ? { target: 'mock', provider: providerOptionsFor(request.world.settings, shareWorld(request.world.profile, request.worldShare ?? 1), seed), ...(population ? { population } : {}) }
-      : { target: 'live', connections: request.connections ?? settings.maxConcurrency, timeoutMs: settings.timeoutMs },
+      : { target: 'live', connections: request.connections ?? settings.maxConcurrency, timeoutMs: settings.timeoutMs, proxy: settings.proxy },
   );
   if (request.target === 'live') request.onRunId?.(runId);
   const transport = request.wrapTransport ? request.wrapTransport(opened) : opened;
@@ -190,7 +193,7 @@ export function openTarget(request: TargetRequest): TargetSession {
  * the RFC dialect, the run's marker (so only what carries it can be touched), the real clock.
  */
 export function openCleanupClient(settings: ScimSettings, marker: string, seed: string, onSend?: () => void): { client: ScimClient; close: () => Promise<void> } {
-  const live = createUndiciTransport({ connections: settings.maxConcurrency, timeoutMs: settings.timeoutMs });
+  const live = createUndiciTransport({ connections: settings.maxConcurrency, timeoutMs: settings.timeoutMs, proxy: settings.proxy });
   const client = new ScimClient(settings, { transport: live.transport, clock: createRealClock(), random: createRandom(seed), dialect: getDialect('rfc'), marker, ...(onSend ? { onSend } : {}) });
   return { client, close: live.close };
 }

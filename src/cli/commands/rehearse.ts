@@ -94,6 +94,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       target: args.target,
       ...(world ? { world } : {}),
       couplings,
+      proxy: base.settings.proxy,
       ...(maxRuns !== undefined ? { maxRuns } : {}),
       workers: workerCount(args.workers),
       ...(deletionThreshold !== undefined ? { deletionThreshold } : {}),

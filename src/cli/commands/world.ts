@@ -44,7 +44,7 @@ async function runCapture(args: CaptureArgs, io: CliIO): Promise<number> {
     });
   }
   const settings = await loadValidSettings(args.env, args.set ?? [], args, io, '--env');
-  const { transport, clock, close } = openTransport({ target: 'live', connections: 1, timeoutMs: settings.timeoutMs });
+  const { transport, clock, close } = openTransport({ target: 'live', connections: 1, timeoutMs: settings.timeoutMs, proxy: settings.proxy });
   const tty = io.stderr.isTTY === true;
   let capture: Capture;
   try {

@@ -3,6 +3,7 @@ import { basicCredentialForms } from '../redact.js';
 import type { ScimSettings } from '../settings.js';
 import type { PreflightHttp } from './http.js';
 import type { NetTarget } from './net-errors.js';
+import { describeProxy, proxyFor } from '../../scim/dispatcher.js';
 
 /** What every step of one preflight run shares. */
 export interface PreflightContext {
@@ -34,6 +35,22 @@ export function parseBase(raw: string): { base: string; host: string; port: numb
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port === '' ? (https ? 443 : 80) : Number(url.port),
     https,
+  };
+}
+
+/**
+ * The proxy requests to the base URL go through (HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names
+ * the host), as a network target naming the variable to fix; undefined when they go direct.
+ */
+export function baseProxy(context: PreflightContext): { url: URL; shown: string; target: NetTarget } | undefined {
+  const url = proxyFor(new URL(context.base), context.settings.proxy);
+  if (url === undefined) return undefined;
+  const secure = url.protocol === 'https:';
+  const variable = context.https && context.settings.proxy?.httpsProxy !== '' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+  return {
+    url,
+    shown: describeProxy(url),
+    target: { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? (secure ? 443 : 80) : Number(url.port), variable, timeoutMs: context.settings.timeoutMs },
   };
 }
 

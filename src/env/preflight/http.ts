@@ -1,5 +1,5 @@
-import { rootCertificates } from 'node:tls';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
+import { createDispatcher, type ProxySettings } from '../../scim/dispatcher.js';
 
 /** One HTTP answer, fully read: the preflight looks at small discovery documents only. */
 export interface HttpAnswer {
@@ -29,19 +29,14 @@ export interface PreflightHttp {
 const MAX_BODY_BYTES = 512 * 1024;
 
 /**
- * Creates the preflight's HTTP client on its own undici Agent. Every request is bounded by
- * `timeoutMs` three ways (connect, headers, body), besides the step's abort signal. An extra
- * CA is added to Node's bundled roots, not used instead of them, so public endpoints (an
- * identity provider's token URL) still verify.
+ * Creates the preflight's HTTP client on its own undici dispatcher, through the proxy the live
+ * run would use. Every request is bounded by `timeoutMs` three ways (connect, headers, body),
+ * besides the step's abort signal. An extra CA is added to Node's bundled roots, not used
+ * instead of them, so public endpoints (an identity provider's token URL) still verify.
  */
-export function createPreflightHttp(timeoutMs: number, ca?: string | Buffer): PreflightHttp {
-  const agent = new Agent({
-    connect: ca === undefined ? { timeout: timeoutMs } : { timeout: timeoutMs, ca: [...rootCertificates, ca] },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    // One request per connection: nothing to reuse across a handful of calls, and close() is then immediate.
-    pipelining: 0,
-  });
+export function createPreflightHttp(timeoutMs: number, ca?: string | Buffer, proxy?: ProxySettings): PreflightHttp {
+  // One request per connection: nothing to reuse across a handful of calls, and close() is then immediate.
+  const agent = createDispatcher({ timeoutMs, ca, proxy, pipelining: 0 });
   const send = async (
     method: 'GET' | 'POST',
     url: string,

@@ -38,7 +38,7 @@ export async function runPreflight(settings: ScimSettings, options: PreflightOpt
   const now = options.now ?? (() => performance.now());
   const parsed = parseBase(settings.baseUrl);
   if (parsed === undefined) return invalidBaseReport();
-  const http = createPreflightHttp(settings.timeoutMs, options.ca);
+  const http = createPreflightHttp(settings.timeoutMs, options.ca, settings.proxy);
   const context: PreflightContext = { settings, ...parsed, secrets: settingsSecrets(settings), http, ca: options.ca };
   const timed = <T>(id: StepId, body: (signal: AbortSignal) => Promise<StepOutcome<T>>): Promise<StepRun<T>> => runStep(id, settings.timeoutMs, now, body);
   try {

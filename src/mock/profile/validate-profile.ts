@@ -51,8 +51,10 @@ export const QUIRKS_CITED_FROM_CODE: Readonly<Partial<Record<QuirkName, string>>
     'excludedAttributes (members left out when it names members), and the patched group is handed to the application\'s ingress handler to be written',
 };
 
-const KEYS = {
-  profile: ['name', 'description', 'sources', 'tenants', 'credentials', 'limits', 'capabilities', 'faults', 'quirks', 'population', 'capturedFrom'],
+/** The keys of each section a profile may write (schemas/server-profile.json declares the same). */
+export const PROFILE_KEYS = {
+  // `$schema` tells an editor where schemas/server-profile.json is; the loader ignores it.
+  profile: ['$schema', 'name', 'description', 'sources', 'tenants', 'credentials', 'limits', 'capabilities', 'faults', 'quirks', 'population', 'capturedFrom'],
   credentials: ['acceptEnvCredentials', 'bearerTokens', 'oauthClients', 'accessTokenTtlSeconds'],
   limits: ['maxResults', 'overMaxResults', 'rateLimit', 'latency', 'maxBodyBytes'],
   capabilities: ['patch', 'put', 'delete', 'bulk', 'sort', 'etag', 'filterableAttributes', 'allowedUserNameDomains', 'requiredUserAttributes'],
@@ -60,10 +62,10 @@ const KEYS = {
 } as const;
 
 /** What `sources` may cite: a quirk, or a section or field (`limits.rateLimit`). */
-const CITABLE: readonly string[] = [
+export const CITABLE: readonly string[] = [
   ...QUIRK_NAMES,
   'tenants',
-  ...(['credentials', 'limits', 'capabilities', 'faults'] as const).flatMap((s) => [s, ...KEYS[s].map((k) => `${s}.${k}`)]),
+  ...(['credentials', 'limits', 'capabilities', 'faults'] as const).flatMap((s) => [s, ...PROFILE_KEYS[s].map((k) => `${s}.${k}`)]),
 ];
 
 /**
@@ -79,7 +81,8 @@ export function validateProfile(json: unknown, file: string, text: string): { pr
     r.add('(root)', `${file} must hold a JSON object`, 'start from fixtures/servers/default.json');
     return { profile, problems: r.problems };
   }
-  const root = fields(json, '', r, { known: KEYS.profile, required: ['name', 'description'] }) ?? {};
+  const root = fields(json, '', r, { known: PROFILE_KEYS.profile, required: ['name', 'description'] }) ?? {};
+  read(root, '$schema', '', str, r);
   profile.name = read(root, 'name', '', str, r) ?? '';
   profile.description = read(root, 'description', '', str, r) ?? '';
   put(profile, 'sources', read(root, 'sources', '', checkSources, r));
@@ -210,7 +213,7 @@ const checkOAuthClient: Check<OAuthClientSpec> = (value, field, r) => {
 };
 
 const checkCredentials: Check<Section<'credentials'>> = (value, field, r) => {
-  const o = fields(value, field, r, { known: KEYS.credentials });
+  const o = fields(value, field, r, { known: PROFILE_KEYS.credentials });
   if (!o) return undefined;
   const out: Section<'credentials'> = {};
   put(out, 'acceptEnvCredentials', read(o, 'acceptEnvCredentials', field, bool, r));
@@ -253,7 +256,7 @@ const checkLatency: Check<NonNullable<Section<'limits'>['latency']>> = (value, f
 };
 
 const checkLimits: Check<Section<'limits'>> = (value, field, r) => {
-  const o = fields(value, field, r, { known: KEYS.limits });
+  const o = fields(value, field, r, { known: PROFILE_KEYS.limits });
   if (!o) return undefined;
   const out: Section<'limits'> = {};
   put(out, 'maxResults', read(o, 'maxResults', field, num({ min: 1, integer: true }), r));
@@ -280,7 +283,7 @@ const domain: Check<string> = (value, field, r) => {
 };
 
 const checkCapabilities: Check<Section<'capabilities'>> = (value, field, r) => {
-  const o = fields(value, field, r, { known: KEYS.capabilities });
+  const o = fields(value, field, r, { known: PROFILE_KEYS.capabilities });
   if (!o) return undefined;
   const out: Section<'capabilities'> = {};
   for (const flag of ['patch', 'put', 'delete', 'sort', 'etag'] as const) put(out, flag, read(o, flag, field, bool, r));
@@ -292,7 +295,7 @@ const checkCapabilities: Check<Section<'capabilities'>> = (value, field, r) => {
 };
 
 const checkFaults: Check<Section<'faults'>> = (value, field, r) => {
-  const o = fields(value, field, r, { known: KEYS.faults });
+  const o = fields(value, field, r, { known: PROFILE_KEYS.faults });
   if (!o) return undefined;
   const out: Section<'faults'> = {};
   for (const share of ['serverErrorRate', 'connectionResetRate', 'slowRate'] as const) put(out, share, read(o, share, field, rate, r));

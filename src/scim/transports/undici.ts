@@ -1,9 +1,12 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { createDispatcher, type ProxySettings } from '../dispatcher.js';
 import { TransportError, type Transport } from '../transport.js';
 
 /**
- * Live targets over undici: one keep-alive Agent whose per-origin pool has as many connections
- * as SCIM_MAX_CONCURRENCY, so requests never queue behind a smaller pool.
+ * Live targets over undici: one keep-alive dispatcher whose per-origin pool has as many
+ * connections as SCIM_MAX_CONCURRENCY, so requests never queue behind a smaller pool, through the
+ * proxy of HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names the host. The OAuth token request of a
+ * run goes the same way (the token source uses this transport).
  */
 // No `'`: a URL parse percent-encodes it in a query, so a raw one would not be the same request.
 const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/;
@@ -14,15 +17,9 @@ const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/;
  */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-export function createUndiciTransport(options: { connections: number; timeoutMs: number; maxResponseBytes?: number }): { transport: Transport; close(): Promise<void> } {
+export function createUndiciTransport(options: { connections: number; timeoutMs: number; maxResponseBytes?: number; proxy?: ProxySettings | undefined }): { transport: Transport; close(): Promise<void> } {
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-  const agent = new Agent({
-    connections: options.connections,
-    keepAliveTimeout: 10_000,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connect: { timeout: options.timeoutMs },
-  });
+  const agent = createDispatcher({ connections: options.connections, keepAliveTimeout: 10_000, timeoutMs: options.timeoutMs, proxy: options.proxy });
   // One SCIM root per run: split its URLs without a URL parse per request, when the path holds
   // only characters a URL parse would leave as they are (RFC 3986 pchar, '/', '?').
   let lastOrigin = '';

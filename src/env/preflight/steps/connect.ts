@@ -1,6 +1,7 @@
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
-import { baseTarget, type PreflightContext } from '../context.js';
+import { openTunnel } from '../../../scim/dispatcher.js';
+import { baseProxy, baseTarget, type PreflightContext } from '../context.js';
 import { explainNetworkError } from '../net-errors.js';
 import type { StepOutcome } from '../types.js';
 
@@ -10,6 +11,8 @@ import type { StepOutcome } from '../types.js';
  * surfacing as a vague request error later. Nothing is sent after the handshake.
  */
 export async function checkConnect(context: PreflightContext, signal: AbortSignal): Promise<StepOutcome> {
+  const proxy = baseProxy(context);
+  if (proxy !== undefined) return connectThroughProxy(context, proxy, signal);
   const where = `${context.host}:${context.port}`;
   try {
     if (!context.https) {
@@ -29,6 +32,51 @@ export async function checkConnect(context: PreflightContext, signal: AbortSigna
     return { status: 'pass', detail: `TLS handshake with ${where}: ${session}` };
   } catch (error) {
     return { status: 'fail', ...explainNetworkError(error, baseTarget(context)) };
+  }
+}
+
+/**
+ * Through a proxy: a CONNECT tunnel to host:port, as every request will open one, and for https
+ * the TLS handshake with the target inside it, verified as a direct one would be.
+ */
+async function connectThroughProxy(context: PreflightContext, proxy: NonNullable<ReturnType<typeof baseProxy>>, signal: AbortSignal): Promise<StepOutcome> {
+  const where = `${context.host}:${context.port}`;
+  let tunnel: Awaited<ReturnType<typeof openTunnel>>;
+  try {
+    tunnel = await openTunnel(proxy.url, context.host, context.port, { timeoutMs: context.settings.timeoutMs, ca: context.ca, signal });
+  } catch (error) {
+    return { status: 'fail', ...explainNetworkError(error, proxy.target) };
+  }
+  if (tunnel.socket === undefined) {
+    const why = tunnel.statusCode === 407 ? 'it wants credentials' : 'it refused the tunnel';
+    return {
+      status: 'fail',
+      detail: `the proxy ${proxy.shown} answered ${tunnel.statusCode} to CONNECT ${where}: ${why}`,
+      hint:
+        tunnel.statusCode === 407
+          ? `put the proxy's user and password in ${proxy.target.variable} (http://user:password@host:port), or name ${context.host} in NO_PROXY`
+          : `check that the proxy allows ${where}, or name ${context.host} in NO_PROXY to connect directly`,
+    };
+  }
+  const socket = tunnel.socket as Socket;
+  try {
+    if (!context.https) return { status: 'pass', detail: `tunnel to ${where} through the proxy ${proxy.shown} established` };
+    const tls = await open(
+      tlsConnect({
+        socket,
+        ...(isIP(context.host) === 0 ? { servername: context.host } : {}),
+        ...(context.ca === undefined ? {} : { ca: [...rootCertificates, context.ca] }),
+      }),
+      'secureConnect',
+      signal,
+    );
+    const session = describeSession(tls);
+    tls.destroy();
+    return { status: 'pass', detail: `TLS handshake with ${where} through the proxy ${proxy.shown}: ${session}` };
+  } catch (error) {
+    return { status: 'fail', ...explainNetworkError(error, baseTarget(context)) };
+  } finally {
+    socket.destroy();
   }
 }
 
