@@ -16,6 +16,8 @@ export interface ChartSeries {
   /** One per category (bars) or per x position (lines); null where there is no figure. */
   values: ReadonlyArray<number | null>;
   color?: string;
+  /** Lines: drawn dashed, so a line it covers shows through the gaps. */
+  dashed?: boolean;
 }
 
 const WIDTH = 760;
@@ -183,7 +185,7 @@ export function lineChart(spec: LineChartSpec): SafeHtml {
       pen = true;
       return html`<circle cx="${c(px(xv))}" cy="${c(py(v))}" r="2.5"><title>${s.name} at ${formatNumber(xv)} ${spec.xLabel}: ${formatNumber(v)} ${spec.unit}</title></circle>`;
     });
-    return html`<g data-series="${s.name}" fill="${colors[i]}" stroke="${colors[i]}">${d === '' ? '' : html`<path d="${d}" fill="none" stroke-width="2"/>`}${dots}</g>`;
+    return html`<g data-series="${s.name}" fill="${colors[i]}" stroke="${colors[i]}">${d === '' ? '' : html`<path d="${d}" fill="none" stroke-width="2"${s.dashed ? html` stroke-dasharray="6 4"` : ''}/>`}${dots}</g>`;
   });
   return html`${open(spec.id, spec.title, height)}${legendSvg}<g class="grid-lines">${grid}</g><line class="axis" x1="${left}" x2="${WIDTH - right}" y1="${c(top + plotHeight)}" y2="${c(top + plotHeight)}"/><line class="axis" x1="${left}" x2="${left}" y1="${c(top)}" y2="${c(top + plotHeight)}"/>${series}<text class="muted" x="${c((left + WIDTH - right) / 2)}" y="${c(height - 8)}" text-anchor="middle">${spec.xLabel}</text><text class="muted" transform="translate(14 ${c(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">${spec.unit}</text></svg>`;
 }
