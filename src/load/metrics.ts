@@ -15,18 +15,9 @@ export type LoadOperation = (typeof LOAD_OPERATIONS)[number];
 export const LATENCY_KINDS = ['iteration', 'server'] as const;
 export type LatencyKind = (typeof LATENCY_KINDS)[number];
 
-/**
- * Latencies are recorded in microseconds, to 3 significant digits, up to an hour and beyond.
- * `packed` keeps its counts in a packed array: a few hundred bytes for the many small per-window
- * histograms rather than 92 KiB each, slower to record into, encoded alike.
- */
-function newHistogram(packed = false): Histogram {
-  return build({ bitBucketSize: packed ? 'packed' : 32, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, autoResize: true });
-}
-
-/** An empty latency histogram in the packed form the per-window figures use. */
-export function newPackedHistogram(): Histogram {
-  return newHistogram(true);
+/** Latencies are recorded in microseconds, to 3 significant digits, up to an hour and beyond. */
+function newHistogram(): Histogram {
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, autoResize: true });
 }
 
 export interface LatencySummary {
@@ -107,9 +98,8 @@ export class LatencyStats {
     return { latencyMs: this.summary(), sumUs: this.sumUs, histogram: encodeIntoCompressedBase64(this.histogram) };
   }
 
-  /** `packed`: decode into the packed form (per-window histograms), not the 32-bit one. */
-  static fromJSON(json: LatencyJson, count: number, packed = false): LatencyStats {
-    const stats = new LatencyStats(count === 0 ? newHistogram(packed) : decodeFromCompressedBase64(json.histogram, packed ? 'packed' : 32, false));
+  static fromJSON(json: LatencyJson, count: number): LatencyStats {
+    const stats = new LatencyStats(count === 0 ? newHistogram() : decodeFromCompressedBase64(json.histogram, 32, false));
     stats.count = count;
     stats.sumUs = json.sumUs;
     stats.minUs = count === 0 ? Infinity : Math.round(json.latencyMs.min * 1000);
