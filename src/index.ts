@@ -20,6 +20,7 @@ export { renderRehearseTable } from './report/rehearse-table.js';
 export { renderRehearseJson } from './report/rehearse-json.js';
 export { renderRehearseMarkdown } from './report/rehearse-markdown.js';
 export { renderRehearseJUnit } from './report/rehearse-junit.js';
+export { renderRehearseHtml } from './report/html/rehearse.js';
 export { runCli } from './cli/main.js';
 export { ScimProvider, type ProviderOptions } from './mock/core/provider.js';
 export { createScimHandlers } from './mock/adapters/msw.js';
@@ -41,3 +42,4 @@ export { createPlan, arrivalTimes, type LoadPlan, type LoadStage } from './load/
 export { parseThreshold, evaluateThreshold, type Threshold, type ThresholdResult } from './load/thresholds.js';
 export { buildLoadReport, loadReportToJson, loadReportFromJson, mergeLoadReports, type LoadReport, type LoadJson } from './load/report.js';
 export { renderLoadTable, renderLoadJson, renderLoadMarkdown, renderLoadJUnit } from './report/load.js';
+export { renderLoadHtml } from './report/html/load.js';

@@ -5,6 +5,7 @@ import type { LoadMix } from './mix.js';
 import type { LoadAbort, LoadFailure, LoadResult } from './runner.js';
 import type { LoadPlan, LoadStage } from './schedule.js';
 import { evaluateThreshold, parseThreshold, type Measured, type MetricSource, type ThresholdResult } from './thresholds.js';
+import { LoadWindows, type WindowsJson } from './windows.js';
 
 /** A load test's report, from a run or read back from shard JSON files for merging. */
 export interface LoadReport {
@@ -24,6 +25,8 @@ export interface LoadReport {
   mix: LoadMix;
   iterations: { scheduled: number; started: number; dropped: number; completed: number };
   operations: Record<LoadOperation, OperationStats>;
+  /** Per-window figures; undefined for a report written before they were kept. */
+  windows?: LoadWindows;
   failures: LoadFailure[];
   retryAfterMs: Map<number, number>;
   thresholds: string[];
@@ -50,6 +53,7 @@ export function buildLoadReport(result: LoadResult, scenario: string, thresholds
     mix: request.mix,
     iterations: result.iterations,
     operations: result.operations,
+    windows: result.windows,
     failures: sortFailures(result.failures),
     retryAfterMs: result.retryAfterMs,
     thresholds,
@@ -174,6 +178,8 @@ export interface LoadJson {
   iterations: LoadReport['iterations'];
   totals: { operations: number; errors: number; errorRate: number; requests: number; throttled: number; throttledShare: number; latencyMs: OperationJson['latencyMs'] };
   operations: Record<LoadOperation, OperationJson>;
+  /** Per operation, the test in fixed windows; absent from reports written before they were kept. */
+  windows?: WindowsJson;
   retryAfter: { count: number; minMs: number; maxMs: number; values: Array<{ ms: number; count: number }> };
   failures: LoadFailure[];
   live?: LoadReport['live'];
@@ -206,6 +212,7 @@ export function loadReportToJson(report: LoadReport): LoadJson {
     iterations: report.iterations,
     totals: { operations: all.count, errors: all.errors, errorRate: all.errorRate, requests: all.requests, throttled: all.throttled, throttledShare: all.throttledShare, latencyMs: all.latencyMs },
     operations: Object.fromEntries(LOAD_OPERATIONS.map((op) => [op, report.operations[op].toJSON()])) as Record<LoadOperation, OperationJson>,
+    ...(report.windows ? { windows: report.windows.toJSON() } : {}),
     retryAfter: { count: values.reduce((n, v) => n + v.count, 0), minMs: values[0]?.ms ?? 0, maxMs: values.at(-1)?.ms ?? 0, values },
     failures: report.failures,
     ...(report.live ? { live: report.live } : {}),
@@ -231,6 +238,14 @@ export function loadReportFromJson(value: unknown, file: string): LoadReport {
       throw bad(`has a ${op} histogram that does not decode`);
     }
   }
+  let windows: LoadWindows | undefined;
+  if (json.windows !== undefined) {
+    try {
+      windows = LoadWindows.fromJSON(json.windows);
+    } catch {
+      throw bad('has per-window histograms that do not decode');
+    }
+  }
   return {
     scenario: String(json.scenario),
     seed: Number(json.seed),
@@ -245,6 +260,7 @@ export function loadReportFromJson(value: unknown, file: string): LoadReport {
     mix: json.mix,
     iterations: json.iterations,
     operations,
+    ...(windows ? { windows } : {}),
     failures: json.failures ?? [],
     retryAfterMs: new Map((json.retryAfter?.values ?? []).map((v) => [v.ms, v.count])),
     thresholds: json.thresholds.map((t) => t.expression),
@@ -293,6 +309,10 @@ export function mergeLoadReports(reports: Array<{ report: LoadReport; file: stri
     });
   }
   const operations = Object.fromEntries(LOAD_OPERATIONS.map((op) => [op, new OperationStats()])) as Record<LoadOperation, OperationStats>;
+  // Windows line up by their offset from each shard's start (one schedule, one width); a shard
+  // written before windows were kept leaves the merge without them rather than with a part.
+  const width = first.report.windows?.widthMs;
+  const windows = width !== undefined && reports.every(({ report }) => report.windows?.widthMs === width) ? new LoadWindows(width) : undefined;
   const failures = new Map<string, LoadFailure>();
   const retryAfterMs = new Map<number, number>();
   const iterations = { scheduled: 0, started: 0, dropped: 0, completed: 0 };
@@ -302,6 +322,7 @@ export function mergeLoadReports(reports: Array<{ report: LoadReport; file: stri
   const timing = { simulatedMs: 0, wallMs: 0 };
   for (const { report } of reports) {
     for (const op of LOAD_OPERATIONS) operations[op].add(report.operations[op]);
+    if (windows && report.windows) windows.add(report.windows);
     for (const f of report.failures) {
       const key = `${f.operation}|${f.status}|${f.scimType ?? ''}|${f.error ?? ''}`;
       const known = failures.get(key);
@@ -333,6 +354,7 @@ export function mergeLoadReports(reports: Array<{ report: LoadReport; file: stri
     mix: base.mix,
     iterations,
     operations,
+    ...(windows ? { windows } : {}),
     failures: sortFailures([...failures.values()]),
     retryAfterMs,
     thresholds: base.thresholds,

@@ -16,6 +16,7 @@ import { LOAD_OPERATIONS, OperationStats, type LoadOperation } from './metrics.j
 import type { LoadMix } from './mix.js';
 import { arrivalTimes, type LoadPlan } from './schedule.js';
 import { watchThresholds } from './abort.js';
+import { LoadWindows, windowWidthMs } from './windows.js';
 import type { Threshold } from './thresholds.js';
 
 export interface LoadRequest {
@@ -58,6 +59,8 @@ export interface LoadResult {
   vus: number;
   iterations: { scheduled: number; started: number; dropped: number; completed: number };
   operations: Record<LoadOperation, OperationStats>;
+  /** The same figures per operation in fixed windows of the test, by when each operation finished. */
+  windows: LoadWindows;
   failures: LoadFailure[];
   /** Retry-After values the target sent with its 429s: ms -> times seen. */
   retryAfterMs: Map<number, number>;
@@ -99,12 +102,14 @@ export class LoadRun {
   #completed = 0;
   #scheduled = 0;
   readonly #operations = Object.fromEntries(LOAD_OPERATIONS.map((op) => [op, new OperationStats()])) as Record<LoadOperation, OperationStats>;
+  readonly #windows: LoadWindows;
   readonly #failures = new Map<string, LoadFailure>();
   readonly #retryAfter = new Map<number, number>();
   #now: () => number = () => 0;
 
   constructor(request: LoadRequest) {
     this.#request = request;
+    this.#windows = new LoadWindows(windowWidthMs(request.plan.durationMs));
   }
 
   progress(): LoadProgress {
@@ -157,7 +162,9 @@ export class LoadRun {
       return serverTime.run(box, async (): Promise<[T, number]> => [await send(), box.ms]);
     };
     const record = (op: LoadOperation, outcome: HttpOutcome, since: number, serverMs: number): void => {
-      this.#operations[op].record(outcome, clock.now() - since, serverMs);
+      const now = clock.now();
+      this.#operations[op].record(outcome, now - since, serverMs);
+      this.#windows.record(op, now, outcome, now - since);
       if (outcome.retryAfterMs) for (const ms of outcome.retryAfterMs) this.#retryAfter.set(ms, (this.#retryAfter.get(ms) ?? 0) + 1);
       if (!outcome.ok) this.#fail(op, outcome);
       checkThresholds();
@@ -251,6 +258,7 @@ export class LoadRun {
         vus,
         iterations: { scheduled: partial ? this.#scheduled : total, started: this.#started, dropped: this.#dropped, completed: this.#completed },
         operations: this.#operations,
+        windows: this.#windows,
         failures: [...this.#failures.values()],
         retryAfterMs: this.#retryAfter,
         ...(request.target === 'live' ? { runId: session.runId, live: { journal: session.journal?.path ?? '', kept: request.keep === true, ...(cleanup ? { cleanup } : {}) } } : {}),

@@ -8,8 +8,10 @@ import { renderJUnit, type JUnitCase } from './junit.js';
 import { COMPACT_ROWS, plural, type Colors } from './style.js';
 import { describeWorld, describeWorldMarkdown, worldProperties } from './world.js';
 
-const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
-const pct = (part: number, whole: number): string => (whole === 0 ? '0%' : `${((part / whole) * 100).toFixed(part === 0 ? 0 : 2)}%`);
+/** A latency in ms to three significant digits or so: `412`, `80.5`, `3.25`. */
+export const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+/** `0.25%`: a share as a percentage. */
+export const pct = (part: number, whole: number): string => (whole === 0 ? '0%' : `${((part / whole) * 100).toFixed(part === 0 ? 0 : 2)}%`);
 
 /** `ramp 0→50/s over 30s, then 50/s for 2m`. */
 export function describeSchedule(report: LoadReport): string {
@@ -22,7 +24,8 @@ function seconds(durationMs: number): string {
   return durationMs % 60_000 === 0 && durationMs >= 60_000 ? `${durationMs / 60_000}m` : `${Math.round(durationMs / 100) / 10}s`;
 }
 
-function describeFailure(f: LoadFailure): string {
+/** Why operations failed: the error, or the status and SCIM error type. */
+export function describeFailure(f: LoadFailure): string {
   if (f.error) return f.error;
   return f.scimType ? `${f.status} ${f.scimType}` : String(f.status);
 }
@@ -32,7 +35,8 @@ function header(report: LoadReport): string {
   return `scimsim load · ${describeSchedule(report)} · ${report.vus} in flight at most · seed ${report.seed} · ${report.target} · ${report.dialect} dialect${shard}`;
 }
 
-function measured(r: ThresholdResult): string {
+/** `measured 0.0123`, or why there was no data. */
+export function measured(r: ThresholdResult): string {
   if (r.actual === null) return `no data: ${r.noData ?? 'no samples'}`;
   return `measured ${Number.isInteger(r.actual) ? r.actual : r.actual.toFixed(4)}`;
 }

@@ -8,6 +8,9 @@ import { renderCheckTable } from './check-table.js';
 import { renderDiffJson } from './diff-json.js';
 import { renderDiffMarkdown } from './diff-markdown.js';
 import { renderDiffTable, type DiffLabels } from './diff-table.js';
+import { renderLoadHtml } from './html/load.js';
+import { renderRehearseHtml } from './html/rehearse.js';
+import { renderRunHtml } from './html/run.js';
 import { renderLoadJUnit, renderLoadJson, renderLoadMarkdown, renderLoadTable } from './load.js';
 import { renderRehearseJson } from './rehearse-json.js';
 import { renderRehearseJUnit } from './rehearse-junit.js';
@@ -24,7 +27,7 @@ import type { Colors } from './style.js';
 export type Render<R> = (report: R, colors: Colors) => string;
 
 /** The formats of the run, rehearse and load reports. */
-export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** The reporters of a command: every format it offers, each one render function. */
@@ -35,6 +38,7 @@ export const runReporters: Reporters<RunReport> = {
   json: (report) => renderRunJson(report),
   markdown: (report) => renderRunMarkdown(report),
   junit: (report) => renderRunJUnit(report),
+  html: (report) => renderRunHtml(report),
 };
 
 export const rehearseReporters: Reporters<RehearseReport> = {
@@ -42,6 +46,7 @@ export const rehearseReporters: Reporters<RehearseReport> = {
   json: (report) => renderRehearseJson(report),
   markdown: (report) => renderRehearseMarkdown(report),
   junit: (report) => renderRehearseJUnit(report),
+  html: (report) => renderRehearseHtml(report),
 };
 
 export const loadReporters: Reporters<LoadReport> = {
@@ -49,6 +54,7 @@ export const loadReporters: Reporters<LoadReport> = {
   json: (report) => renderLoadJson(report),
   markdown: (report) => renderLoadMarkdown(report),
   junit: (report) => renderLoadJUnit(report),
+  html: (report) => renderLoadHtml(report),
 };
 
 export const CHECK_FORMATS = ['table', 'json', 'markdown'] as const;

@@ -1,4 +1,5 @@
 import { LOAD_OPERATIONS } from '../load/metrics.js';
+import { MAX_WINDOWS, MIN_WINDOW_MS } from '../load/windows.js';
 
 /**
  * Checks a `scimsim load --format json` report read back from a file against the report's shape
@@ -67,6 +68,33 @@ export function validateLoadJson(value: unknown): string[] {
       }
     }
   }
+  // Per-window figures: absent from reports written before they were kept.
+  const windows = top['windows'] === undefined ? undefined : v.object(top['windows'], 'windows');
+  if (windows) {
+    const width = v.integer(windows['widthMs'], 'windows.widthMs', MIN_WINDOW_MS, MAX_WINDOW_MS);
+    const byOp = v.object(windows['operations'], 'windows.operations');
+    if (byOp) {
+      for (const op of LOAD_OPERATIONS) {
+        let last = -1;
+        v.array(byOp[op], `windows.operations.${op}`, MAX_WINDOWS, (entry, at) => {
+          const w = v.object(entry, at);
+          if (!w) return;
+          const start = v.integer(w['startMs'], `${at}.startMs`, 0, Number.MAX_SAFE_INTEGER);
+          if (start !== undefined && width !== undefined) {
+            if (start % width !== 0) v.fail(`${at}.startMs`, `${start} is not a multiple of windows.widthMs ${width}`);
+            else if (start / width >= MAX_WINDOWS) v.fail(`${at}.startMs`, `${start} is past the last window (${MAX_WINDOWS} of ${width} ms)`);
+            else if (start <= last) v.fail(`${at}.startMs`, `${start} does not come after the window before it (${last})`);
+            else last = start;
+          }
+          for (const key of ['count', 'errors', 'requests', 'throttled']) v.integer(w[key], `${at}.${key}`, 0, MAX_COUNT);
+          v.number(w['sumUs'], `${at}.sumUs`, 0);
+          v.string(w['histogram'], `${at}.histogram`, MAX_HISTOGRAM_CHARS);
+          const latency = v.object(w['latencyMs'], `${at}.latencyMs`);
+          if (latency) for (const key of ['min', 'max']) v.number(latency[key], `${at}.latencyMs.${key}`, 0);
+        });
+      }
+    }
+  }
   const retryAfter = top['retryAfter'] === undefined ? undefined : v.object(top['retryAfter'], 'retryAfter');
   if (retryAfter) {
     v.array(retryAfter['values'], 'retryAfter.values', MAX_LIST, (entry, at) => {
@@ -100,6 +128,8 @@ const MAX_LIST = 100_000;
 const MAX_COUNT = 1e12;
 const MAX_STRING = 1000;
 const MAX_HISTOGRAM_CHARS = 4 * 1024 * 1024;
+/** The widest window: a day. */
+const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Reporting stops here: one broken writer gives the same problem in every entry. */
 const MAX_PROBLEMS = 20;
 
@@ -110,49 +140,49 @@ class Checker {
     this.#problems = problems;
   }
 
-  #fail(path: string, what: string): undefined {
+  fail(path: string, what: string): undefined {
     if (this.#problems.length < MAX_PROBLEMS) this.#problems.push(`${path || '(top)'}: ${what}`);
     return undefined;
   }
 
   object(value: unknown, path: string): Record<string, unknown> | undefined {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return this.#fail(path, `expected an object, found ${kind(value)}`);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return this.fail(path, `expected an object, found ${kind(value)}`);
     return value as Record<string, unknown>;
   }
 
   string(value: unknown, path: string, max = MAX_STRING): string | undefined {
-    if (typeof value !== 'string') return this.#fail(path, `expected a string, found ${kind(value)}`);
-    if (value.length > max) return this.#fail(path, `a string of ${value.length} characters; at most ${max}`);
+    if (typeof value !== 'string') return this.fail(path, `expected a string, found ${kind(value)}`);
+    if (value.length > max) return this.fail(path, `a string of ${value.length} characters; at most ${max}`);
     return value;
   }
 
   boolean(value: unknown, path: string): void {
-    if (typeof value !== 'boolean') this.#fail(path, `expected true or false, found ${kind(value)}`);
+    if (typeof value !== 'boolean') this.fail(path, `expected true or false, found ${kind(value)}`);
   }
 
   number(value: unknown, path: string, min: number): number | undefined {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return this.#fail(path, `expected a number, found ${kind(value)}`);
-    if (value < min) return this.#fail(path, `${value} is below ${min}`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) return this.fail(path, `expected a number, found ${kind(value)}`);
+    if (value < min) return this.fail(path, `${value} is below ${min}`);
     return value;
   }
 
   integer(value: unknown, path: string, min: number, max: number): number | undefined {
-    if (typeof value !== 'number' || !Number.isInteger(value)) return this.#fail(path, `expected a whole number, found ${kind(value)}`);
-    if (value < min || value > max) return this.#fail(path, `${value} is outside ${min}..${max}`);
+    if (typeof value !== 'number' || !Number.isInteger(value)) return this.fail(path, `expected a whole number, found ${kind(value)}`);
+    if (value < min || value > max) return this.fail(path, `${value} is outside ${min}..${max}`);
     return value;
   }
 
   oneOf(value: unknown, path: string, allowed: readonly string[]): void {
-    if (typeof value !== 'string' || !allowed.includes(value)) this.#fail(path, `expected one of ${allowed.join(', ')}, found ${kind(value)}`);
+    if (typeof value !== 'string' || !allowed.includes(value)) this.fail(path, `expected one of ${allowed.join(', ')}, found ${kind(value)}`);
   }
 
   array(value: unknown, path: string, max: number, each: (item: unknown, at: string) => void): void {
     if (!Array.isArray(value)) {
-      this.#fail(path, `expected a list, found ${kind(value)}`);
+      this.fail(path, `expected a list, found ${kind(value)}`);
       return;
     }
     if (value.length > max) {
-      this.#fail(path, `a list of ${value.length} entries; at most ${max}`);
+      this.fail(path, `a list of ${value.length} entries; at most ${max}`);
       return;
     }
     value.forEach((item, i) => each(item, `${path}[${i}]`));

@@ -142,6 +142,9 @@ describe('sharded load tests', () => {
       return { ...rest, operations: Object.fromEntries(Object.entries(rest.operations).map(([op, o]) => [op, { ...o, histogram: decodeFromCompressedBase64(o.histogram).outputPercentileDistribution() }])) };
     };
     expect(strip(b)).toEqual(strip(a));
+    // The per-window figures merge by offset from each shard's start: window for window the unsharded ones.
+    expect(a.windows?.operations.create.length).toBeGreaterThanOrEqual(8);
+    expect(b.windows).toEqual(a.windows);
     // The shard files are what was printed.
     expect(JSON.parse(await readFile(files[0] as string, 'utf8'))).toEqual(expect.objectContaining({ shard: { index: 0, count: 3 } }));
   });

@@ -67,7 +67,7 @@ describe('--report FORMAT=FILE', () => {
 
   it.each([
     [['run', '--env', BASELINE, '--report', 'json'], /names no file/],
-    [['run', '--env', BASELINE, '--report', 'html=x.html'], /unknown format "html"/],
+    [['run', '--env', BASELINE, '--report', 'pdf=x.pdf'], /unknown format "pdf"; this command writes table, json, markdown, junit, html/],
     [['run', '--env', BASELINE, '--report', 'json='], /names no file/],
     [['check', '--env', BASELINE, '--report', 'junit=x.xml'], /unknown format "junit"; this command writes table, json/],
     [['diff', '--base', BASELINE, '--candidate', CANDIDATE, '--report', 'junit=x.xml'], /unknown format "junit"/],

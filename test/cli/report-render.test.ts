@@ -6,7 +6,7 @@ import { runScimsim } from '../helpers/run-cli.js';
 
 const BASELINE = 'fixtures/env/baseline.env';
 const CANDIDATE = 'fixtures/env/candidate.env';
-const FORMATS = ['table', 'json', 'markdown', 'junit'] as const;
+const FORMATS = ['table', 'json', 'markdown', 'junit', 'html'] as const;
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'scimsim-render-'));

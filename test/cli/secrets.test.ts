@@ -33,11 +33,11 @@ describe('secrets', () => {
       runs.push(['diff', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/candidate.env', '--format', format, '--out', join(dir, `diff-${format}`)]);
       runs.push(['diff', '--base', 'fixtures/env/problems.env', '--candidate', 'fixtures/env/baseline.env', '--format', format]);
     }
-    for (const format of ['table', 'json', 'markdown', 'junit']) {
+    for (const format of ['table', 'json', 'markdown', 'junit', 'html']) {
       runs.push(['rehearse', '--base', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/candidate.env', '--users', '150', '--server-profile', 'fixtures/servers/staging.json', '--format', format, '--out', join(dir, `rehearse-${format}`)]);
     }
-    runs.push(['run', '--env', 'fixtures/env/candidate.env', '--users', '100', '--format', 'json', '--out', join(dir, 'run-json')]);
-    for (const format of ['table', 'json', 'markdown', 'junit']) {
+    runs.push(['run', '--env', 'fixtures/env/candidate.env', '--users', '100', '--format', 'json', '--out', join(dir, 'run-json'), '--report', `html=${join(dir, 'run-html')}`]);
+    for (const format of ['table', 'json', 'markdown', 'junit', 'html']) {
       runs.push(['load', '--env', 'fixtures/env/candidate.env', '--rate', '5', '--duration', '5s', '--threshold', 'errors.rate<0.5', '--format', format, '--out', join(dir, `load-${format}`)]);
     }
     runs.push(['report', 'merge', join(dir, 'load-json')]);

@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { expect } from 'vitest';
 import type { RehearseReport } from '../../src/rehearse/types.js';
+import { renderRehearseHtml } from '../../src/report/html/rehearse.js';
 import { renderRehearseJson } from '../../src/report/rehearse-json.js';
 import { renderRehearseJUnit } from '../../src/report/rehearse-junit.js';
 import { renderRehearseMarkdown } from '../../src/report/rehearse-markdown.js';
@@ -39,6 +40,14 @@ export function expectAddsUp(report: RehearseReport): void {
   const props = new Map(junit.testsuites.testsuite.properties.property.map((p) => [p.name, Number(p.value)]));
   expect((props.get('explained') ?? NaN) + (props.get('unexplained') ?? NaN)).toBe(props.get('newlyBlocked'));
   expect(props.get('newlyBlocked')).toBe(report.newlyBlocked);
+
+  // html: the bars of the per-cause chart (every stage segment) and the unexplained count.
+  const page = renderRehearseHtml(report);
+  const figure = (label: string): number => count(new RegExp(`<th scope="row">${label}</th><td class="num">([\\d,]+)</td>`).exec(page)?.[1] ?? 'NaN');
+  const chart = /<svg [^>]*data-chart="blocked-by-cause"[^]*?<\/svg>/.exec(page)?.[0] ?? '';
+  const bars = [...chart.matchAll(/<rect data-category="[^"]*" data-value="(\d+)"/g)].reduce((n, m) => n + Number(m[1]), 0);
+  expect(figure('newly blocked by the candidate')).toBe(report.newlyBlocked);
+  expect(bars + figure('newly blocked and not explained')).toBe(report.newlyBlocked);
 }
 
 /** The same invariant on a JSON report as a user's CI reads it. */

@@ -381,7 +381,7 @@ describe('cause sets, not-judged changes and the inconclusive verdict, in every 
   function eitherReport(): RehearseReport {
     const report = blockingReport();
     report.attribution = [
-      { ...tokenBlock, blocked: 2000 - 312 },
+      { ...tokenBlock, blocked: 2000 - 312, byStage: { create: 2000 - 312 } },
       { ...pageBlock, variables: ['SCIM_AUTH_TOKEN', 'SCIM_PAGE_SIZE'], causes: [['SCIM_AUTH_TOKEN'], ['SCIM_PAGE_SIZE']], alternatives: true, causeReasons: ['create: 401', 'deactivate: 400 tooMany'] },
     ];
     report.newlyBlocked = 2000;

@@ -5,6 +5,7 @@ import { renderLoadJson } from '../../src/report/load.js';
 import { parseRehearseJson, parseRunJson } from '../../src/report/parse-report.js';
 import { renderRehearseJson } from '../../src/report/rehearse-json.js';
 import { renderRunJson } from '../../src/report/run-json.js';
+import { validateLoadJson } from '../../src/report/validate-load-json.js';
 import { runScimsim } from '../helpers/run-cli.js';
 
 const BASELINE = 'fixtures/env/baseline.env';
@@ -71,5 +72,28 @@ describe('JSON Schemas of the reports', () => {
       live: { journal: '.scimsim/runs/r-2.jsonl', kept: false },
     })) as Record<string, unknown>;
     expectSchemaMatches(await schema('load-report'), plain, full);
+  });
+
+  it('load: the per-window figures are declared key for key, and a report without them still reads', async () => {
+    const plain = await stdoutJson(['load', '--env', BASELINE, '--rate', '5', '--duration', '2s']);
+    const s = (await schema('load-report')) as Schema & { $defs: { window: Schema } };
+    const declared = s.properties.windows as Schema;
+    expect(s.required).not.toContain('windows');
+    expect(declared.additionalProperties).toBe(false);
+    const windows = plain.windows as Record<string, unknown>;
+    expect(keys(windows)).toEqual(Object.keys(declared.properties).sort());
+    const operations = windows.operations as Record<string, Array<Record<string, unknown>>>;
+    const declaredOps = declared.properties.operations as Schema;
+    expect(keys(operations)).toEqual(Object.keys(declaredOps.properties).sort());
+    expect(declaredOps.required.sort()).toEqual(keys(operations));
+    const entries = Object.values(operations).flat();
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) {
+      expect(keys(entry)).toEqual(Object.keys(s.$defs.window.properties).sort());
+      expect(keys(entry)).toEqual([...s.$defs.window.required].sort());
+    }
+    const { windows: _windows, ...old } = plain;
+    expect(validateLoadJson(old)).toEqual([]);
+    expect(loadReportFromJson(old, 'old.json').windows).toBeUndefined();
   });
 });

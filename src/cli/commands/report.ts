@@ -32,7 +32,7 @@ interface CompareArgs {
 
 interface MergeArgs {
   files?: string[] | undefined;
-  format: 'table' | 'json' | 'markdown' | 'junit';
+  format: ReportFormat;
   out?: string | undefined;
   report?: string[] | undefined;
 }
@@ -78,7 +78,7 @@ export function reportCommand(ctx: CommandContext) {
           builder: (y: Argv) =>
             y
               .positional('files', { type: 'string', array: true, description: 'shard reports (scimsim load --shard i/n --format json --out FILE)' })
-              .option('format', { choices: ['table', 'json', 'markdown', 'junit'] as const, default: 'table' as const, description: 'report format' })
+              .option('format', { choices: REPORT_FORMATS, default: 'table' as const, description: 'report format' })
               .option('out', { type: 'string', description: 'write the merged report to this file as well' })
               .option('report', { type: 'string', array: true, description: 'FORMAT=FILE: write the merged report in this format to this file as well; repeat for several' })
               .example('$0 report merge shard-*.json --format junit --out load.xml', 'one verdict for CI from every shard'),

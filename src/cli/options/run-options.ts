@@ -3,6 +3,7 @@ import type { ScimSettings } from '../../env/settings.js';
 import { UserError } from '../../errors/user-error.js';
 import { checkLiveConsent } from '../../target/production.js';
 import type { RequestBudget } from '../../run/execute.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/reporters.js';
 import { DIALECT_NAMES, getDialect, type DialectName } from '../../scim/dialects.js';
 import { withAliasOptions } from '../env-options.js';
 import type { CliIO } from '../io.js';
@@ -16,7 +17,7 @@ export interface SharedRunArgs extends LiveArgs {
   'server-profile'?: string | undefined;
   dialect: DialectName;
   collisions: number;
-  format: 'table' | 'json' | 'markdown' | 'junit';
+  format: ReportFormat;
   out?: string | undefined;
   /** FORMAT=FILE, repeatable: further renderings of the same report. */
   report?: string[] | undefined;
@@ -55,9 +56,9 @@ export function withSharedRunOptions<T>(yargs: Argv<T>) {
     })
     .option('dialect', { choices: DIALECT_NAMES, default: 'rfc' as DialectName, description: 'shape requests as this identity provider does' })
     .option('collisions', { type: 'number', default: 0, description: 'add this many users whose userName differs only in case from another' })
-    .option('format', { choices: ['table', 'json', 'markdown', 'junit'] as const, default: 'table' as const, description: 'report format' })
+    .option('format', { choices: REPORT_FORMATS, default: 'table' as const, description: 'report format' })
     .option('out', { type: 'string', description: 'write the report to this file as well' })
-    .option('report', { type: 'string', array: true, description: 'FORMAT=FILE: write the report in this format to this file as well (table, json, markdown, junit); repeat for several' })
+    .option('report', { type: 'string', array: true, description: `FORMAT=FILE: write the report in this format to this file as well (${REPORT_FORMATS.join(', ')}); repeat for several` })
     .option('max-requests', { type: 'number', description: 'live: stop the scenario after this many requests (cleanup is always allowed)' })
     .option('keep', { type: 'boolean', default: false, description: 'live: leave the synthetic accounts on the target (remove them later with scimsim cleanup)' })
     .option('allow-production', { type: 'string', array: true, description: 'live: consent to write to this production-looking host' })
