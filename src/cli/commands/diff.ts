@@ -19,8 +19,6 @@ interface DiffArgs {
 
 export function diffCommand(ctx: CommandContext) {
   return {
-    command: 'diff',
-    describe: 'Classify every variable change between two env sets; secrets as fingerprints',
     builder: (yargs: Argv) =>
       withAliasOptions(yargs)
         .option('base', { type: 'string', array: true, demandOption: true, description: 'baseline env file, or git:REV:path; repeat to layer' })
