@@ -1,12 +1,5 @@
-import type { CheckReport } from '../env/check.js';
-import type { EnvDiff } from '../env/diff.js';
 import type { LoadReport } from '../load/report.js';
 import type { RehearseReport } from '../rehearse/types.js';
-import { renderCheckJson } from './check-json.js';
-import { renderCheckTable } from './check-table.js';
-import { renderDiffJson } from './diff-json.js';
-import { renderDiffMarkdown } from './diff-markdown.js';
-import { renderDiffTable, type DiffLabels } from './diff-table.js';
 import { renderLoadJUnit, renderLoadJson, renderLoadMarkdown, renderLoadTable } from './load.js';
 import { renderRehearseJson } from './rehearse-json.js';
 import { renderRehearseJUnit } from './rehearse-junit.js';
@@ -50,25 +43,5 @@ export const loadReporters: Reporters<LoadReport> = {
   junit: (report) => renderLoadJUnit(report),
 };
 
-export const CHECK_FORMATS = ['table', 'json'] as const;
-export type CheckFormat = (typeof CHECK_FORMATS)[number];
-
-export const checkReporters: Reporters<CheckReport, CheckFormat> = {
-  table: renderCheckTable,
-  json: (report) => renderCheckJson(report),
-};
-
-export const DIFF_FORMATS = ['table', 'json', 'markdown'] as const;
-export type DiffFormat = (typeof DIFF_FORMATS)[number];
-
-/** A diff report: the classified changes and the names of the two env sets. */
-export interface DiffReport {
-  diff: EnvDiff;
-  labels: DiffLabels;
-}
-
-export const diffReporters: Reporters<DiffReport, DiffFormat> = {
-  table: ({ diff, labels }, colors) => renderDiffTable(diff, labels, colors),
-  json: ({ diff, labels }) => renderDiffJson(diff, labels),
-  markdown: ({ diff, labels }) => renderDiffMarkdown(diff, labels),
-};
+// The check and diff reporters have their own module, so that those commands load no run, rehearse or load renderer.
+export { CHECK_FORMATS, checkReporters, DIFF_FORMATS, diffReporters, type CheckFormat, type DiffFormat, type DiffReport } from './env-reporters.js';

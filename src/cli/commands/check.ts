@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { summarizeCheck } from '../../env/check.js';
 import { resolveSettings } from '../../env/settings.js';
 import { validateEnvSet } from '../../env/validate.js';
-import { CHECK_FORMATS, checkReporters } from '../../report/reporters.js';
+import { CHECK_FORMATS, checkReporters } from '../../report/env-reporters.js';
 import { emitReports, parseReportTargets } from '../emit.js';
 import { loadFromArgs, withAliasOptions } from '../env-options.js';
 import type { CliIO } from '../io.js';

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { diffEnvSets } from '../../env/diff.js';
-import { DIFF_FORMATS, diffReporters } from '../../report/reporters.js';
+import { DIFF_FORMATS, diffReporters } from '../../report/env-reporters.js';
 import { EXIT, type CommandContext } from '../context.js';
 import { emitReports, parseReportTargets } from '../emit.js';
 import { loadFromArgs, withAliasOptions } from '../env-options.js';
