@@ -87,9 +87,13 @@ describe('what each path of the CLI loads', () => {
     expect(called.packages.has('msw')).toBe(false);
   });
 
-  it('scimsim/msw is where msw loads', async () => {
-    const msw = await traced(['--input-type=module', '-e', "const { createScimHandlers } = await import('scimsim/msw'); process.stdout.write(typeof createScimHandlers);"]);
-    expect(msw.stdout).toBe('function');
+  it("scimsim/msw is where msw loads: the README's example answers through msw", async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const example = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1] as string).find((code) => code.includes("from 'scimsim/msw'"));
+    expect(example).toBeDefined();
+    const msw = await traced(['--input-type=module', '-e', example as string]);
+    expect(msw.code).toBe(0);
+    expect(msw.stdout.trim()).toBe('200');
     expect(msw.packages.has('msw')).toBe(true);
   });
 });
