@@ -1,9 +1,10 @@
-import type { Argv } from 'yargs';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { CommandContext } from './context.js';
 
 /** What a module in cli/commands returns: the command's flags and what it does. */
 export interface CommandBody {
-  // yargs types each command's arguments from its builder; the table holds commands of every shape.
+  // Argv is invariant in the arguments, so a table of commands of every shape can only say "some
+  // arguments"; `typed` checks each command's handler against its builder as .command() would.
   builder: (yargs: Argv) => Argv<any>;
   handler: (args: any) => void | Promise<void>;
 }
@@ -16,6 +17,11 @@ export interface CommandEntry {
   load: () => Promise<(ctx: CommandContext) => CommandBody>;
 }
 
+/** A command module's factory, checked as yargs' .command() checks one: its handler takes what its builder declares. */
+function typed<U>(factory: (ctx: CommandContext) => { builder: (yargs: Argv) => Argv<U>; handler: (args: ArgumentsCamelCase<U>) => void | Promise<void> }): (ctx: CommandContext) => CommandBody {
+  return factory;
+}
+
 /**
  * Every command, in the order `scimsim --help` lists them. Only the command being run is
  * imported (docs/decisions/062-lazy-commands.md): `--version`, `--help` and a light command
@@ -25,57 +31,57 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     command: 'check',
     describe: 'Load and validate an env set; with --connect, preflight the live target (read-only)',
-    load: async () => (await import('./commands/check.js')).checkCommand,
+    load: async () => typed((await import('./commands/check.js')).checkCommand),
   },
   {
     command: 'diff',
     describe: 'Classify every variable change between two env sets; secrets as fingerprints',
-    load: async () => (await import('./commands/diff.js')).diffCommand,
+    load: async () => typed((await import('./commands/diff.js')).diffCommand),
   },
   {
     command: 'vars',
     describe: 'Print the env catalog: every variable, its type, default and meaning',
-    load: async () => (await import('./commands/vars.js')).varsCommand,
+    load: async () => typed((await import('./commands/vars.js')).varsCommand),
   },
   {
     command: 'run',
     describe: 'Replay a scenario with one env set and report per-account outcomes',
-    load: async () => (await import('./commands/run.js')).runCommand,
+    load: async () => typed((await import('./commands/run.js')).runCommand),
   },
   {
     command: 'rehearse',
     describe: 'The main job: replay under the baseline and the candidate, and attribute every newly blocked account to the env change that causes it',
-    load: async () => (await import('./commands/rehearse.js')).rehearseCommand,
+    load: async () => typed((await import('./commands/rehearse.js')).rehearseCommand),
   },
   {
     command: 'mock',
     describe: 'Serve the embedded SCIM service provider over loopback HTTP until SIGTERM or SIGINT',
-    load: async () => (await import('./commands/mock.js')).mockCommand,
+    load: async () => typed((await import('./commands/mock.js')).mockCommand),
   },
   {
     command: 'cleanup',
     describe: 'Remove what an interrupted live run left on the target: journalled ids, and whatever carries its marker',
-    load: async () => (await import('./commands/cleanup.js')).cleanupCommand,
+    load: async () => typed((await import('./commands/cleanup.js')).cleanupCommand),
   },
   {
     command: 'rotate',
     describe: 'Rehearse a zero-downtime credential rotation: steady read traffic, a switch to the next credential mid-run, the old one revoked',
-    load: async () => (await import('./commands/rotate.js')).rotateCommand,
+    load: async () => typed((await import('./commands/rotate.js')).rotateCommand),
   },
   {
     command: 'load',
     describe: 'Open-model load on the target: iterations at a constant or ramping arrival rate, latency percentiles per operation, k6-style thresholds',
-    load: async () => (await import('./commands/load.js')).loadCommand,
+    load: async () => typed((await import('./commands/load.js')).loadCommand),
   },
   {
     command: 'report <action>',
     describe: 'Work with saved JSON reports: render one in another format, compare two, merge the shard reports of a sharded load test',
-    load: async () => (await import('./commands/report.js')).reportCommand,
+    load: async () => typed((await import('./commands/report.js')).reportCommand),
   },
   {
     command: 'world <action>',
     describe: 'Build a world for the embedded mock from your own target',
-    load: async () => (await import('./commands/world.js')).worldCommand,
+    load: async () => typed((await import('./commands/world.js')).worldCommand),
   },
 ];
 
