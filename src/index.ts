@@ -1,4 +1,9 @@
-/** scimsim's library API: the same building blocks the CLI uses, as named exports. */
+/**
+ * scimsim's library API: the same building blocks the CLI uses, as named exports. The msw handlers
+ * are at `scimsim/msw`, so that importing this module needs no msw (an optional peer dependency).
+ */
+import type { CliIO } from './cli/io.js';
+
 export { listCatalog, catalog, describeType, isSecretName, type CatalogEntry, type VariableType } from './env/catalog.js';
 export { loadEnvSet, buildEnvSet, parseSetFlag, parseAliases, type EnvSet, type EnvValue, type LoadOptions } from './env/load.js';
 export { parseDotenv, type DotenvEntry, type DotenvParseResult } from './env/parse-dotenv.js';
@@ -21,9 +26,7 @@ export { renderRehearseJson } from './report/rehearse-json.js';
 export { renderRehearseMarkdown } from './report/rehearse-markdown.js';
 export { renderRehearseJUnit } from './report/rehearse-junit.js';
 export { renderRehearseHtml } from './report/html/rehearse.js';
-export { runCli } from './cli/main.js';
 export { ScimProvider, type ProviderOptions } from './mock/core/provider.js';
-export { createScimHandlers } from './mock/adapters/msw.js';
 export { startMockServer, type MockServer } from './mock/adapters/server.js';
 export { createInProcessTransport } from './mock/adapters/in-process.js';
 export { loadProfile, DEFAULT_PROFILE_PATH } from './mock/profile/load-profile.js';
@@ -43,3 +46,10 @@ export { parseThreshold, evaluateThreshold, type Threshold, type ThresholdResult
 export { buildLoadReport, loadReportToJson, loadReportFromJson, mergeLoadReports, type LoadReport, type LoadJson } from './load/report.js';
 export { renderLoadTable, renderLoadJson, renderLoadMarkdown, renderLoadJUnit } from './report/load.js';
 export { renderLoadHtml } from './report/html/load.js';
+
+/** Runs the CLI on `argv` and returns its exit code; the command-line parser loads on the first call. */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const cli = await import('./cli/main.js');
+  return cli.runCli(argv, io);
+}
+export type { CliIO, OutputStream } from './cli/io.js';

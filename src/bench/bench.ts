@@ -19,9 +19,14 @@
  *    candidate with three changes of which one, SCIM_UPDATE_METHOD=put on a server without PUT,
  *    blocks the movers: about 20% of the accounts) over the requests of one live `run` of the
  *    same population: what a rehearsal costs a rate-limited staging server.
+ * 8. startupOverNode: wall time of `scimsim check --env fixtures/env/baseline.env` (no --connect)
+ *    over `node -e 0`, each a fresh process: the median of the ratios within STARTUP_PAIRS rounds
+ *    (a round runs `node -e 0`, the check and `scimsim --version`, starting from a different one
+ *    each time), so that a machine's passing load moves both sides of a ratio alike. The table
+ *    adds `--version` over `node -e 0`, measured in the same rounds, as information.
  *
  * `--json` prints one JSON object with exactly those keys and `ratios`, nothing else on stdout.
- * `--quick` takes smaller sizes for 1-4 and 6 (figure 5 stays at 100,000 users). `--only 2,4`
+ * `--quick` takes smaller sizes for 1-4 and 6 (figures 5 and 8 do not change). `--only 2,4`
  * measures just those figures (the rest print as null), for profiling one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -60,6 +65,9 @@ interface Sizes {
   rehearseUsers: number;
 }
 
+/** Rounds of process starts behind figure 8 (after one unmeasured round that warms the file cache). */
+const STARTUP_PAIRS = 15;
+
 const FULL: Sizes = { seconds: 8, connections: 16, mockUsers: 20_000, mswUsers: 3_000, liveUsers: 500, rehearseUsers: 10_000 };
 const QUICK: Sizes = { seconds: 4, connections: 16, mockUsers: 5_000, mswUsers: 1_500, liveUsers: 200, rehearseUsers: 3_000 };
 
@@ -68,7 +76,7 @@ const args = process.argv.slice(2);
 let only: Set<number> | undefined;
 for (let i = 0; i < args.length; i++) {
   const arg = args[i] as string;
-  if (arg === '--only' && /^[1-7](,[1-7])*$/.test(args[i + 1] ?? '')) {
+  if (arg === '--only' && /^[1-8](,[1-8])*$/.test(args[i + 1] ?? '')) {
     only = new Set((args[++i] as string).split(',').map(Number));
     continue;
   }
@@ -316,6 +324,39 @@ async function liveRehearseRequestsOverRun(): Promise<{ ratio: number; run: numb
   }
 }
 
+// 8. Start-up: a light command over a bare node, as users start it (a fresh process).
+/** Wall milliseconds of `node argv` in a fresh process; it must exit 0. */
+async function processWall(argv: string[]): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, argv, { cwd: BENCH_ROOT, stdio: 'ignore' });
+  children.add(child);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  children.delete(child);
+  if (code !== 0) throw new Error(`node ${argv.join(' ')} exited with ${code}`);
+  return performance.now() - started;
+}
+
+async function startupOverNode(): Promise<{ check: number; version: number; nodeMs: number; checkMs: number; versionMs: number }> {
+  const runs = { node: ['-e', '0'], check: [BIN, 'check', '--env', 'fixtures/env/baseline.env'], version: [BIN, '--version'] };
+  const order = ['node', 'check', 'version'] as const;
+  const times: Record<(typeof order)[number], number[]> = { node: [], check: [], version: [] };
+  for (let round = -1; round < STARTUP_PAIRS; round++) {
+    // Each round runs all three, starting from a different one each time.
+    for (let k = 0; k < order.length; k++) {
+      const which = order[(k + Math.max(round, 0)) % order.length] as (typeof order)[number];
+      const ms = await processWall(runs[which]);
+      if (round >= 0) times[which].push(ms);
+    }
+  }
+  const median = (xs: number[]): number => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  };
+  const ratios = (of: number[]): number[] => of.map((ms, i) => ms / (times.node[i] as number));
+  return { check: median(ratios(times.check)), version: median(ratios(times.version)), nodeMs: median(times.node), checkMs: median(times.check), versionMs: median(times.version) };
+}
+
 /** Runs the CLI in `cwd` and returns its stdout (exit 0 or 2). */
 async function stdoutOf(argv: string[], cwd: string): Promise<string> {
   const child = spawn(process.execPath, [BIN, ...argv], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -332,23 +373,26 @@ const round = (value: number, digits = 0): number => Math.round(value * 10 ** di
 const benchStart = performance.now();
 try {
   note(`${sizes === QUICK ? 'quick' : 'full'} mode; ${sizes.connections} connections, ${sizes.seconds} s per HTTP figure`);
-  note('1/7 raw loopback: undici Pool against a trivial node:http server');
+  note('1/8 raw loopback: undici Pool against a trivial node:http server');
   const rawLoopbackRps = wanted(1) ? await rawLoopback() : NaN;
-  note(`2/7 lifecycle on the embedded mock: ${sizes.mockUsers.toLocaleString('en-US')} users, in-process transport`);
+  note(`2/8 lifecycle on the embedded mock: ${sizes.mockUsers.toLocaleString('en-US')} users, in-process transport`);
   if (wanted(2)) await mockLifecycle(500);
   const mock = wanted(2) ? await mockLifecycle(sizes.mockUsers) : { rps: NaN, usersPerSecond: NaN };
-  note(`3/7 lifecycle through msw setupServer and global fetch: ${sizes.mswUsers.toLocaleString('en-US')} users`);
+  note(`3/8 lifecycle through msw setupServer and global fetch: ${sizes.mswUsers.toLocaleString('en-US')} users`);
   if (wanted(3)) await mswLifecycle(100);
   const mswFetchRps = wanted(3) ? await mswLifecycle(sizes.mswUsers) : NaN;
-  note(`4/7 live mode and autocannon against scimsim mock (${sizes.liveUsers} users, GET by id and by userName)`);
+  note(`4/8 live mode and autocannon against scimsim mock (${sizes.liveUsers} users, GET by id and by userName)`);
   const live = wanted(4) ? await liveAgainstAutocannon() : { live: NaN, autocannon: NaN };
-  note('5/7 peak RSS of a 100,000-user run');
+  note('5/8 peak RSS of a 100,000-user run');
   const peakRssMb100k = wanted(5) ? await peakRss100k() : NaN;
-  note(`6/7 rehearse over run: ${sizes.rehearseUsers.toLocaleString('en-US')} users, five changed variables`);
+  note(`6/8 rehearse over run: ${sizes.rehearseUsers.toLocaleString('en-US')} users, five changed variables`);
   const rehearse = wanted(6) ? await rehearseOverRun(sizes.rehearseUsers) : { ratio: NaN, runMs: NaN, rehearseMs: NaN };
-  note('7/7 live rehearsal over live run: requests to scimsim mock, 500 users, three changes, one blocking about 20%');
+  note('7/8 live rehearsal over live run: requests to scimsim mock, 500 users, three changes, one blocking about 20%');
   const liveRehearse = wanted(7) ? await liveRehearseRequestsOverRun() : { ratio: NaN, run: NaN, rehearse: NaN, newlyBlocked: NaN };
   if (wanted(7)) note(`   run ${liveRehearse.run} requests, rehearse ${liveRehearse.rehearse} requests, ${liveRehearse.newlyBlocked} of 500 accounts newly blocked`);
+  note(`8/8 start-up: scimsim check (no --connect) and scimsim --version over node -e 0, ${STARTUP_PAIRS} rounds`);
+  const startup = wanted(8) ? await startupOverNode() : { check: NaN, version: NaN, nodeMs: NaN, checkMs: NaN, versionMs: NaN };
+  if (wanted(8)) note(`   medians: node -e 0 ${round(startup.nodeMs)} ms, check ${round(startup.checkMs)} ms, --version ${round(startup.versionMs)} ms`);
   const figures = {
     rawLoopbackRps: round(rawLoopbackRps),
     mockRps: round(mock.rps),
@@ -359,6 +403,7 @@ try {
     peakRssMb100k: round(peakRssMb100k, 1),
     rehearseOverRun: round(rehearse.ratio, 2),
     liveRehearseRequestsOverRun: round(liveRehearse.ratio, 2),
+    startupOverNode: round(startup.check, 2),
     ratios: {
       mockOverRaw: round(mock.rps / rawLoopbackRps, 2),
       mockOverMsw: round(mock.rps / mswFetchRps, 2),
@@ -383,6 +428,9 @@ try {
       row('5 peak RSS, 100,000 users', figures.peakRssMb100k, (v) => `${v} MB`, { bound: '<= 400', holds: (v) => v <= 400 }),
       row('6 rehearse / run (5 changes)', figures.rehearseOverRun, times, { bound: '<= 3', holds: (v) => v <= 3 }),
       row('7 live rehearse / live run (requests)', figures.liveRehearseRequestsOverRun, times, { bound: '<= 2.6', holds: (v) => v <= 2.6 }),
+      row('8 check / node -e 0 (start-up)', figures.startupOverNode, times, { bound: '<= 3', holds: (v) => v <= 3 }),
+      // Information, not a target (not in --json): the lightest path of all.
+      row('  --version / node -e 0', round(startup.version, 2), times),
       row('mock / raw', figures.ratios.mockOverRaw, times, { bound: '>= 1.5', holds: (v) => v >= 1.5 }),
       row('mock / msw', figures.ratios.mockOverMsw, times, { bound: '>= 5', holds: (v) => v >= 5 }),
       row('live / autocannon', figures.ratios.liveOverAutocannon, times, { bound: '>= 0.9', holds: (v) => v >= 0.9 }),

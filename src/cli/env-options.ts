@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { registerUserVariables } from '../env/catalog.js';
-import { parseCatalogFile, type UserCatalog } from '../env/catalog-file.js';
+import type { UserCatalog } from '../env/catalog-file.js';
 import { UserError } from '../errors/user-error.js';
 import { loadAliasFile, loadEnvSet, parseAliases, type EnvSet } from '../env/load.js';
 import type { SourceLocation } from '../errors/user-error.js';
@@ -65,6 +65,8 @@ export async function useCatalogFile(file: string, io: CliIO): Promise<UserCatal
       hint: 'Pass a JSON or YAML file with a top-level `variables:` list.',
     });
   }
+  // The YAML parser loads only for a --catalog file.
+  const { parseCatalogFile } = await import('../env/catalog-file.js');
   const parsed = parseCatalogFile(text, file);
   if (!parsed.ok) {
     const line = Number(/:(\d+):/.exec(parsed.problems[0] ?? '')?.[1] ?? 1);

@@ -1,5 +1,5 @@
 import type { ScimSettings } from '../env/settings.js';
-import { proxySettingsFrom, type ProxySettings } from '../scim/dispatcher.js';
+import { proxySettingsFrom, type ProxySettings } from '../scim/proxy.js';
 import type { CliIO } from './io.js';
 
 /**

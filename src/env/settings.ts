@@ -1,4 +1,4 @@
-import type { ProxySettings } from '../scim/dispatcher.js';
+import type { ProxySettings } from '../scim/proxy.js';
 import { listCatalog, type SwitchableStage } from './catalog.js';
 import { effectiveValue } from './validate.js';
 import type { EnvSet } from './load.js';

@@ -1,5 +1,17 @@
-import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type { Histogram } from 'hdr-histogram-js';
 import type { HttpOutcome } from '../scim/client/http.js';
+
+/**
+ * hdr-histogram-js, loaded by the first histogram: every report renderer reaches this module,
+ * and `scimsim check` or `diff` should not pay for a package only load reports use
+ * (docs/decisions/062-lazy-commands.md).
+ */
+let hdrModule: typeof import('hdr-histogram-js') | undefined;
+function hdr(): typeof import('hdr-histogram-js') {
+  hdrModule ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof import('hdr-histogram-js');
+  return hdrModule;
+}
 
 /** The lifecycle operations a load test times, in report order. */
 export const LOAD_OPERATIONS = ['lookup', 'create', 'update', 'deactivate', 'list'] as const;
@@ -17,7 +29,7 @@ export type LatencyKind = (typeof LATENCY_KINDS)[number];
 
 /** Latencies are recorded in microseconds, to 3 significant digits, up to an hour and beyond. */
 function newHistogram(): Histogram {
-  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, autoResize: true });
+  return hdr().build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, autoResize: true });
 }
 
 export interface LatencySummary {
@@ -95,11 +107,11 @@ export class LatencyStats {
   }
 
   toJSON(): LatencyJson {
-    return { latencyMs: this.summary(), sumUs: this.sumUs, histogram: encodeIntoCompressedBase64(this.histogram) };
+    return { latencyMs: this.summary(), sumUs: this.sumUs, histogram: hdr().encodeIntoCompressedBase64(this.histogram) };
   }
 
   static fromJSON(json: LatencyJson, count: number): LatencyStats {
-    const stats = new LatencyStats(count === 0 ? newHistogram() : decodeFromCompressedBase64(json.histogram, 32, false));
+    const stats = new LatencyStats(count === 0 ? newHistogram() : hdr().decodeFromCompressedBase64(json.histogram, 32, false));
     stats.count = count;
     stats.sumUs = json.sumUs;
     stats.minUs = count === 0 ? Infinity : Math.round(json.latencyMs.min * 1000);

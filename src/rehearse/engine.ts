@@ -9,7 +9,7 @@ import { STAGES, type Stage } from '../run/ledger.js';
 import { createUserFactory } from '../scenario/users.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
 import { effectiveSettings } from '../scim/effective-settings.js';
-import type { ProxySettings } from '../scim/dispatcher.js';
+import type { ProxySettings } from '../scim/proxy.js';
 import { judgeChange, worldFeatures } from './judge.js';
 import { countDeprovisions, countQuarantineFailures, predictQuarantine } from './quarantine.js';
 import { searchCauses } from '../attribution/search.js';

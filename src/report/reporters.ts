@@ -1,13 +1,5 @@
-import type { CheckReport } from '../env/check.js';
-import type { EnvDiff } from '../env/diff.js';
 import type { LoadReport } from '../load/report.js';
 import type { RehearseReport } from '../rehearse/types.js';
-import { renderCheckJson } from './check-json.js';
-import { renderCheckMarkdown } from './check-markdown.js';
-import { renderCheckTable } from './check-table.js';
-import { renderDiffJson } from './diff-json.js';
-import { renderDiffMarkdown } from './diff-markdown.js';
-import { renderDiffTable, type DiffLabels } from './diff-table.js';
 import { renderLoadHtml } from './html/load.js';
 import { renderRehearseHtml } from './html/rehearse.js';
 import { renderRunHtml } from './html/run.js';
@@ -57,26 +49,5 @@ export const loadReporters: Reporters<LoadReport> = {
   html: (report) => renderLoadHtml(report),
 };
 
-export const CHECK_FORMATS = ['table', 'json', 'markdown'] as const;
-export type CheckFormat = (typeof CHECK_FORMATS)[number];
-
-export const checkReporters: Reporters<CheckReport, CheckFormat> = {
-  table: renderCheckTable,
-  json: (report) => renderCheckJson(report),
-  markdown: (report) => renderCheckMarkdown(report),
-};
-
-export const DIFF_FORMATS = ['table', 'json', 'markdown'] as const;
-export type DiffFormat = (typeof DIFF_FORMATS)[number];
-
-/** A diff report: the classified changes and the names of the two env sets. */
-export interface DiffReport {
-  diff: EnvDiff;
-  labels: DiffLabels;
-}
-
-export const diffReporters: Reporters<DiffReport, DiffFormat> = {
-  table: ({ diff, labels }, colors) => renderDiffTable(diff, labels, colors),
-  json: ({ diff, labels }) => renderDiffJson(diff, labels),
-  markdown: ({ diff, labels }) => renderDiffMarkdown(diff, labels),
-};
+// The check and diff reporters have their own module, so that those commands load no run, rehearse or load renderer.
+export { CHECK_FORMATS, checkReporters, DIFF_FORMATS, diffReporters, type CheckFormat, type DiffFormat, type DiffReport } from './env-reporters.js';

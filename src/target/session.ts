@@ -11,7 +11,7 @@ import { VirtualClock, createRealClock, type Clock } from '../scim/clock.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
 import type { Transport } from '../scim/transport.js';
-import type { ProxySettings } from '../scim/dispatcher.js';
+import type { ProxySettings } from '../scim/proxy.js';
 import { createUndiciTransport } from '../scim/transports/undici.js';
 import { seedPopulation, type PopulationRequest } from './population.js';
 import { providerOptionsFor, shareWorld } from './world.js';

@@ -6,7 +6,7 @@ import { startMockServer, type MockServer } from '../../src/mock/adapters/server
 import { ScimProvider } from '../../src/mock/core/provider.js';
 import { loadDefaultProfile } from '../../src/mock/profile/load-profile.js';
 import { resolveProfile } from '../../src/mock/profile/resolve-profile.js';
-import { proxyFor, proxySettingsFrom } from '../../src/scim/dispatcher.js';
+import { proxyFor, proxySettingsFrom } from '../../src/scim/proxy.js';
 import { BASE_PATH, BASELINE, TOKEN, tempDir, totalOn } from '../helpers/live.js';
 import { startLoopbackProxy, type LoopbackProxy } from '../helpers/loopback-proxy.js';
 import { runScimsim } from '../helpers/run-cli.js';

@@ -1,9 +1,8 @@
 import type { Argv } from 'yargs';
 import { summarizeCheck } from '../../env/check.js';
-import { runPreflight } from '../../env/preflight/index.js';
 import { resolveSettings } from '../../env/settings.js';
 import { validateEnvSet } from '../../env/validate.js';
-import { CHECK_FORMATS, checkReporters, type CheckFormat } from '../../report/reporters.js';
+import { CHECK_FORMATS, checkReporters, type CheckFormat } from '../../report/env-reporters.js';
 import { emitReports, parseReportTargets } from '../emit.js';
 import { printAnnotations } from '../annotations.js';
 import { withProxy } from '../network.js';
@@ -15,8 +14,6 @@ import { effectiveSettings } from '../../scim/effective-settings.js';
 
 export function checkCommand(ctx: CommandContext) {
   return {
-    command: 'check',
-    describe: 'Load and validate an env set; with --connect, preflight the live target (read-only)',
     builder: (yargs: Argv) =>
       withAliasOptions(yargs)
         .option('env', { type: 'string', array: true, demandOption: true, description: 'env file (dotenv or JSON, or git:REV:path); repeat to layer, later wins' })
@@ -46,6 +43,8 @@ async function runCheck(
     if (validation.valid) {
       if (args.format !== 'json') io.stderr.write('Preflight: connecting to the target (read-only)…\n');
       const dialect = getDialect(args.dialect);
+      // The preflight's HTTP client (undici) loads only with --connect.
+      const { runPreflight } = await import('../../env/preflight/index.js');
       preflight = await runPreflight(withProxy(effectiveSettings(resolveSettings(set), dialect), io), { probeGroups: dialect.probesGroups });
     } else {
       io.stderr.write('Preflight skipped: fix the errors below first.\n');

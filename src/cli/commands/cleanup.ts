@@ -24,8 +24,6 @@ export interface CleanupArgs {
 
 export function cleanupCommand(ctx: CommandContext) {
   return {
-    command: 'cleanup',
-    describe: 'Remove what an interrupted live run left on the target: journalled ids, and whatever carries its marker',
     builder: (yargs: Argv) =>
       withAliasOptions(yargs)
         .option('env', { type: 'string', array: true, demandOption: true, description: 'env file(s) of the target; later files win' })

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { diffEnvSets } from '../../env/diff.js';
-import { DIFF_FORMATS, diffReporters } from '../../report/reporters.js';
+import { DIFF_FORMATS, diffReporters } from '../../report/env-reporters.js';
 import { EXIT, type CommandContext } from '../context.js';
 import { emitReports, parseReportTargets } from '../emit.js';
 import { loadFromArgs, withAliasOptions } from '../env-options.js';
@@ -19,8 +19,6 @@ interface DiffArgs {
 
 export function diffCommand(ctx: CommandContext) {
   return {
-    command: 'diff',
-    describe: 'Classify every variable change between two env sets; secrets as fingerprints',
     builder: (yargs: Argv) =>
       withAliasOptions(yargs)
         .option('base', { type: 'string', array: true, demandOption: true, description: 'baseline env file, or git:REV:path; repeat to layer' })

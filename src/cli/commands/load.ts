@@ -35,8 +35,6 @@ interface LoadArgs extends SharedRunArgs {
 
 export function loadCommand(ctx: CommandContext) {
   return {
-    command: 'load',
-    describe: 'Open-model load on the target: iterations at a constant or ramping arrival rate, latency percentiles per operation, k6-style thresholds',
     builder: (yargs: Argv) =>
       withRunOptions(yargs)
         .option('users', { type: 'number', default: 1000, description: "population the scenario's mix is read from (each iteration creates a joiner of its own)" })

@@ -22,8 +22,6 @@ interface MockArgs {
 
 export function mockCommand(ctx: CommandContext) {
   return {
-    command: 'mock',
-    describe: 'Serve the embedded SCIM service provider over loopback HTTP until SIGTERM or SIGINT',
     builder: (yargs: Argv) =>
       withAliasOptions(yargs)
         .option('server-profile', { type: 'string', description: 'server profile JSON (default: fixtures/servers/default.json)' })

@@ -28,8 +28,6 @@ export interface RehearseArgs extends SharedRunArgs {
 
 export function rehearseCommand(ctx: CommandContext) {
   return {
-    command: 'rehearse',
-    describe: 'The main job: replay under the baseline and the candidate, and attribute every newly blocked account to the env change that causes it',
     builder: (yargs: Argv) =>
       withSharedRunOptions(yargs)
         .option('base', { type: 'string', array: true, demandOption: true, description: 'the env set in use today; later files win' })

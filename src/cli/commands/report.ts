@@ -40,8 +40,6 @@ interface MergeArgs {
 /** `scimsim report merge`: one report from the JSON reports of a sharded load test. */
 export function reportCommand(ctx: CommandContext) {
   return {
-    command: 'report <action>',
-    describe: 'Work with saved JSON reports: render one in another format, compare two, merge the shard reports of a sharded load test',
     builder: (yargs: Argv) =>
       yargs
         .command({

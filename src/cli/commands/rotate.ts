@@ -37,8 +37,6 @@ export interface RotateArgs {
 
 export function rotateCommand(ctx: CommandContext) {
   return {
-    command: 'rotate',
-    describe: 'Rehearse a zero-downtime credential rotation: steady read traffic, a switch to the next credential mid-run, the old one revoked',
     builder: (yargs: Argv) =>
       withAliasOptions(yargs)
         .option('env', { type: 'string', array: true, demandOption: true, description: 'the env set in use, with the current credential' })

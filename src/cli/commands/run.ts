@@ -21,8 +21,6 @@ export interface RunArgs extends SharedRunArgs {
 
 export function runCommand(ctx: CommandContext) {
   return {
-    command: 'run',
-    describe: 'Replay a scenario with one env set and report per-account outcomes',
     builder: (yargs: Argv) =>
       withRunOptions(yargs)
         .option('env', { type: 'string', array: true, demandOption: true, description: 'env file(s); later files win' })

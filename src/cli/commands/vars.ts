@@ -7,8 +7,6 @@ import { colorsFor } from '../io.js';
 
 export function varsCommand(ctx: CommandContext) {
   return {
-    command: 'vars',
-    describe: 'Print the env catalog: every variable, its type, default and meaning',
     builder: (yargs: Argv) =>
       yargs
         .option('example', { type: 'boolean', default: false, description: 'print a commented .env.example instead (secrets left empty)' })

@@ -21,8 +21,6 @@ interface CaptureArgs {
 
 export function worldCommand(ctx: CommandContext) {
   return {
-    command: 'world <action>',
-    describe: 'Build a world for the embedded mock from your own target',
     builder: (yargs: Argv) =>
       withAliasOptions(yargs)
         .positional('action', { choices: ['capture'] as const, description: 'capture: survey a live target read-only and write a server profile' })

@@ -3,7 +3,7 @@ import { basicCredentialForms } from '../redact.js';
 import type { ScimSettings } from '../settings.js';
 import type { PreflightHttp } from './http.js';
 import type { NetTarget } from './net-errors.js';
-import { describeProxy, proxyFor } from '../../scim/dispatcher.js';
+import { describeProxy, proxyFor } from '../../scim/proxy.js';
 
 /** What every step of one preflight run shares. */
 export interface PreflightContext {

@@ -1,5 +1,6 @@
 import { request } from 'undici';
-import { createDispatcher, type ProxySettings } from '../../scim/dispatcher.js';
+import { createDispatcher } from '../../scim/dispatcher.js';
+import type { ProxySettings } from '../../scim/proxy.js';
 
 /** One HTTP answer, fully read: the preflight looks at small discovery documents only. */
 export interface HttpAnswer {

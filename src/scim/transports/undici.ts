@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
-import { createDispatcher, type ProxySettings } from '../dispatcher.js';
+import { createDispatcher } from '../dispatcher.js';
+import type { ProxySettings } from '../proxy.js';
 import { TransportError, type Transport } from '../transport.js';
 
 /**
