@@ -14,6 +14,7 @@ import {
 } from './rehearse-summary.js';
 import { plural, truncate, type Colors } from './style.js';
 import { describeWorld } from './world.js';
+import { connectorNotes, describeConnector } from './connector.js';
 
 /**
  * The human report of `scimsim rehearse`, read like `terraform plan`: one `+ ~ -` line per
@@ -104,6 +105,10 @@ export function renderRehearseTable(report: RehearseReport, colors: Colors): str
     out.push(colors.yellow(`⚠ ${plural(unverified, 'account')} could not be read back (baseline ${report.baseline.unverified}, candidate ${report.candidate.unverified}): unverified, never counted as fine.`));
   }
   if (report.unexplained > 0) out.push(colors.yellow(`⚠ ${describeUnexplained(report)}.`));
+  if (report.connector) {
+    out.push(colors.dim(describeConnector(report.connector)));
+    for (const line of connectorNotes(report.connector)) out.push(colors.yellow(line));
+  }
   if (report.quarantine) out.push(`${colors.bold('Entra ID:')} ${report.quarantine.predicted ? colors.red(report.quarantine.line) : report.quarantine.line}`);
   out.push(describeRuns(report));
   const summary = summarizeRehearsal(report);
