@@ -1,3 +1,4 @@
+import { syncBuiltinESMExports } from 'node:module';
 import type { ScimSettings } from '../env/settings.js';
 import type { ScimProvider } from '../mock/core/provider.js';
 import type { RefusedRequest } from './types.js';
@@ -52,9 +53,15 @@ export async function interceptWorld(provider: ScimProvider, settings: ScimSetti
     requests++;
   });
   server.listen({ onUnhandledRequest: 'bypass' });
+  // msw patches `http.request` and `https.request` on the modules; a connector that imports them
+  // by name (`import { request } from 'node:https'`) sees the patch only once ESM exports are synced.
+  syncBuiltinESMExports();
   return {
     requests: () => requests,
     refused: () => [...refused.values()].sort((a, b) => (a.host + a.path < b.host + b.path ? -1 : a.host + a.path > b.host + b.path ? 1 : a.method < b.method ? -1 : 1)),
-    close: () => server.close(),
+    close: () => {
+      server.close();
+      syncBuiltinESMExports();
+    },
   };
 }
