@@ -49,7 +49,9 @@ export function judgeForConnector(kind: NamedConnector['kind'], variable: string
       wouldJudge: 'a rehearsal with --connector (a Node connector, whose requests to another host are refused) or on a live target',
     };
   }
-  if (!catalog.has(variable)) return { judged: true };
+  // Not read by scimsim's client (not in the catalog, or declared with usage none), but by the connector.
+  const entry = catalog.get(variable);
+  if (!entry || (entry.declaredAt !== undefined && entry.switches === undefined)) return { judged: true };
   return world;
 }
 
