@@ -12,7 +12,7 @@ import { seedPopulation } from '../target/population.js';
 import { providerOptionsFor } from '../target/world.js';
 import { driveScenario, type ConnectorError, type Deliver } from './drive.js';
 import { processEnvOf } from './env.js';
-import { finishConnectorRun } from './finish.js';
+import { finishConnectorRun, worldReader } from './finish.js';
 import type { NodeConnectorReply } from './node-run.js';
 
 export interface CommandConnectorJob {
@@ -89,9 +89,8 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
     });
   });
   child.stdin.on('error', () => undefined);
-  const stop = (): void => void child.kill();
-  signal?.addEventListener('abort', stop, { once: true });
 
+  const { reader, reads, now } = worldReader(provider, world.settings, seed, marker, () => performance.now() - started);
   const deliver: Deliver = async (_step, events) => {
     const errors: ConnectorError[] = [];
     if (exited !== undefined) return events.map((e) => ({ account: e.account, message: exited as string }));
@@ -129,32 +128,31 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
       preexisting,
       deliver,
       scrub: (text) => redactor.scrub(text),
+      reader,
       ...(signal ? { signal } : {}),
     });
     child.stdin.end();
     const grace = setTimeout(() => child.kill(), 10_000);
     await exit;
     clearTimeout(grace);
-    const worldNow = performance.now() - started;
     const unattributed = [...driven.unattributed];
     for (const line of stderr.map((l) => redactor.scrub(l))) if (unattributed.length < 5 && !unattributed.includes(line)) unattributed.push(line);
     return await finishConnectorRun({
       driven,
-      provider,
       settings: world.settings,
       scenario: job.scenario.name,
       dialect: job.dialect,
       users,
       seed,
       collisions: job.collisions ?? 0,
-      worldNow,
+      reads,
+      now,
       requests,
       // A program's requests go to the network itself: none can be refused here.
       connector: { kind: 'command', name: job.name, refused: [], unattributed },
       wallStart,
     });
   } finally {
-    signal?.removeEventListener('abort', stop);
     if (exited === undefined) child.kill();
     await server.close();
   }

@@ -34,6 +34,11 @@ export interface DriveOptions {
   /** Run users the world held before the run (index -> id). */
   preexisting?: ReadonlyMap<number, string>;
   deliver: Deliver;
+  /**
+   * The client that reads the world back after the last step (known-good settings): the book's
+   * client, which sends nothing while the connector makes the changes.
+   */
+  reader: ScimClient;
   /** Redacts every message before it reaches the ledger. */
   scrub: (text: string) => string;
   signal?: AbortSignal;
@@ -60,8 +65,8 @@ export async function driveScenario(options: DriveOptions): Promise<DriveResult>
   const { scenario, users, seed, marker } = options;
   const ledger = new Ledger(users);
   const factory = createUserFactory({ seed, marker, domain: options.domain, population: users, collisions: options.collisions ?? 0 });
-  // The book never sends anything: it keeps the intended states, memberships and movers' changes.
-  const book = new AccountBook(factory, ledger, undefined as unknown as ScimClient, marker, options.preexisting);
+  // The book keeps the intended states, memberships and movers' changes; the connector sends.
+  const book = new AccountBook(factory, ledger, options.reader, marker, options.preexisting);
   const unattributed: string[] = [];
   for (let s = 0; s < scenario.steps.length; s++) {
     if (options.signal?.aborted) return { ledger, book, unattributed, partial: true };
@@ -99,8 +104,9 @@ export async function driveScenario(options: DriveOptions): Promise<DriveResult>
  * connector gave the run's accounts and groups, then compares every account (and membership)
  * with its intended state. What the connector did not do shows here, whatever it said.
  */
-export async function readBackWorld(result: DriveResult, reader: ScimClient, concurrency: number): Promise<void> {
+export async function readBackWorld(result: DriveResult, concurrency: number): Promise<void> {
   const { ledger, book } = result;
+  const reader = book.client;
   await listAllUsers(reader, book.marker, ledger.size, (i, user) => {
     ledger.ids[i] = user.id;
   }, book.preexistingById);

@@ -12,9 +12,33 @@ import { readBackWorld, type DriveResult } from './drive.js';
 import type { NodeConnectorReply } from './node-run.js';
 import type { ConnectorSummary } from './types.js';
 
+/**
+ * The client that reads the world back after the connector's last step, with the settings the
+ * world is built for, in-process, on a virtual clock that continues the world's time from the
+ * moment the read-back starts (so the world's rate limit sees no time travel, and reading costs
+ * no wall time). `reads()` counts its requests.
+ */
+export function worldReader(provider: ScimProvider, settings: ScimSettings, seed: number, marker: string, worldNow: () => number): { reader: ScimClient; reads: () => number; now: () => number } {
+  const virtual = new VirtualClock();
+  let offset: number | undefined;
+  const clock: Clock = { now: () => (offset ??= worldNow()) + virtual.now(), sleep: (ms, signal) => virtual.sleep(ms, signal) };
+  let reads = 0;
+  const reader = new ScimClient(settings, {
+    transport: createInProcessTransport(provider, clock),
+    clock,
+    random: createRandom(`verify:${seed}`),
+    dialect: getDialect('rfc'),
+    marker,
+    onSend: () => void reads++,
+  });
+  return { reader, reads: () => reads, now: () => clock.now() };
+}
+
 export interface FinishRequest {
   driven: DriveResult;
-  provider: ScimProvider;
+  /** The read-back's requests, and the world's time (see worldReader). */
+  reads: () => number;
+  now: () => number;
   /** The settings the world is built for: the read-back's known-good settings. */
   settings: ScimSettings;
   scenario: string;
@@ -22,8 +46,6 @@ export interface FinishRequest {
   users: number;
   seed: number;
   collisions: number;
-  /** The world's time (ms) when the connector finished: the read-back continues from it. */
-  worldNow: number;
   /** Requests the connector sent (answered or refused). */
   requests: number;
   connector: ConnectorSummary;
@@ -31,26 +53,14 @@ export interface FinishRequest {
 }
 
 /**
- * After the connector's last step: reads the world back in-process with the settings it is built
- * for, on a virtual clock that continues the world's time (so its rate limit sees no time travel
- * and the read costs no wall time), and builds the run's report and replay result.
+ * After the connector's last step: reads the world back (unless the run was interrupted, whose
+ * accounts keep their last state, as `run` does) and builds the run's report and replay result.
  */
 export async function finishConnectorRun(request: FinishRequest): Promise<NodeConnectorReply> {
   const { driven, settings, seed, users } = request;
-  const virtual = new VirtualClock();
-  const clock: Clock = { now: () => request.worldNow + virtual.now(), sleep: (ms, signal) => virtual.sleep(ms, signal) };
-  let reads = 0;
-  const reader = new ScimClient(settings, {
-    transport: createInProcessTransport(request.provider, clock),
-    clock,
-    random: createRandom(`verify:${seed}`),
-    dialect: getDialect('rfc'),
-    marker: driven.book.marker,
-    onSend: () => void reads++,
-  });
-  await readBackWorld(driven, reader, settings.maxConcurrency);
+  if (!driven.partial) await readBackWorld(driven, settings.maxConcurrency);
   const { ledger } = driven;
-  ledger.requests = request.requests + reads;
+  ledger.requests = request.requests + request.reads();
   const parts = summarizeRun(ledger, { seed, marker: driven.book.marker, domain: settings.usernameDomain, users, collisions: request.collisions });
   const report: RunReport = {
     scenario: request.scenario,
@@ -62,7 +72,7 @@ export async function finishConnectorRun(request: FinishRequest): Promise<NodeCo
     capped: false,
     ...parts,
     connector: request.connector,
-    timing: { simulatedMs: Math.round(clock.now()), wallMs: Math.round(performance.now() - request.wallStart) },
+    timing: { simulatedMs: Math.round(request.now()), wallMs: Math.round(performance.now() - request.wallStart) },
   };
   const result = replayResultOf({ report, ledger, marker: driven.book.marker, expected: (i) => driven.book.expected(i) });
   return { report, result: { ...result, connector: request.connector } };

@@ -40,7 +40,8 @@ export function runNodeConnector(job: NodeConnectorJob, signal?: AbortSignal): P
   worker.stdout.resume();
   worker.stderr.resume();
   return new Promise<NodeConnectorReply>((resolve, reject) => {
-    const stop = (): void => void worker.terminate();
+    // Interrupted: the worker finishes the step in hand and starts no other (a partial run).
+    const stop = (): void => worker.postMessage('abort');
     signal?.addEventListener('abort', stop, { once: true });
     let settled = false;
     worker.once('message', (message: { ok: true; reply: NodeConnectorReply } | { ok: false; error: string }) => {

@@ -17,7 +17,7 @@ import { pool } from '../scim/pool.js';
 import { seedPopulation } from '../target/population.js';
 import { providerOptionsFor } from '../target/world.js';
 import { driveScenario, type ConnectorError, type Deliver } from './drive.js';
-import { finishConnectorRun } from './finish.js';
+import { finishConnectorRun, worldReader } from './finish.js';
 import { interceptWorld } from './intercept.js';
 import type { NodeConnectorJob, NodeConnectorReply } from './node-run.js';
 import type { ConnectorEvent, DesiredState } from './types.js';
@@ -29,6 +29,12 @@ if (!port) throw new Error('connector-worker runs only as a worker thread');
 const context = new AsyncLocalStorage<string[]>();
 /** Errors printed outside any event (a timer, a stray promise): no account to name. */
 const stray: string[] = [];
+
+/** Aborted when the main thread's run is interrupted: no step starts after the current one. */
+const stopped = new AbortController();
+port.on('message', (message: unknown) => {
+  if (message === 'abort') stopped.abort();
+});
 
 captureConsole();
 process.on('unhandledRejection', (reason) => stray.push(`unhandled rejection: ${messageOf(reason)}`));
@@ -73,6 +79,7 @@ async function run(job: NodeConnectorJob): Promise<NodeConnectorReply> {
     // Loading or setting up may depend on the env set (a variable it requires): every account's change fails with it.
     broken = `the connector failed to start: ${messageOf(error)}`;
   }
+  const { reader, reads, now: readerNow } = worldReader(provider, world.settings, seed, marker, now);
   const deliver: Deliver = async (_step, events, desired) => {
     if (broken !== undefined || connector === undefined) return events.map((e) => ({ account: e.account, message: broken ?? 'no connector' }));
     if (kind === 'sync') return syncStep(connector.sync as (state: DesiredState) => unknown, events, desired, marker);
@@ -104,6 +111,8 @@ async function run(job: NodeConnectorJob): Promise<NodeConnectorReply> {
     preexisting,
     deliver,
     scrub: (text) => redactor.scrub(text),
+    reader,
+    signal: stopped.signal,
   });
   if (connector?.teardown && broken === undefined) {
     await context.run([], async () => {
@@ -114,20 +123,19 @@ async function run(job: NodeConnectorJob): Promise<NodeConnectorReply> {
       }
     });
   }
-  const worldNow = now();
   interception.close();
   const unattributed = [...driven.unattributed];
   for (const message of stray.map((m) => redactor.scrub(m))) if (unattributed.length < 5 && !unattributed.includes(message)) unattributed.push(message);
   return finishConnectorRun({
     driven,
-    provider,
     settings: world.settings,
     scenario: job.scenario.name,
     dialect: job.dialect,
     users,
     seed,
     collisions: job.collisions ?? 0,
-    worldNow,
+    reads,
+    now: readerNow,
     requests: interception.requests(),
     connector: { kind, name: job.connector.name, refused: interception.refused(), unattributed },
     wallStart,
