@@ -22,6 +22,9 @@ import { interceptWorld } from './intercept.js';
 import type { NodeConnectorJob, NodeConnectorReply } from './node-run.js';
 import type { ConnectorEvent, DesiredState } from './types.js';
 
+/** The module is no connector at all (not an error of one env set): the run fails. */
+class ConnectorShapeError extends Error {}
+
 const port = parentPort;
 if (!port) throw new Error('connector-worker runs only as a worker thread');
 
@@ -167,7 +170,6 @@ async function syncStep(sync: (state: DesiredState) => unknown, events: Paramete
   return errors;
 }
 
-class ConnectorShapeError extends Error {}
 
 /**
  * console.error while an event (or a sync) is being handled is that event's error; other console

@@ -106,5 +106,61 @@ describe('rehearse --connector: a fetch-based event connector with its own varia
     const live = await runScimsim(['run', '--env', STAGING, '--alias-file', `${DIR}/aliases.env`, '--connector', `${DIR}/connector.mjs`, '--target', 'live', '--users', '5']);
     expect(live.code).toBe(1);
     expect(live.stderr).toContain('--target mock');
+    const dir = await mkdtemp(join(tmpdir(), 'scimsim-connector-'));
+    await writeFile(join(dir, 'nothing.mjs'), 'export const name = "not a connector";\n');
+    const shapeless = await runScimsim(['run', '--env', STAGING, '--alias-file', `${DIR}/aliases.env`, '--connector', join(dir, 'nothing.mjs'), '--server-profile', 'fixtures/servers/default.json', '--users', '5']);
+    expect(shapeless.code).toBe(1);
+    expect(shapeless.stderr).toContain('exports neither handle(event) nor sync(desiredState)');
+    expect(shapeless.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('rehearse --connector: what the connector itself says', () => {
+  it('blames a variable the connector reads under another name (its setup fails), and an error it only printed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scimsim-connector-'));
+    const example = new URL(`../../${DIR}/connector.mjs`, import.meta.url).href;
+    // The example, plus a region it requires, and an error it prints (without throwing) for some creates.
+    await writeFile(
+      join(dir, 'regional.mjs'),
+      [
+        `import * as example from ${JSON.stringify(example)};`,
+        'export function setup() {',
+        "  if (!process.env.ACME_REGION) throw new Error('ACME_REGION is not set');",
+        '  example.setup();',
+        '}',
+        'export async function handle(event) {',
+        '  await example.handle(event);',
+        "  if (event.type === 'create' && process.env.ACME_AUDIT === 'strict' && event.user.title === undefined) console.error(`audit: ${event.user.externalId} has no title`);",
+        '}',
+      ].join('\n'),
+    );
+    const base = join(dir, 'base.env');
+    const renamed = join(dir, 'renamed.env');
+    const strict = join(dir, 'strict.env');
+    const staging = await readFile(STAGING, 'utf8');
+    await writeFile(base, `${staging}ACME_REGION=eu-west-1\n`);
+    await writeFile(renamed, `${staging}ACME_AWS_REGION=eu-west-1\n`);
+    await writeFile(strict, `${staging}ACME_REGION=eu-west-1\nACME_AUDIT=strict\n`);
+    const flags = ['--connector', join(dir, 'regional.mjs'), '--alias-file', `${DIR}/aliases.env`, '--server-profile', 'fixtures/servers/default.json', '--users', '100', '--format', 'json'];
+
+    const moved = await runScimsim(['rehearse', '--base', base, '--candidate', renamed, ...flags]);
+    expect(moved.code).toBe(2);
+    expectJsonAddsUp(moved.stdout);
+    const report = JSON.parse(moved.stdout) as RehearseJson;
+    expect(report.newlyBlocked).toBe(100);
+    expect(report.attribution.map((a) => a.variables)).toEqual([['ACME_REGION']]);
+    expect(report.attribution[0]?.reasons[0]?.detail).toContain('ACME_REGION is not set');
+    expect(report.changes).toEqual(expect.arrayContaining([expect.objectContaining({ variable: 'ACME_AWS_REGION', effect: 'harmless' })]));
+
+    const audited = await runScimsim(['rehearse', '--base', base, '--candidate', strict, ...flags]);
+    expect(audited.code).toBe(2);
+    expectJsonAddsUp(audited.stdout);
+    const printed = JSON.parse(audited.stdout) as RehearseJson;
+    expect(printed.attribution.map((a) => a.variables)).toEqual([['ACME_AUDIT']]);
+    expect(printed.attribution[0]?.reasons[0]).toMatchObject({ error: 'connector-error' });
+    expect(printed.attribution[0]?.reasons[0]?.detail).toMatch(/audit: scimsim-mock-1-\d+ has no title/);
+    // Only the accounts it printed about: the others were provisioned as intended.
+    expect(printed.newlyBlocked).toBeGreaterThan(0);
+    expect(printed.newlyBlocked).toBeLessThan(100);
   });
 });
