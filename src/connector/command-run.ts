@@ -77,8 +77,8 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
     if (stderr.length < 20 && line.trim() !== '') stderr.push(line);
   });
   const exit = new Promise<void>((resolve) => {
-    child.on('close', (code, killed) => {
-      exited = `the connector exited (${killed ? `signal ${killed}` : `code ${code}`}) before acknowledging this event${stderr.length > 0 ? `: ${stderr.at(-1)}` : ''}`;
+    child.on('close', (code, by) => {
+      exited = `the connector exited (${by ? `signal ${by}` : `code ${code}`}) before acknowledging this event${stderr.length > 0 ? `: ${stderr.at(-1)}` : ''}`;
       failAll(exited);
       resolve();
     });
