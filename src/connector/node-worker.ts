@@ -22,6 +22,9 @@ import { interceptWorld } from './intercept.js';
 import type { NodeConnectorJob, NodeConnectorReply } from './node-run.js';
 import type { ConnectorEvent, DesiredState } from './types.js';
 
+/** A handle(event) that has not settled after this long fails its event (the run goes on). */
+const EVENT_TIMEOUT_MS = 30_000;
+
 /** The module is no connector at all (not an error of one env set): the run fails. */
 class ConnectorShapeError extends Error {}
 
@@ -94,7 +97,7 @@ async function run(job: NodeConnectorJob): Promise<NodeConnectorReply> {
       const printed: string[] = [];
       await context.run(printed, async () => {
         try {
-          await handle(event);
+          await settles(handle(event), EVENT_TIMEOUT_MS);
         } catch (error) {
           printed.push(messageOf(error));
         }
@@ -188,6 +191,19 @@ function captureConsole(): void {
     if (current) current.push(text);
     else stray.push(text);
   };
+}
+
+/** Waits for a connector's promise, or fails after `ms`; the promise itself runs on unobserved. */
+async function settles(value: unknown, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`handle(event) did not settle within ${ms / 1000} s`)), ms);
+  });
+  try {
+    await Promise.race([Promise.resolve(value), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function messageOf(error: unknown): string {
