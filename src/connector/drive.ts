@@ -92,8 +92,11 @@ export async function driveScenario(options: DriveOptions): Promise<DriveResult>
         if (unattributed.length < UNATTRIBUTED_KEPT && !unattributed.includes(message)) unattributed.push(message);
         continue;
       }
+      // At the stage of the account's latest change: this step's event, or (a sync naming an
+      // account the step did not change) the change the sync failed to keep.
+      const last = ledger.lastStage[error.account] ?? 0;
       const detail = `the connector reported: ${message}`;
-      ledger.block(error.account, ledger.lastStage[error.account] ? (STAGES[(ledger.lastStage[error.account] ?? 1) - 1] as Stage) : stage, { error: 'connector-error', detail }, undefined, detail);
+      ledger.block(error.account, last === 0 ? stage : (STAGES[last - 1] as Stage), { error: 'connector-error', detail }, undefined, detail);
     }
   }
   return { ledger, book, unattributed, partial: false };
