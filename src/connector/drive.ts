@@ -95,8 +95,7 @@ export async function driveScenario(options: DriveOptions): Promise<DriveResult>
       // At the stage of the account's latest change: this step's event, or (a sync naming an
       // account the step did not change) the change the sync failed to keep.
       const last = ledger.lastStage[error.account] ?? 0;
-      const detail = `the connector reported: ${message}`;
-      ledger.block(error.account, last === 0 ? stage : (STAGES[last - 1] as Stage), { error: 'connector-error', detail }, undefined, detail);
+      ledger.block(error.account, last === 0 ? stage : (STAGES[last - 1] as Stage), { error: 'connector-error', detail: message }, undefined, message);
     }
   }
   return { ledger, book, unattributed, partial: false };

@@ -66,8 +66,10 @@ export function renderRehearseTable(report: RehearseReport, colors: Colors): str
     });
     // The server's words and the hint are said once, where they first apply.
     const said = attribution.reasons[0]?.detail;
-    // A switched-off stage never reached the server: its detail is scimsim's own words.
-    const speaker = attribution.reasons[0]?.error === 'stage-off' ? 'scimsim' : 'server';
+    // A switched-off stage never reached the server: its detail is scimsim's own words; a
+    // connector's error is the team's connector's.
+    const error = attribution.reasons[0]?.error;
+    const speaker = error === 'stage-off' ? 'scimsim' : error === 'connector-error' ? 'connector' : 'server';
     if (said && !shown.has(`server:${said}`)) out.push(`${indent}${colors.dim(`${speaker}: ${said}`)}`);
     const examples = attribution.examples.slice(0, 3).map((e) => e.userName);
     if (examples.length > 0) out.push(`${indent}${colors.dim(`e.g. ${examples.join(', ')}`)}`);
