@@ -41,3 +41,4 @@ export { createPlan, arrivalTimes, type LoadPlan, type LoadStage } from './load/
 export { parseThreshold, evaluateThreshold, type Threshold, type ThresholdResult } from './load/thresholds.js';
 export { buildLoadReport, loadReportToJson, loadReportFromJson, mergeLoadReports, type LoadReport, type LoadJson } from './load/report.js';
 export { renderLoadTable, renderLoadJson, renderLoadMarkdown, renderLoadJUnit } from './report/load.js';
+export type { ConnectorEvent, ConnectorEventType, ConnectorSummary, DesiredState, RefusedRequest, SourceRecord } from './connector/types.js';
