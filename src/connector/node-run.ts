@@ -22,6 +22,8 @@ export interface NodeConnectorJob {
   world: { profile: ResolvedProfile; settings: ScimSettings };
   /** The replay's env set: the connector's process.env, and the secrets to redact. */
   envSet: EnvSet;
+  /** Interrupted before the worker started: it runs no step. */
+  interrupted?: boolean;
 }
 
 export interface NodeConnectorReply {
@@ -35,7 +37,7 @@ export interface NodeConnectorReply {
  */
 export function runNodeConnector(job: NodeConnectorJob, signal?: AbortSignal): Promise<NodeConnectorReply> {
   const script = workerScript();
-  const worker = new Worker(script, { env: processEnvOf(job.envSet), workerData: job, stdout: true, stderr: true });
+  const worker = new Worker(script, { env: processEnvOf(job.envSet), workerData: { ...job, interrupted: signal?.aborted === true } satisfies NodeConnectorJob, stdout: true, stderr: true });
   // Whatever the connector writes to its own stdout or stderr stays out of the CLI's output.
   worker.stdout.resume();
   worker.stderr.resume();

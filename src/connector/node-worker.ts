@@ -38,6 +38,7 @@ const stray: string[] = [];
 
 /** Aborted when the main thread's run is interrupted: no step starts after the current one. */
 const stopped = new AbortController();
+if ((workerData as NodeConnectorJob).interrupted) stopped.abort();
 port.on('message', (message: unknown) => {
   if (message === 'abort') stopped.abort();
 });
