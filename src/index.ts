@@ -53,3 +53,4 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   return cli.runCli(argv, io);
 }
 export type { CliIO, OutputStream } from './cli/io.js';
+export type { ConnectorEvent, ConnectorEventType, ConnectorSummary, DesiredState, RefusedRequest, SourceRecord } from './connector/types.js';

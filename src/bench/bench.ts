@@ -24,9 +24,14 @@
  *    (a round runs `node -e 0`, the check and `scimsim --version`, starting from a different one
  *    each time), so that a machine's passing load moves both sides of a ratio alike. The table
  *    adds `--version` over `node -e 0`, measured in the same rounds, as information.
+ * 9. connectorUsersPerSecond: users per wall second of a 2,000-user `run` through the fetch-based
+ *    example event connector (examples/connectors/event-fetch) on the embedded default world: a
+ *    fresh worker thread with the env set as process.env, msw intercepting its fetch calls,
+ *    read-back included. Its target is half of mswFetchRps / 3 (msw's limit for the three
+ *    requests a user takes), printed beside it.
  *
  * `--json` prints one JSON object with exactly those keys and `ratios`, nothing else on stdout.
- * `--quick` takes smaller sizes for 1-4 and 6 (figures 5 and 8 do not change). `--only 2,4`
+ * `--quick` takes smaller sizes for 1-4 and 6 (figures 5, 8 and 9 do not change). `--only 2,4`
  * measures just those figures (the rest print as null), for profiling one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,7 +43,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { setupServer } from 'msw/node';
 import { Pool } from 'undici';
-import type { ScimSettings } from '../env/settings.js';
+import { resolveSettings, type ScimSettings } from '../env/settings.js';
 import { createScimHandlers } from '../mock/adapters/msw.js';
 import { ScimProvider } from '../mock/core/provider.js';
 import { runScenario } from '../run/engine.js';
@@ -51,6 +56,8 @@ import { createRandom } from '../scim/random.js';
 import type { Transport } from '../scim/transport.js';
 import { createUndiciTransport } from '../scim/transports/undici.js';
 import { BENCH_ROOT, loadBenchWorld } from './world.js';
+import { runThroughConnector } from '../connector/run.js';
+import { loadAliasFile, loadEnvSet, parseAliases } from '../env/load.js';
 
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 const RSS_CHILD = fileURLToPath(new URL('./rss-child.js', import.meta.url));
@@ -76,7 +83,7 @@ const args = process.argv.slice(2);
 let only: Set<number> | undefined;
 for (let i = 0; i < args.length; i++) {
   const arg = args[i] as string;
-  if (arg === '--only' && /^[1-8](,[1-8])*$/.test(args[i + 1] ?? '')) {
+  if (arg === '--only' && /^[1-9](,[1-9])*$/.test(args[i + 1] ?? '')) {
     only = new Set((args[++i] as string).split(',').map(Number));
     continue;
   }
@@ -190,6 +197,26 @@ async function mswLifecycle(users: number): Promise<number> {
   } finally {
     server.close();
   }
+}
+
+// 9. A team's connector: the fetch example, in its own worker, through msw.
+const CONNECTOR_USERS = 2_000;
+async function connectorLifecycle(users: number): Promise<number> {
+  const dir = 'examples/connectors/event-fetch';
+  const aliases = parseAliases(await loadAliasFile(`${dir}/aliases.env`, BENCH_ROOT));
+  const envSet = await loadEnvSet({ files: [`${dir}/staging.env`], aliases, cwd: BENCH_ROOT });
+  const started = performance.now();
+  const { report } = await runThroughConnector({
+    connector: { kind: 'node', module: join(BENCH_ROOT, dir, 'connector.mjs'), concurrency: 8, name: `${dir}/connector.mjs` },
+    envSet,
+    scenario,
+    users,
+    seed: 1,
+    dialect: 'rfc',
+    world: { profile: defaultProfile, settings: resolveSettings(envSet) },
+  });
+  if (report.summary.blocked > 0 || report.summary.unverified > 0) throw new Error(`the connector run blocked ${report.summary.blocked} and left ${report.summary.unverified} unverified`);
+  return users / ((performance.now() - started) / 1000);
 }
 
 // 4. Live mode against `scimsim mock`, and autocannon against the same server.
@@ -373,26 +400,28 @@ const round = (value: number, digits = 0): number => Math.round(value * 10 ** di
 const benchStart = performance.now();
 try {
   note(`${sizes === QUICK ? 'quick' : 'full'} mode; ${sizes.connections} connections, ${sizes.seconds} s per HTTP figure`);
-  note('1/8 raw loopback: undici Pool against a trivial node:http server');
+  note('1/9 raw loopback: undici Pool against a trivial node:http server');
   const rawLoopbackRps = wanted(1) ? await rawLoopback() : NaN;
-  note(`2/8 lifecycle on the embedded mock: ${sizes.mockUsers.toLocaleString('en-US')} users, in-process transport`);
+  note(`2/9 lifecycle on the embedded mock: ${sizes.mockUsers.toLocaleString('en-US')} users, in-process transport`);
   if (wanted(2)) await mockLifecycle(500);
   const mock = wanted(2) ? await mockLifecycle(sizes.mockUsers) : { rps: NaN, usersPerSecond: NaN };
-  note(`3/8 lifecycle through msw setupServer and global fetch: ${sizes.mswUsers.toLocaleString('en-US')} users`);
+  note(`3/9 lifecycle through msw setupServer and global fetch: ${sizes.mswUsers.toLocaleString('en-US')} users`);
   if (wanted(3)) await mswLifecycle(100);
   const mswFetchRps = wanted(3) ? await mswLifecycle(sizes.mswUsers) : NaN;
-  note(`4/8 live mode and autocannon against scimsim mock (${sizes.liveUsers} users, GET by id and by userName)`);
+  note(`4/9 live mode and autocannon against scimsim mock (${sizes.liveUsers} users, GET by id and by userName)`);
   const live = wanted(4) ? await liveAgainstAutocannon() : { live: NaN, autocannon: NaN };
-  note('5/8 peak RSS of a 100,000-user run');
+  note('5/9 peak RSS of a 100,000-user run');
   const peakRssMb100k = wanted(5) ? await peakRss100k() : NaN;
-  note(`6/8 rehearse over run: ${sizes.rehearseUsers.toLocaleString('en-US')} users, five changed variables`);
+  note(`6/9 rehearse over run: ${sizes.rehearseUsers.toLocaleString('en-US')} users, five changed variables`);
   const rehearse = wanted(6) ? await rehearseOverRun(sizes.rehearseUsers) : { ratio: NaN, runMs: NaN, rehearseMs: NaN };
-  note('7/8 live rehearsal over live run: requests to scimsim mock, 500 users, three changes, one blocking about 20%');
+  note('7/9 live rehearsal over live run: requests to scimsim mock, 500 users, three changes, one blocking about 20%');
   const liveRehearse = wanted(7) ? await liveRehearseRequestsOverRun() : { ratio: NaN, run: NaN, rehearse: NaN, newlyBlocked: NaN };
   if (wanted(7)) note(`   run ${liveRehearse.run} requests, rehearse ${liveRehearse.rehearse} requests, ${liveRehearse.newlyBlocked} of 500 accounts newly blocked`);
-  note(`8/8 start-up: scimsim check (no --connect) and scimsim --version over node -e 0, ${STARTUP_PAIRS} rounds`);
+  note(`8/9 start-up: scimsim check (no --connect) and scimsim --version over node -e 0, ${STARTUP_PAIRS} rounds`);
   const startup = wanted(8) ? await startupOverNode() : { check: NaN, version: NaN, nodeMs: NaN, checkMs: NaN, versionMs: NaN };
   if (wanted(8)) note(`   medians: node -e 0 ${round(startup.nodeMs)} ms, check ${round(startup.checkMs)} ms, --version ${round(startup.versionMs)} ms`);
+  note(`9/9 lifecycle through the fetch example connector: ${CONNECTOR_USERS.toLocaleString('en-US')} users, worker thread and msw`);
+  const connectorUsersPerSecond = wanted(9) ? await connectorLifecycle(CONNECTOR_USERS) : NaN;
   const figures = {
     rawLoopbackRps: round(rawLoopbackRps),
     mockRps: round(mock.rps),
@@ -404,6 +433,7 @@ try {
     rehearseOverRun: round(rehearse.ratio, 2),
     liveRehearseRequestsOverRun: round(liveRehearse.ratio, 2),
     startupOverNode: round(startup.check, 2),
+    connectorUsersPerSecond: round(connectorUsersPerSecond),
     ratios: {
       mockOverRaw: round(mock.rps / rawLoopbackRps, 2),
       mockOverMsw: round(mock.rps / mswFetchRps, 2),
@@ -431,6 +461,8 @@ try {
       row('8 check / node -e 0 (start-up)', figures.startupOverNode, times, { bound: '<= 3', holds: (v) => v <= 3 }),
       // Information, not a target (not in --json): the lightest path of all.
       row('  --version / node -e 0', round(startup.version, 2), times),
+      // Half of msw's limit for three requests a user; unknown when figure 3 was not measured.
+      row('9 run through the fetch connector', figures.connectorUsersPerSecond, (v) => `${v.toLocaleString('en-US')} users/s`, Number.isNaN(mswFetchRps) ? undefined : { bound: `>= ${round(mswFetchRps / 6).toLocaleString('en-US')} (mswFetchRps / 3 / 2)`, holds: (v) => v >= mswFetchRps / 6 }),
       row('mock / raw', figures.ratios.mockOverRaw, times, { bound: '>= 1.5', holds: (v) => v >= 1.5 }),
       row('mock / msw', figures.ratios.mockOverMsw, times, { bound: '>= 5', holds: (v) => v >= 5 }),
       row('live / autocannon', figures.ratios.liveOverAutocannon, times, { bound: '>= 0.9', holds: (v) => v >= 0.9 }),

@@ -4,7 +4,7 @@ import { resolveSettings, type ScimSettings } from '../env/settings.js';
 import { validateEnvSet } from '../env/validate.js';
 import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import type { RunRequest } from '../run/execute.js';
-import { inProcessReplayer, workerReplayer } from './replayer.js';
+import { inProcessReplayer, workerReplayer, type ReplayResult, type Replayer } from './replayer.js';
 import { STAGES, type Stage } from '../run/ledger.js';
 import { createUserFactory } from '../scenario/users.js';
 import { getDialect, type DialectName } from '../scim/dialects.js';
@@ -48,6 +48,11 @@ export interface RehearseRequest
   deletionThreshold?: number;
   /** live: the proxies of the process environment, which every replay's connections honour. */
   proxy?: ProxySettings | undefined;
+  /**
+   * mock: replay through the team's own connector instead of scimsim's client (`--connector`,
+   * `--connector-cmd`); `replayer` runs its replays, `judge` replaces the default judgement.
+   */
+  connector?: { judge: (variable: string, world: Judgement) => Judgement; present: (report: RehearseReport) => RehearseReport; replayer: (parallel: number, world: { profile: ResolvedProfile; settings: ScimSettings }) => Replayer; summary: (results: { baseline?: ReplayResult['connector']; candidate?: ReplayResult['connector'] }) => NonNullable<RehearseReport['connector']> };
 }
 
 class BudgetExceeded extends Error {}
@@ -102,7 +107,8 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
   const baseValid = baseSettings.settings;
   const world = request.world ? { profile: request.world.profile, settings: baseSettings.settings } : undefined;
   const features = request.world ? worldFeatures(request.world.profile, { users, collisions: request.collisions ?? 0, dialect: request.dialect }) : 'live';
-  const judge = request.judge ?? ((variable: string): Judgement => judgeChange(variable, features));
+  const connectorJudge = request.connector?.judge;
+  const judge = request.judge ?? ((variable: string): Judgement => (connectorJudge ? connectorJudge(variable, judgeChange(variable, features)) : judgeChange(variable, features)));
   const runs = { full: 0, scoped: 0, cached: 0, invalid: 0 };
   const requests = { baseline: 0, candidate: 0, search: 0 };
   /** live: the accounts search replays send (newly blocked and a control sample); mock: all. */
@@ -111,7 +117,10 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
   // Live targets replay one run after another (each with its own run id and cleanup); the
   // embedded mock may overlap independent replays in worker threads.
   // (A request budget is shared state: runs that spend it stay in this thread.)
-  const replayer = request.target === 'mock' && request.budget === undefined ? workerReplayer(request.workers ?? 1, request.signal) : inProcessReplayer();
+  const replayer = request.connector && world
+    ? request.connector.replayer(request.workers ?? 1, world)
+    : request.target === 'mock' && request.budget === undefined ? workerReplayer(request.workers ?? 1, request.signal) : inProcessReplayer();
+  const connectorResults: { baseline?: ReplayResult['connector']; candidate?: ReplayResult['connector'] } = {};
   /** Set when the rehearsal has ended or must: replays still queued must not start (a live run would print and write). */
   let ended = false;
   const slots = { free: replayer.parallel, waiting: [] as Array<() => void> };
@@ -176,10 +185,12 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
               verifySettings: good,
               ...(request.target === 'live' ? { cleanupSettings: good } : {}),
               ...(request.budget ? { budget: request.budget } : {}),
+              ...(request.connector ? { envSet: mixed } : {}),
             },
             { ...(request.signal ? { signal: request.signal } : {}), ...(request.onRunId ? { onRunId: request.onRunId } : {}) },
           );
           requests[phase] += result.requests;
+          if (phase !== 'search' && result.connector) connectorResults[phase] = result.connector;
           // Later replays never run on a dirty target.
           if (result.cleanup && !result.cleanup.clean) {
             ended = true;
@@ -223,7 +234,8 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
   };
 
   try {
-    return await attribute();
+    const report = await attribute();
+    return request.connector ? request.connector.present(report) : report;
   } finally {
     ended = true;
     await replayer.close();
@@ -335,6 +347,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       runs: { full: runs.full, scoped: runs.scoped, cached: runs.cached, invalid: runs.invalid, total: runs.full + runs.scoped + runs.cached, budgetExhausted: search.budgetExhausted, budget: maxRuns },
       requests: { ...requests, total: requests.baseline + requests.candidate + requests.search },
       ...(quarantine ? { quarantine } : {}),
+      ...(request.connector ? { connector: request.connector.summary(connectorResults) } : {}),
       timing: { wallMs: Math.round(performance.now() - wallStart) },
     };
   }

@@ -4,6 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { executeRun, type RunOutcome, type RunRequest } from '../run/execute.js';
 import type { Reason, Stage } from '../run/ledger.js';
 import type { LeftBehind } from '../target/cleanup.js';
+import type { EnvSet } from '../env/load.js';
+import type { ConnectorSummary } from '../connector/types.js';
 
 /** What `rehearse` needs of one run: plain data, so a worker thread can send it back. */
 export interface ReplayResult {
@@ -22,6 +24,8 @@ export interface ReplayResult {
   unverifiedAccounts: Uint8Array;
   /** live: the run's id and whether its cleanup verified that nothing of it is left. */
   cleanup?: { runId: string; clean: boolean; left: LeftBehind[] };
+  /** --connector: what the team's code sent outside the env set, and errors no account was named for. */
+  connector?: ConnectorSummary;
 }
 
 /** The plain-data result of one run, as both replayers send it. */
@@ -44,7 +48,10 @@ export function replayResultOf(outcome: RunOutcome): ReplayResult {
 }
 
 /** A run request without its callbacks and signal: what crosses to a worker. */
-export type ReplayJob = Omit<RunRequest, 'onProgress' | 'onRunId' | 'signal'>;
+export type ReplayJob = Omit<RunRequest, 'onProgress' | 'onRunId' | 'signal'> & {
+  /** --connector: the replay's env set, which the team's code reads as its environment. */
+  envSet?: EnvSet;
+};
 
 export type ReplayMessage = { type: 'run'; id: number; job: ReplayJob } | { type: 'abort' };
 type ReplyMessage = { id: number; ok: true; result: ReplayResult } | { id: number; ok: false; error: string };

@@ -1,5 +1,6 @@
 import type { EnvChange } from '../env/diff.js';
 import type { Stage } from '../run/ledger.js';
+import type { ConnectorKind, RefusedRequest } from '../connector/types.js';
 
 /** Blocked accounts of one full run, by stage, and those whose state could not be read back. */
 export interface RunTotals {
@@ -149,6 +150,12 @@ export interface RehearseReport {
   requests: { baseline: number; candidate: number; search: number; total: number };
   /** Under the Entra dialects only: what Entra ID would do with the provisioning job. */
   quarantine?: QuarantinePrediction;
+  /**
+   * --connector / --connector-cmd: the team's own code made every replay's writes. What it sent
+   * outside the env set in the baseline's and the candidate's replays (refused there), and errors
+   * no account was named for.
+   */
+  connector?: { kind: ConnectorKind; name: string; refused: { baseline: RefusedRequest[]; candidate: RefusedRequest[] }; unattributed: string[] };
   /** Not part of determinism. */
   timing: { wallMs: number };
 }

@@ -4,6 +4,7 @@ import { STAGES } from '../run/ledger.js';
 import type { ReasonGroup } from '../run/summary.js';
 import type { Attribution, RehearseReport, RehearsedChange, RunTotals } from '../rehearse/types.js';
 import type { RunReport } from './run-report.js';
+import type { ConnectorKind, RefusedRequest } from '../connector/types.js';
 
 /**
  * Rebuilding a report object from a saved JSON report (`scimsim report render`, `report compare`).
@@ -138,6 +139,10 @@ export function parseRunJson(value: unknown): RunReport {
     hints,
     timing: { simulatedMs: num(timing.simulatedMs, 'timing.simulatedMs'), wallMs: num(timing.wallMs, 'timing.wallMs') },
   };
+  if (json.connector !== undefined) {
+    const c = connectorOf(json.connector);
+    report.connector = { ...c, refused: refusedList(c.refused, 'connector.refused') };
+  }
   if (json.journal !== undefined) {
     report.live = {
       journal: str(json.journal, 'journal'),
@@ -254,7 +259,30 @@ export function parseRehearseJson(value: unknown): RehearseReport {
       line: str(q.line, 'quarantine.line'),
     };
   }
+  if (json.connector !== undefined) {
+    const c = connectorOf(json.connector);
+    const refused = obj(c.refused, 'connector.refused');
+    report.connector = { ...c, refused: { baseline: refusedList(refused.baseline, 'connector.refused.baseline'), candidate: refusedList(refused.candidate, 'connector.refused.candidate') } };
+  }
   return report;
+}
+
+/** The `connector` section of a run or rehearse report, its refused requests still to be read. */
+function connectorOf(value: unknown): { kind: ConnectorKind; name: string; refused: unknown; unattributed: string[] } {
+  const c = obj(value, 'connector');
+  return {
+    kind: oneOf(c.kind, ['event', 'sync', 'command'] as const, 'connector.kind'),
+    name: str(c.name, 'connector.name'),
+    refused: c.refused,
+    unattributed: arr(c.unattributed, 'connector.unattributed').map((s, i) => str(s, `connector.unattributed[${i}]`)),
+  };
+}
+
+function refusedList(value: unknown, path: string): RefusedRequest[] {
+  return arr(value, path).map((item, i) => {
+    const r = obj(item, `${path}[${i}]`);
+    return { method: str(r.method, `${path}[${i}].method`), host: str(r.host, `${path}[${i}].host`), path: str(r.path, `${path}[${i}].path`), count: count(r.count, `${path}[${i}].count`) };
+  });
 }
 
 /** The header every run and rehearse report starts with: scenario, dialect, users, seed, target and world. */

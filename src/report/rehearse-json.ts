@@ -76,6 +76,16 @@ export function renderRehearseJson(report: RehearseReport): string {
           },
         }
       : {}),
+    ...(report.connector
+      ? {
+          connector: {
+            kind: report.connector.kind,
+            name: report.connector.name,
+            refused: { baseline: report.connector.refused.baseline.map((r) => ({ ...r })), candidate: report.connector.refused.candidate.map((r) => ({ ...r })) },
+            unattributed: [...report.connector.unattributed],
+          },
+        }
+      : {}),
     timing: { wallMs: report.timing.wallMs },
   };
   return `${JSON.stringify(json, null, 2)}\n`;

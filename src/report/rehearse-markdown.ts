@@ -3,6 +3,7 @@ import { describeReason } from '../run/summary.js';
 import { xml } from './junit.js';
 import { cell, code } from './markdown.js';
 import { describeWorldMarkdown } from './world.js';
+import { connectorNotes, describeConnector } from './connector.js';
 import {
   attributionsOf,
   describeAlreadyBlocked,
@@ -50,6 +51,11 @@ export function renderRehearseMarkdown(report: RehearseReport): string {
   if (unverified > 0) out.push(`⚠️ ${unverified.toLocaleString('en-US')} account${unverified === 1 ? '' : 's'} could not be read back (baseline ${report.baseline.unverified}, candidate ${report.candidate.unverified}): unverified, never counted as fine.`, '');
   if (report.unexplained > 0) out.push(`⚠️ ${describeUnexplained(report)}.`, '');
   if (report.quarantine) out.push(`**Entra ID:** ${cell(report.quarantine.line)}`, '');
+  if (report.connector) {
+    out.push(cell(describeConnector(report.connector)), '');
+    const notes = connectorNotes(report.connector);
+    if (notes.length > 0) out.push('```', ...notes, '```', '');
+  }
   out.push(describeRuns(report));
   return `${out.join('\n')}\n`;
 }

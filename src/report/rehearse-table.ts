@@ -14,6 +14,7 @@ import {
 } from './rehearse-summary.js';
 import { plural, truncate, type Colors } from './style.js';
 import { describeWorld } from './world.js';
+import { connectorNotes, describeConnector } from './connector.js';
 
 /**
  * The human report of `scimsim rehearse`, read like `terraform plan`: one `+ ~ -` line per
@@ -65,8 +66,10 @@ export function renderRehearseTable(report: RehearseReport, colors: Colors): str
     });
     // The server's words and the hint are said once, where they first apply.
     const said = attribution.reasons[0]?.detail;
-    // A switched-off stage never reached the server: its detail is scimsim's own words.
-    const speaker = attribution.reasons[0]?.error === 'stage-off' ? 'scimsim' : 'server';
+    // A switched-off stage never reached the server: its detail is scimsim's own words; a
+    // connector's error is the team's connector's.
+    const error = attribution.reasons[0]?.error;
+    const speaker = error === 'stage-off' ? 'scimsim' : error === 'connector-error' ? 'connector' : 'server';
     if (said && !shown.has(`server:${said}`)) out.push(`${indent}${colors.dim(`${speaker}: ${said}`)}`);
     const examples = attribution.examples.slice(0, 3).map((e) => e.userName);
     if (examples.length > 0) out.push(`${indent}${colors.dim(`e.g. ${examples.join(', ')}`)}`);
@@ -104,6 +107,10 @@ export function renderRehearseTable(report: RehearseReport, colors: Colors): str
     out.push(colors.yellow(`⚠ ${plural(unverified, 'account')} could not be read back (baseline ${report.baseline.unverified}, candidate ${report.candidate.unverified}): unverified, never counted as fine.`));
   }
   if (report.unexplained > 0) out.push(colors.yellow(`⚠ ${describeUnexplained(report)}.`));
+  if (report.connector) {
+    out.push(colors.dim(describeConnector(report.connector)));
+    for (const line of connectorNotes(report.connector)) out.push(colors.yellow(line));
+  }
   if (report.quarantine) out.push(`${colors.bold('Entra ID:')} ${report.quarantine.predicted ? colors.red(report.quarantine.line) : report.quarantine.line}`);
   out.push(describeRuns(report));
   const summary = summarizeRehearsal(report);

@@ -49,6 +49,7 @@ export function renderRunJson(report: RunReport): string {
     },
     requests: summary.requests,
     retries: summary.retries,
+    ...(report.connector ? { connector: { kind: report.connector.kind, name: report.connector.name, refused: report.connector.refused.map((r) => ({ ...r })), unattributed: [...report.connector.unattributed] } } : {}),
     timing: report.timing,
   };
   return `${JSON.stringify(json, null, 2)}\n`;

@@ -3,6 +3,7 @@ import { describeReason, runVerdict } from '../run/summary.js';
 import { cell, code } from './markdown.js';
 import type { RunReport } from './run-report.js';
 import { describeWorldMarkdown } from './world.js';
+import { connectorNotes, describeConnector } from './connector.js';
 
 /** `scimsim run --format markdown`: summary line first, details folded, for a PR or step summary. */
 export function renderRunMarkdown(report: RunReport): string {
@@ -23,6 +24,11 @@ export function renderRunMarkdown(report: RunReport): string {
       out.push(`- **${r.count}** at ${r.stage}: ${code(describeReason(r))}${r.detail ? ` (${cell(r.detail)})` : ''}; ${cell(report.hints[i] ?? '')}`);
     });
     out.push('', '</details>');
+  }
+  if (report.connector) {
+    out.push('', `${cell(describeConnector(report.connector))}`);
+    const notes = connectorNotes(report.connector);
+    if (notes.length > 0) out.push('', '```', ...notes, '```');
   }
   return `${out.join('\n')}\n`;
 }

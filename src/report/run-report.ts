@@ -1,5 +1,6 @@
 import type { CleanupResult } from '../target/cleanup.js';
 import type { RunSummary } from '../run/summary.js';
+import type { ConnectorSummary } from '../connector/types.js';
 
 /** Everything the run reporters show; built by the run command from the engine's ledger. */
 export interface RunReport {
@@ -21,6 +22,8 @@ export interface RunReport {
   accounts: ReadonlyMap<number, { userName: string; externalId: string }>;
   /** Hints per reason, in summary.reasons order. */
   hints: string[];
+  /** --connector / --connector-cmd: the team's own code made the writes; what it sent elsewhere. */
+  connector?: ConnectorSummary;
   /** Not part of determinism: virtual (simulated) and wall milliseconds. */
   timing: { simulatedMs: number; wallMs: number };
 }

@@ -4,6 +4,7 @@ import { STAGES } from '../run/ledger.js';
 import { describeReason, runVerdict } from '../run/summary.js';
 import type { RunReport } from './run-report.js';
 import { describeWorld } from './world.js';
+import { connectorNotes, describeConnector } from './connector.js';
 import { COMPACT_ROWS, plural, type Colors } from './style.js';
 
 /** The human report of `scimsim run`: totals by stage, top reasons with examples and hints, a verdict. */
@@ -12,6 +13,7 @@ export function renderRunTable(report: RunReport, colors: Colors): string {
   const out = [
     `${colors.bold('scimsim run')} ${report.scenario} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${report.target} · ${report.dialect} dialect${report.partial ? colors.yellow(' · PARTIAL (interrupted)') : ''}`,
     ...(report.world ? [colors.dim(describeWorld(report.world))] : []),
+    ...(report.connector ? [colors.dim(describeConnector(report.connector))] : []),
     '',
   ];
   const stages = new Table({ head: ['stage', 'blocked'], style: { head: [], border: [] }, chars: COMPACT_ROWS, colAligns: ['left', 'right'] });
@@ -33,6 +35,10 @@ export function renderRunTable(report: RunReport, colors: Colors): string {
     if (live.kept) out.push(`kept on the target for inspection; remove with: scimsim cleanup --env <the same env> --run-id ${report.runId ?? ''}`);
     else if (live.cleanup) out.push(`cleanup: ${describeCleanup(live.cleanup)}${!live.cleanup.clean ? ` (retry with scimsim cleanup --run-id ${report.runId ?? ''})` : ''}`);
     out.push(colors.dim(`journal: ${live.journal}`));
+  }
+  if (report.connector) {
+    const notes = connectorNotes(report.connector);
+    if (notes.length > 0) out.push(...notes.map((line) => colors.yellow(line)), '');
   }
   out.push(`${plural(summary.requests, 'request')}, ${summary.retries.toLocaleString('en-US')} retried · ${Math.round(report.timing.simulatedMs / 1000)} s simulated, ${(report.timing.wallMs / 1000).toFixed(1)} s wall`);
   const verdict = runVerdict(summary);

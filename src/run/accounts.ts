@@ -84,6 +84,11 @@ export class AccountBook {
     };
   }
 
+  /** The index of the account's manager as the source holds it now, if it has one. */
+  managerOf(i: number): number | undefined {
+    return this.#overrides.get(i)?.managerIndex ?? this.#factory.user(i).managerIndex;
+  }
+
   /** Which attributes the scenario changed, for read-back. */
   changed(i: number): Overrides | undefined {
     return this.#overrides.get(i);
@@ -111,10 +116,42 @@ export class AccountBook {
     }
   }
 
-  async update(i: number, stepIndex: number, attributes: readonly UpdatableAttribute[]): Promise<void> {
+  /**
+   * A mover's change, as the identity source makes it: recorded as the account's intended state
+   * and returned (what a connector is told, what the client sends).
+   */
+  intendMover(i: number, stepIndex: number, attributes: readonly UpdatableAttribute[]): MoverChange {
     const change = this.#factory.mover(i, stepIndex, attributes, this.#overrides.get(i));
     const { managerIndex, ...rest } = change;
     this.#merge(i, managerIndex === undefined ? rest : { ...rest, managerIndex });
+    return change;
+  }
+
+  /** A rename, recorded as the account's intended state and returned: the new userName, and email with a domain change. */
+  intendRename(i: number, stepIndex: number, rename: { domain?: string; caseOnly?: boolean }): { userName: string; email?: string } {
+    const userName = this.#factory.renamed(i, stepIndex, rename, this.fields(i).userName);
+    const email = rename.domain === undefined ? undefined : userName;
+    const change = email === undefined ? { userName } : { userName, email };
+    this.#merge(i, change);
+    return change;
+  }
+
+  /**
+   * A group step's decision for one account (a member leaves with probability `remove`, others
+   * join one group), recorded as its intended membership; undefined when nothing changes.
+   */
+  intendGroup(i: number, stepIndex: number, remove: number): { kind: 'add' | 'remove'; group: number } | undefined {
+    const current = this.membership[i] ?? 0;
+    const roll = mix(this.ledger.size, stepIndex, i);
+    const leaving = current !== 0 && roll < remove;
+    const target = current !== 0 ? current - 1 : Math.floor(roll * this.groupIds.length) % Math.max(1, this.groupIds.length);
+    if (current !== 0 && !leaving) return undefined;
+    this.membership[i] = leaving ? 0 : target + 1;
+    return { kind: leaving ? 'remove' : 'add', group: target };
+  }
+
+  async update(i: number, stepIndex: number, attributes: readonly UpdatableAttribute[]): Promise<void> {
+    const { managerIndex, ...rest } = this.intendMover(i, stepIndex, attributes);
     const id = this.ledger.ids[i];
     if (id === undefined) return;
     const wire: UserChange = { ...rest };
@@ -127,12 +164,9 @@ export class AccountBook {
   }
 
   async rename(i: number, stepIndex: number, rename: { domain?: string; caseOnly?: boolean }): Promise<void> {
-    const userName = this.#factory.renamed(i, stepIndex, rename, this.fields(i).userName);
-    const email = rename.domain === undefined ? undefined : userName;
-    this.#merge(i, email === undefined ? { userName } : { userName, email });
+    const change: UserChange = this.intendRename(i, stepIndex, rename);
     const id = this.ledger.ids[i];
     if (id === undefined) return;
-    const change: UserChange = email === undefined ? { userName } : { userName, email };
     this.ledger.record(i, 'update', this.client.updateMethod === 'put' ? 'PUT' : 'PATCH', (await this.client.updateUser(id, change)).outcome);
   }
 
@@ -170,12 +204,10 @@ export class AccountBook {
   /** A member leaves its group with probability `remove`; others join one. */
   async group(i: number, stepIndex: number, remove: number): Promise<void> {
     const userId = this.ledger.ids[i];
-    const current = this.membership[i] ?? 0;
-    const roll = mix(this.ledger.size, stepIndex, i);
-    const leaving = current !== 0 && roll < remove;
-    const target = current !== 0 ? current - 1 : Math.floor(roll * this.groupIds.length) % Math.max(1, this.groupIds.length);
-    if (current !== 0 && !leaving) return;
-    this.membership[i] = leaving ? 0 : target + 1;
+    const decided = this.intendGroup(i, stepIndex, remove);
+    if (decided === undefined) return;
+    const leaving = decided.kind === 'remove';
+    const target = decided.group;
     if (userId === undefined) return;
     const groupId = this.groupIds[target];
     if (groupId === undefined) {

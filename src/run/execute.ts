@@ -90,16 +90,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       cleanup = await cleanUpLive(session, request.cleanupSettings ?? settings, request.cleanupSettings !== undefined, groupIds);
     }
     ledger.requests = session.requests();
-    const summary = summarizeLedger(ledger);
-    const factory = createUserFactory({ seed, marker, domain: settings.usernameDomain, population: request.users, collisions: request.collisions ?? 0 });
-    const accounts = new Map<number, { userName: string; externalId: string }>();
-    for (const reason of summary.reasons) {
-      for (const e of reason.examples) {
-        const user = factory.user(e.index);
-        accounts.set(e.index, { userName: user.userName, externalId: user.externalId });
-      }
-    }
-    const hints = summary.reasons.map((r) => hintFor(r, r.stage, r.count === request.users));
+    const { summary, accounts, hints } = summarizeRun(ledger, { seed, marker, domain: settings.usernameDomain, users: request.users, collisions: request.collisions ?? 0 });
     const report: RunReport = {
       scenario: request.scenario.name,
       dialect: request.dialect,
@@ -119,6 +110,21 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   } finally {
     await session.close();
   }
+}
+
+/** A run's ledger as its report shows it: totals and reasons, the example accounts' names, a hint per reason. */
+export function summarizeRun(ledger: Ledger, run: { seed: number; marker: string; domain: string; users: number; collisions: number }): Pick<RunReport, 'summary' | 'accounts' | 'hints'> {
+  const summary = summarizeLedger(ledger);
+  const factory = createUserFactory({ seed: run.seed, marker: run.marker, domain: run.domain, population: run.users, collisions: run.collisions });
+  const accounts = new Map<number, { userName: string; externalId: string }>();
+  for (const reason of summary.reasons) {
+    for (const e of reason.examples) {
+      const user = factory.user(e.index);
+      accounts.set(e.index, { userName: user.userName, externalId: user.externalId });
+    }
+  }
+  const hints = summary.reasons.map((r) => hintFor(r, r.stage, r.count === run.users));
+  return { summary, accounts, hints };
 }
 
 /**

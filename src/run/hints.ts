@@ -10,6 +10,7 @@ export function hintFor(reason: Reason, stage: Stage, everywhere: boolean): stri
   if (error === 'timeout' && stage === 'create') return "creates outlived SCIM_TIMEOUT_MS and no account with the run marker was found after the lost replies: raise SCIM_TIMEOUT_MS above the server's slow-tail latency, or allow more SCIM_MAX_RETRIES";
   if (error === 'timeout') return "requests outlived SCIM_TIMEOUT_MS: raise it above the server's slow-tail latency, or lower SCIM_MAX_CONCURRENCY";
   if (error === 'stage-off') return `a variable of your --catalog turns the ${stage} stage off: the client sends nothing there, so what the scenario intends at that stage does not happen; set it to true to rehearse the stage`;
+  if (error === 'connector-error') return 'your connector threw or printed an error for this change (see the example accounts): read its message against the variables the connector reads';
   if (error === 'state-mismatch') return 'the server answered success but the read-back shows another state: it accepts the request and does not apply it (see the server profile quirks)';
   if (error === 'foreign-account') return 'an account (or group) with this name already exists on the target without the run marker: scimsim leaves it alone; clean the target or use another SCIM_USERNAME_DOMAIN';
   if (error === 'not-ours') return 'the run refused to change a resource that does not carry its marker (a safety guard, not a server answer)';

@@ -103,4 +103,14 @@ describe('the package as users install it: npm pack, then npm install of the tar
     const manifest = await run(process.execPath, ['-e', "process.stdout.write(require('scimsim/package.json').version)"], consumer);
     expect(manifest.stdout).toBe(version);
   });
+
+  it('--connector without msw installed stops with one message that says how to install it', async () => {
+    await writeFile(join(consumer, 'connector.mjs'), 'export async function handle() {}\n');
+    const baseline = join('node_modules', 'scimsim', 'fixtures', 'env', 'baseline.env');
+    const ran = await run('npx', ['scimsim', 'run', '--env', baseline, '--users', '10', '--connector', 'connector.mjs'], consumer);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain('msw, which is not installed');
+    expect(ran.stderr).toContain('npm install --save-dev msw');
+    expect(ran.stderr).not.toMatch(/\n\s+at /);
+  });
 });

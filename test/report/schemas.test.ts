@@ -47,8 +47,9 @@ function expectSchemaMatches(s: Schema, plain: Record<string, unknown>, full: Re
 describe('JSON Schemas of the reports', () => {
   it('run: the schema declares exactly the keys the renderer emits', async () => {
     const plain = await stdoutJson(['run', '--env', BASELINE, '--users', '60', '--set', 'SCIM_PAGE_SIZE=500']);
-    // The live-only fields, as a live run has them.
-    const live = parseRunJson({ ...plain, runId: 'r-1', journal: '.scimsim/runs/r-1.jsonl', kept: false, cleanup: null });
+    // The live-only fields, as a live run has them, and the connector section of a run through a connector.
+    const connector = { kind: 'event', name: 'connector.mjs', refused: [{ method: 'GET', host: 'elsewhere.example', path: '/x', count: 1 }], unattributed: [] };
+    const live = parseRunJson({ ...plain, runId: 'r-1', journal: '.scimsim/runs/r-1.jsonl', kept: false, cleanup: null, connector });
     const full = JSON.parse(renderRunJson(live)) as Record<string, unknown>;
     expectSchemaMatches(await schema('run-report'), plain, full);
   });
@@ -57,7 +58,8 @@ describe('JSON Schemas of the reports', () => {
     const plain = await stdoutJson(['rehearse', '--base', BASELINE, '--candidate', CANDIDATE, '--users', '60', '--workers', '1']);
     const entra = await stdoutJson(['rehearse', '--base', BASELINE, '--candidate', CANDIDATE, '--users', '60', '--workers', '1', '--dialect', 'entra']);
     expect(plain).not.toHaveProperty('quarantine');
-    const full = JSON.parse(renderRehearseJson(parseRehearseJson(entra))) as Record<string, unknown>;
+    const connector = { kind: 'sync', name: 'sync.mjs', refused: { baseline: [], candidate: [{ method: 'POST', host: 'elsewhere.example', path: '/x', count: 2 }] }, unattributed: ['boom'] };
+    const full = JSON.parse(renderRehearseJson(parseRehearseJson({ ...entra, connector }))) as Record<string, unknown>;
     expectSchemaMatches(await schema('rehearse-report'), plain, full);
   });
 

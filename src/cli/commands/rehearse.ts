@@ -13,8 +13,9 @@ import type { CliIO } from '../io.js';
 import { checkCounts, liveSafety, noteIgnoredVariables, withSharedRunOptions, type SharedRunArgs } from '../options/run-options.js';
 import { envLabel, labelWithSets, loadWorldProfile } from '../options/world.js';
 import { loadValidEnvSet } from '../valid-settings.js';
+import { connectorFromArgs, rehearseConnector, withConnectorOptions, type ConnectorArgs } from '../options/connector.js';
 
-export interface RehearseArgs extends SharedRunArgs {
+export interface RehearseArgs extends SharedRunArgs, ConnectorArgs {
   base: string[];
   candidate: string[];
   /** K=V on top of the candidate's files. */
@@ -29,7 +30,7 @@ export interface RehearseArgs extends SharedRunArgs {
 export function rehearseCommand(ctx: CommandContext) {
   return {
     builder: (yargs: Argv) =>
-      withSharedRunOptions(yargs)
+      withConnectorOptions(withSharedRunOptions(yargs))
         .option('base', { type: 'string', array: true, demandOption: true, description: 'the env set in use today; later files win' })
         .option('candidate', { type: 'string', array: true, demandOption: true, description: 'the env set you want to ship; later files win' })
         .option('set', { type: 'string', array: true, description: 'K=V applied to the candidate, over every --candidate file (try a variation without writing a file)' })
@@ -64,6 +65,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
     throw new UserError('bad-flags', `Failed to rehearse: --accidental-deletions-threshold ${deletionThreshold} must be a whole number of deletes or disables, 0 or more.`);
   }
   if (deletionThreshold !== undefined && !isEntraDialect(args.dialect)) io.stderr.write(`note: --accidental-deletions-threshold is Entra's setting; it has no effect under --dialect ${args.dialect}.\n`);
+  const connector = connectorFromArgs(args, io, 'rehearse');
   const base = await loadValidEnvSet(args.base, [], args, io, '--base');
   const candidate = await loadValidEnvSet(args.candidate, args.set ?? [], args, io, '--candidate');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
@@ -80,7 +82,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
   const world = profile && { profile, name: profile.name, builtFor: envLabel(args.base) };
   const progress = createProgress(io);
   try {
-    const report = await untilInterrupted((signal) => rehearse({
+    const report = await untilInterrupted(async (signal) => rehearse({
       base: base.set,
       candidate: candidate.set,
       labels: { base: envLabel(args.base), candidate: labelWithSets(args.candidate, args.set ?? []) },
@@ -96,6 +98,7 @@ async function runRehearse(args: RehearseArgs, io: CliIO): Promise<number> {
       ...(maxRuns !== undefined ? { maxRuns } : {}),
       workers: workerCount(args.workers),
       ...(deletionThreshold !== undefined ? { deletionThreshold } : {}),
+      ...(connector ? { connector: await rehearseConnector(connector, base.set, candidate.set, signal) } : {}),
       onRun: progress.update,
       onRunId: (id) => {
         progress.stop();

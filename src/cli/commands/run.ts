@@ -10,10 +10,11 @@ import { emitReports, parseReportTargets, type ReportTarget } from '../emit.js';
 import type { CliIO } from '../io.js';
 import { checkCounts, liveSafety, noteIgnoredVariables, withRunOptions, type SharedRunArgs } from '../options/run-options.js';
 import { mockWorldFor } from '../options/world.js';
-import { loadValidSettings } from '../valid-settings.js';
+import { loadValidEnvSet } from '../valid-settings.js';
+import { connectorFromArgs, runConnector, withConnectorOptions, type ConnectorArgs } from '../options/connector.js';
 import { untilInterrupted } from '../interrupt.js';
 
-export interface RunArgs extends SharedRunArgs {
+export interface RunArgs extends SharedRunArgs, ConnectorArgs {
   env: string[];
   set?: string[] | undefined;
   baseline?: string[] | undefined;
@@ -22,7 +23,7 @@ export interface RunArgs extends SharedRunArgs {
 export function runCommand(ctx: CommandContext) {
   return {
     builder: (yargs: Argv) =>
-      withRunOptions(yargs)
+      withConnectorOptions(withRunOptions(yargs))
         .option('env', { type: 'string', array: true, demandOption: true, description: 'env file(s); later files win' })
         .option('set', { type: 'string', array: true, description: 'K=V that wins over every file' })
         .example('$0 run --env staging.env --users 10000', 'your env set in the realistic staging world, built for its base path and credentials')
@@ -37,14 +38,25 @@ export function runCommand(ctx: CommandContext) {
 async function runRun(args: RunArgs, io: CliIO): Promise<number> {
   checkCounts(args);
   const reports = parseReportTargets(args.report, REPORT_FORMATS, args.out);
-  const settings = await loadValidSettings(args.env, args.set ?? [], args, io, '--env');
+  const connector = connectorFromArgs(args, io, 'run');
+  const { set: envSet, settings } = await loadValidEnvSet(args.env, args.set ?? [], args, io, '--env');
   const scenario = await loadScenario(args.scenario ?? DEFAULT_SCENARIO_PATH, io.cwd);
   noteIgnoredVariables(io, args.dialect);
   const safety = liveSafety(args, settings);
   const world = await mockWorldFor(args, io);
   const progress = createProgress(io);
   try {
-    const { report } = await untilInterrupted((signal) => executeRun({
+    const { report } = await untilInterrupted((signal) => connector && world ? runConnector({
+      connector,
+      envSet,
+      scenario,
+      users: args.users,
+      seed: args.seed,
+      dialect: args.dialect,
+      collisions: args.collisions,
+      world: { profile: world.profile, settings: world.settings },
+      signal,
+    }) : executeRun({
       settings,
       scenario,
       users: args.users,
