@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
+// yargs bundled into one file at build time: one module to load instead of sixty (docs/decisions/063-bundled-yargs.md).
+import yargs from '#yargs';
 import { UserError, formatLocation } from '../errors/user-error.js';
 import { COMMANDS, commandNamed, unloaded } from './command-table.js';
 import { clearUserVariables } from '../env/catalog.js';

@@ -21,9 +21,17 @@ export function truncate(text: string, max = 60): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-/** "1 error", "2 errors". */
+/** "1 error", "2 errors", "1,500 accounts". */
 export function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * A count with thousands separators. Below 1,000 the digits are the same, and skipping
+ * toLocaleString there spares a quick command (check) loading the ICU number formats.
+ */
+export function formatCount(count: number): string {
+  return Number.isInteger(count) && Math.abs(count) < 1000 ? String(count) : count.toLocaleString('en-US');
 }
 
 /** cli-table3 border characters without a rule between body rows: long tables stay readable. */
