@@ -33,3 +33,9 @@ export function connectorNotes(connector: { refused: readonly RefusedRequest[] |
   }
   return out;
 }
+
+/** JUnit suite properties for a report written through a connector: what wrote, and every note. */
+export function connectorProperties(connector: Parameters<typeof connectorNotes>[0] & { kind: ConnectorKind; name: string }): Array<{ name: string; value: string }> {
+  const notes = connectorNotes(connector);
+  return [{ name: 'connector', value: describeConnector(connector) }, ...(notes.length > 0 ? [{ name: 'connector.notes', value: notes.join('\n') }] : [])];
+}

@@ -1,4 +1,5 @@
 import type { Attribution, RehearsedChange, RehearseReport } from '../rehearse/types.js';
+import { connectorProperties } from './connector.js';
 import { describeTransition } from './diff-summary.js';
 import { renderJUnit, type JUnitCase } from './junit.js';
 import { attributionsOf, describeAttributedReason, describeNotJudged, describeUnexplained, partnersOf } from './rehearse-summary.js';
@@ -26,6 +27,7 @@ export function renderRehearseJUnit(report: RehearseReport): string {
     { name: 'newlyBlocked', value: String(report.newlyBlocked) },
     { name: 'explained', value: String(explained) },
     { name: 'unexplained', value: String(report.unexplained) },
+    ...(report.connector ? connectorProperties(report.connector) : []),
   ]);
 }
 

@@ -1,5 +1,6 @@
 import { STAGES } from '../run/ledger.js';
 import { describeReason } from '../run/summary.js';
+import { connectorProperties } from './connector.js';
 import { renderJUnit } from './junit.js';
 import type { RunReport } from './run-report.js';
 import { worldProperties } from './world.js';
@@ -27,6 +28,6 @@ export function renderRunJUnit(report: RunReport): string {
         },
       };
     }), readBack],
-    report.world ? worldProperties(report.world) : [],
+    [...(report.world ? worldProperties(report.world) : []), ...(report.connector ? connectorProperties(report.connector) : [])],
   );
 }

@@ -59,8 +59,18 @@ describe('rehearse --connector: a fetch-based event connector with its own varia
 
   it('refuses and reports a request to a host outside the env set (host and path, never headers or the token)', async () => {
     const candidate = await variant((t) => t.replace('scim.staging.example.com', 'scim.prod.example.com'));
-    const result = await runScimsim(['rehearse', '--base', STAGING, '--candidate', candidate, ...CONNECTOR, '--users', '100', '--format', 'json']);
+    const out = await mkdtemp(join(tmpdir(), 'scimsim-connector-reports-'));
+    const reports = ['html', 'junit', 'markdown'].flatMap((format) => ['--report', `${format}=${join(out, `report.${format}`)}`]);
+    const result = await runScimsim(['rehearse', '--base', STAGING, '--candidate', candidate, ...CONNECTOR, '--users', '100', '--format', 'json', ...reports]);
     expect(result.code).toBe(2);
+    // Every format of the same run names the connector and the refused request.
+    const written = await Promise.all(['html', 'junit', 'markdown'].map((format) => readFile(join(out, `report.${format}`), 'utf8')));
+    for (const text of written) {
+      expect(text).toContain('event connector');
+      expect(text).toContain('POST scim.prod.example.com/acme-staging/scim/v2/Users (100×)');
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toMatch(/Bearer/i);
+    }
     expectJsonAddsUp(result.stdout);
     const report = JSON.parse(result.stdout) as RehearseJson;
     expect(report.attribution.map((a) => a.variables)).toEqual([['ACME_SCIM_URL']]);

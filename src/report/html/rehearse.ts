@@ -12,6 +12,7 @@ import {
   groupByUnit,
   summarizeRehearsal,
 } from '../rehearse-summary.js';
+import { connectorSection } from './connector.js';
 import { code, facts, html, join, n, page, table, verdict, type SafeHtml } from './html.js';
 import { stageColor } from './stages.js';
 import { figure, stackedBarChart } from './svg.js';
@@ -42,6 +43,7 @@ ${changes(report)}
 ${causes(report)}
 ${notJudged(report)}
 ${unexplained(report)}
+${connectorSection(report.connector)}
 ${report.quarantine ? html`<h2>Entra ID quarantine</h2><p data-section="quarantine">${report.quarantine.line}</p>` : ''}
 <footer>${describeRuns(report)}</footer>`;
   return page(`scimsim rehearse: ${report.labels.base} → ${report.labels.candidate}`, body);

@@ -2,6 +2,7 @@ import { STAGES } from '../../run/ledger.js';
 import { describeReason, runVerdict } from '../../run/summary.js';
 import { describeCleanup } from '../../target/cleanup.js';
 import type { RunReport } from '../run-report.js';
+import { connectorSection } from './connector.js';
 import { code, facts, html, join, n, page, table, verdict, type SafeHtml } from './html.js';
 import { figure, stackedBarChart, type ChartSeries } from './svg.js';
 
@@ -39,6 +40,7 @@ ${counts(report)}
 ${chart(report)}
 ${reasons(report)}
 ${live(report)}
+${connectorSection(report.connector)}
 <footer>${n(summary.requests)} requests, ${n(summary.retries)} retried · ${Math.round(report.timing.simulatedMs / 1000)} s simulated, ${(report.timing.wallMs / 1000).toFixed(1)} s wall</footer>`;
   return page(`scimsim run: ${report.scenario}`, body);
 }
