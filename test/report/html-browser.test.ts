@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadJson } from '../../src/load/report.js';
+import { page as htmlPage } from '../../src/report/html/html.js';
+import { figure, stackedBarChart } from '../../src/report/html/svg.js';
 import { runScimsim } from '../helpers/run-cli.js';
 
 /**
@@ -228,5 +230,38 @@ describe('HTML reports in headless Chromium', () => {
         await close();
       }
     });
+  });
+
+  it('sets long cause labels beside their bars, whole and inside the chart', { timeout: SLOW }, async () => {
+    const names = ['SCIM_AUTH_TOKEN', 'SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS', 'SCIM_UPDATE_METHOD', 'SCIM_USER_MATCH_ATTRIBUTE', 'SCIM_DEACTIVATION_MODE', 'SCIM_USERNAME_DOMAIN', 'SCIM_PAGE_SIZE', 'SCIM_TIMEOUT_MS'];
+    // A cause per name, then the longest combinations a rehearsal writes: `A or B + C + …`.
+    const categories = [...names, ...names.slice(1).map((name, k) => `${names[0]} or ${names.slice(1, k + 2).join(' + ')}`)];
+    const svg = stackedBarChart({ id: 'long', title: 'Long labels', categories, series: [{ name: 'create', values: categories.map((_, k) => k + 1) }], unit: 'accounts' });
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 900 } });
+    try {
+      const tab = await context.newPage();
+      await tab.setContent(htmlPage('Long labels', figure(svg)));
+      const chartBox = await tab.locator('svg[data-chart="long"]').boundingBox();
+      const axisX = Number(await tab.locator('svg[data-chart="long"] line.axis').getAttribute('x1'));
+      expect(chartBox).not.toBeNull();
+      const labels = tab.locator('svg[data-chart="long"] text[data-category-label]');
+      expect(await labels.count()).toBe(categories.length);
+      let previousBottom = -Infinity;
+      for (const [k, label] of (await labels.all()).entries()) {
+        const box = await label.boundingBox();
+        expect(box, categories[k]).not.toBeNull();
+        if (!box || !chartBox) continue;
+        // Not cut off at the chart's left edge, clear of the bars, and not over the label above.
+        expect(box.x, categories[k]).toBeGreaterThanOrEqual(chartBox.x);
+        expect(box.x + box.width, categories[k]).toBeLessThanOrEqual(chartBox.x + axisX);
+        expect(box.y, categories[k]).toBeGreaterThanOrEqual(previousBottom - 0.5);
+        previousBottom = box.y + box.height;
+        // Every word of a label up to three lines long is shown.
+        const shown = await label.evaluate((text) => [...text.childNodes].filter((node) => node.nodeName !== 'title').map((node) => node.textContent ?? '').join(' '));
+        if (!shown.endsWith('…')) expect(shown, categories[k]).toBe(categories[k]);
+      }
+    } finally {
+      await context.close();
+    }
   });
 });
