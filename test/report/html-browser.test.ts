@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadJson } from '../../src/load/report.js';
-import { page as htmlPage } from '../../src/report/html/html.js';
+import { code, html, page as htmlPage, table } from '../../src/report/html/html.js';
 import { figure, stackedBarChart } from '../../src/report/html/svg.js';
 import { runScimsim } from '../helpers/run-cli.js';
 
@@ -105,6 +105,15 @@ async function chart(page: Page, id: string): Promise<{ role: string | null; lab
   return { role: await svg.getAttribute('role'), label: await svg.getAttribute('aria-label'), series, categories, width: box?.width ?? 0, height: box?.height ?? 0 };
 }
 
+/** The tables wider than the page's column (main, less its padding): a long userName or value that cannot wrap. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.locator('main').evaluate((main) => {
+    const style = main.ownerDocument.defaultView?.getComputedStyle(main);
+    const right = main.getBoundingClientRect().right - parseFloat(style?.paddingRight ?? '0');
+    return [...main.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().right > right + 0.5).map((t) => t.getAttribute('data-table') ?? '?');
+  });
+}
+
 /** A screenshot of the whole page, checked to be a PNG with content. */
 async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
@@ -136,6 +145,7 @@ describe('HTML reports in headless Chromium', () => {
         expect((await rows(page, 'changes')).map((r) => r[0])).toContain('SCIM_AUTH_TOKEN');
         const bars = await chart(page, 'blocked-by-cause');
         expect(bars.width).toBeGreaterThan(300);
+        expect(await overflowing(page)).toEqual([]);
         expect(requests).toEqual([]);
       } finally {
         await close();
@@ -151,6 +161,7 @@ describe('HTML reports in headless Chromium', () => {
         expect(counts.get('unverified (state could not be read back)')).toBe(json.result.unverified);
         expect((await rows(page, 'reasons')).map((r) => Number(r[0]))).toEqual(json.result.reasons.map((r) => r.count));
         expect((await chart(page, 'blocked-by-stage')).height).toBeGreaterThan(100);
+        expect(await overflowing(page)).toEqual([]);
       } finally {
         await close();
       }
@@ -260,6 +271,33 @@ describe('HTML reports in headless Chromium', () => {
         const shown = await label.evaluate((text) => [...text.childNodes].filter((node) => node.nodeName !== 'title').map((node) => node.textContent ?? '').join(' '));
         if (!shown.endsWith('…')) expect(shown, categories[k]).toBe(categories[k]);
       }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('breaks a long userName or value in a table cell rather than widening the page', { timeout: SLOW }, async () => {
+    // A cause row as a rehearsal of the demo's candidate writes it: every column holds a long word.
+    const example = (userName: string, id: number) => html`${code(userName)} <span class="note">(scimsim-mock-1-${id}; create, 401)</span>`;
+    const body = table({
+      id: 'wide',
+      head: ['cause', 'accounts', 'by stage', 'reasons', 'example accounts', 'what to do'],
+      rows: [
+        [
+          html`${code('SCIM_AUTH_TOKEN')} or ${code('SCIM_PAGE_SIZE')} or ${code('SCIM_MAX_CONCURRENCY')} + ${code('SCIM_RATE_LIMIT_RPS')} + ${code('SCIM_UPDATE_METHOD')}`,
+          '4',
+          'create 4',
+          html`create: 401 (Authorization failed: the token is not valid): 4<br><span class="note">SCIM_MAX_CONCURRENCY + SCIM_RATE_LIMIT_RPS + SCIM_UPDATE_METHOD alone: create: 429, update: 429</span>`,
+          html`${example('meredith.bechtelar.34@example.com', 34)}<br>${example('joelle.renner-kohler.266@example.com', 266)}`,
+          'the token was rejected: check SCIM_AUTH_TOKEN (or the OAuth client) against what the target accepts now; run scimsim check --connect',
+        ],
+      ],
+    });
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 900 } });
+    try {
+      const tab = await context.newPage();
+      await tab.setContent(htmlPage('Wide table', body));
+      expect(await overflowing(tab)).toEqual([]);
     } finally {
       await context.close();
     }

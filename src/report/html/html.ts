@@ -102,7 +102,7 @@ main{max-width:980px;margin:0 auto;padding:24px 20px 48px}
 h1{font-size:1.5em;margin:0 0 8px}
 h2{font-size:1.2em;margin:32px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line)}
 h3{font-size:1em;margin:20px 0 6px}
-code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:1px 4px;border-radius:4px;overflow-wrap:break-word}
+code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
 .verdict{font-size:1.15em;font-weight:600;padding:10px 14px;border-radius:6px;border:1px solid var(--line);border-left-width:6px}
 .verdict.ok{border-left-color:var(--ok)}.verdict.ok .mark{color:var(--ok)}
 .verdict.warn{border-left-color:var(--warn)}.verdict.warn .mark{color:var(--warn)}
