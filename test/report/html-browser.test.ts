@@ -232,6 +232,10 @@ describe('HTML reports in headless Chromium', () => {
           expect(latency.label).toContain(op);
           expect(latency.width).toBeGreaterThan(300);
         }
+        // Each iteration-latency threshold is a labelled line on its operation's chart, and only there.
+        await expect(page.locator('svg[data-chart="latency-create"] [data-reference]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-reference')))).resolves.toEqual(['create.p95<1']);
+        await expect(page.locator('svg[data-chart="latency-create"] .reference text').textContent()).resolves.toBe('create.p95<1');
+        await expect(page.locator('svg[data-chart^="latency-"]:not([data-chart="latency-create"]) [data-reference]').count()).resolves.toBe(0);
         // A tooltip per window with operations on each line.
         const dots = await page.locator('svg[data-chart="latency-create"] g[data-series="p95"] circle').count();
         expect(dots).toBe(json.windows?.operations.create.length);

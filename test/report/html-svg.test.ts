@@ -135,6 +135,18 @@ describe('lineChart', () => {
     ],
   };
 
+  it('draws each reference as a labelled horizontal line, the y axis reaching it', () => {
+    const chart = lineChart({ ...spec, references: [{ value: 500, label: 'create.p95<500' }] });
+    const svg = parse(chart);
+    const reference = (svg.g as Node[]).find((g) => g['@data-reference'] === 'create.p95<500');
+    const line = (reference?.line as Node[] | undefined)?.[0];
+    expect(line?.['@y1']).toBe(line?.['@y2']);
+    expect(chart.value).toContain('>create.p95&lt;500</text>');
+    // The axis goes up to the threshold though every figure is far below it.
+    expect(chart.value).toContain('>500</text>');
+    expect(lineChart(spec).value).not.toContain('data-reference');
+  });
+
   it('draws a line per series, broken where a window has no figure, with a dot and tooltip per figure', () => {
     const chart = lineChart(spec);
     const svg = parse(chart);

@@ -121,7 +121,7 @@ tbody th{font-weight:normal}
 figure{margin:16px 0}
 figcaption{font-weight:600;margin-bottom:4px}
 svg{max-width:100%;height:auto;font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
-svg .label{font:11px ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace}svg .axis{stroke:#59636e}svg .grid{stroke:#e6eaef}svg text{fill:#1f2328}svg .muted{fill:#59636e}
+svg .label{font:11px ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace}svg .reference line{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:2 3}svg .reference text{fill:#cf222e;stroke:#fff;stroke-width:3px;paint-order:stroke;font-weight:600}svg .axis{stroke:#59636e}svg .grid{stroke:#e6eaef}svg text{fill:#1f2328}svg .muted{fill:#59636e}
 details{margin:8px 0}summary{cursor:pointer}
 footer{margin-top:32px;color:var(--muted);font-size:0.9em}
 `;

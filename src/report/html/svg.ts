@@ -196,6 +196,8 @@ export interface LineChartSpec {
   series: readonly ChartSeries[];
   /** The top of the y axis is at least this (100 for a share in percent that stays low). */
   yMin?: number;
+  /** Horizontal lines at fixed values, each labelled (a load test's thresholds); the y axis reaches them. */
+  references?: ReadonlyArray<{ value: number; label: string }>;
 }
 
 /** Lines over a shared x axis, one per series, broken where a series has no figure; a dot per figure. */
@@ -207,7 +209,8 @@ export function lineChart(spec: LineChartSpec): SafeHtml {
   const plotHeight = 200;
   const height = top + plotHeight + 48;
   const values = spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const yTicks = niceTicks(Math.max(spec.yMin ?? 0, ...values));
+  const references = (spec.references ?? []).filter((r) => Number.isFinite(r.value) && r.value >= 0);
+  const yTicks = niceTicks(Math.max(spec.yMin ?? 0, ...values, ...references.map((r) => r.value)));
   const yMax = yTicks.at(-1) ?? 1;
   const xTicks = niceTicks(spec.xMax, 8);
   const xMax = Math.max(spec.xMax, 1e-9);
@@ -217,6 +220,9 @@ export function lineChart(spec: LineChartSpec): SafeHtml {
     ...yTicks.map((t) => html`<line class="grid" x1="${left}" x2="${WIDTH - right}" y1="${c(py(t))}" y2="${c(py(t))}"/><text class="muted" x="${left - 6}" y="${c(py(t) + 4)}" text-anchor="end">${formatNumber(t)}</text>`),
     ...xTicks.filter((t) => t <= spec.xMax).map((t) => html`<text class="muted" x="${c(px(t))}" y="${c(top + plotHeight + 16)}" text-anchor="middle">${formatNumber(t)}</text>`),
   ];
+  // A reference's line goes under the series, its label over them (on a halo), so both stay legible.
+  const lines = references.map((r) => html`<g class="reference" data-reference="${r.label}"><line x1="${left}" x2="${WIDTH - right}" y1="${c(py(r.value))}" y2="${c(py(r.value))}"/><title>${r.label}</title></g>`);
+  const labels = references.map((r) => html`<g class="reference"><text x="${WIDTH - right - 4}" y="${c(py(r.value) - 4)}" text-anchor="end">${r.label}</text></g>`);
   const series = spec.series.map((s, i) => {
     let d = '';
     let pen = false;
@@ -232,7 +238,7 @@ export function lineChart(spec: LineChartSpec): SafeHtml {
     });
     return html`<g data-series="${s.name}" fill="${colors[i]}" stroke="${colors[i]}">${d === '' ? '' : html`<path d="${d}" fill="none" stroke-width="2"${s.dashed ? html` stroke-dasharray="6 4"` : ''}/>`}${dots}</g>`;
   });
-  return html`${open(spec.id, spec.title, height)}${legendSvg}<g class="grid-lines">${grid}</g><line class="axis" x1="${left}" x2="${WIDTH - right}" y1="${c(top + plotHeight)}" y2="${c(top + plotHeight)}"/><line class="axis" x1="${left}" x2="${left}" y1="${c(top)}" y2="${c(top + plotHeight)}"/>${series}<text class="muted" x="${c((left + WIDTH - right) / 2)}" y="${c(height - 8)}" text-anchor="middle">${spec.xLabel}</text><text class="muted" transform="translate(14 ${c(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">${spec.unit}</text></svg>`;
+  return html`${open(spec.id, spec.title, height)}${legendSvg}<g class="grid-lines">${grid}</g><line class="axis" x1="${left}" x2="${WIDTH - right}" y1="${c(top + plotHeight)}" y2="${c(top + plotHeight)}"/><line class="axis" x1="${left}" x2="${left}" y1="${c(top)}" y2="${c(top + plotHeight)}"/>${lines}${series}${labels}<text class="muted" x="${c((left + WIDTH - right) / 2)}" y="${c(height - 8)}" text-anchor="middle">${spec.xLabel}</text><text class="muted" transform="translate(14 ${c(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">${spec.unit}</text></svg>`;
 }
 
 /** A chart as a figure, with a caption unless a heading above already names it. */
