@@ -5,7 +5,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { loadReportFromJson, type LoadJson } from '../../src/load/report.js';
 import { renderLoadHtml } from '../../src/report/html/load.js';
-import { renderRehearseHtml } from '../../src/report/html/rehearse.js';
+import { CHART_CAUSES, renderRehearseHtml } from '../../src/report/html/rehearse.js';
 import { renderRunHtml } from '../../src/report/html/run.js';
 import { parseRehearseJson, parseRunJson } from '../../src/report/parse-report.js';
 import { expectAddsUp } from '../helpers/rehearse-invariants.js';
@@ -114,6 +114,26 @@ describe('rehearse --format html', () => {
     const plain = renderRehearseHtml(report);
     for (const e of report.attribution.flatMap((a) => a.examples)) expect(plain).toContain(`<code>${e.userName}</code>`);
     expect(plain).toContain('fp:');
+  });
+});
+
+describe('rehearse --format html with many cause rows', () => {
+  it('draws a bar for each of the largest rows and one for the rest, every account counted once', async () => {
+    const report = parseRehearseJson(await json(['rehearse', '--base', BASELINE, '--candidate', CANDIDATE, '--users', '60', '--workers', '1']));
+    expectAddsUp(report);
+    const first = report.attribution[0];
+    if (!first) throw new Error('the demo rehearsal blames no change');
+    // 20 rows, largest first, as the attribution lists them.
+    const attribution = Array.from({ length: 20 }, (_, k) => ({ ...first, causes: [[`SCIM_ROW_${k}`]], variables: [`SCIM_ROW_${k}`], blocked: 40 - k, byStage: { create: 40 - k } }));
+    const page = renderRehearseHtml({ ...report, attribution });
+    const svg = chart(page, 'blocked-by-cause');
+    const bars = [...svg.matchAll(/<rect data-category="([^"]*)" data-value="(\d+)"/g)].map((m) => [m[1], Number(m[2])] as const);
+    expect(bars).toHaveLength(CHART_CAUSES);
+    expect(bars.slice(0, CHART_CAUSES - 1).map(([label]) => label)).toEqual(attribution.slice(0, CHART_CAUSES - 1).map((a) => a.causes[0]?.[0]));
+    expect(bars.at(-1)).toEqual([`${20 - CHART_CAUSES + 1} other cause rows (see the table below)`, attribution.slice(CHART_CAUSES - 1).reduce((sum, a) => sum + a.blocked, 0)]);
+    expect(bars.reduce((sum, [, value]) => sum + value, 0)).toBe(attribution.reduce((sum, a) => sum + a.blocked, 0));
+    // The table still has every row.
+    expect([...page.matchAll(/<code>SCIM_ROW_\d+<\/code>/g)]).toHaveLength(20);
   });
 });
 
