@@ -94,6 +94,15 @@ export function code(text: string): SafeHtml {
   return html`<code>${text}</code>`;
 }
 
+/**
+ * Inline code that may break before an `@`: a userName in a table cell, long and without spaces,
+ * would otherwise widen the table past the page (a browser sizes a column by its longest word).
+ * Breaking anywhere instead lets the table squeeze the column to a few characters a line.
+ */
+export function breakableCode(text: string): SafeHtml {
+  return html`<code>${join(text.split(/(?=@)/), html`<wbr>`)}</code>`;
+}
+
 const STYLE = `
 :root{color-scheme:light;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--ok:#1a7f37;--warn:#9a6700;--fail:#cf222e}
 *{box-sizing:border-box}
@@ -102,7 +111,7 @@ main{max-width:980px;margin:0 auto;padding:24px 20px 48px}
 h1{font-size:1.5em;margin:0 0 8px}
 h2{font-size:1.2em;margin:32px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line)}
 h3{font-size:1em;margin:20px 0 6px}
-code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
+code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:1px 4px;border-radius:4px;overflow-wrap:break-word}
 .verdict{font-size:1.15em;font-weight:600;padding:10px 14px;border-radius:6px;border:1px solid var(--line);border-left-width:6px}
 .verdict.ok{border-left-color:var(--ok)}.verdict.ok .mark{color:var(--ok)}
 .verdict.warn{border-left-color:var(--warn)}.verdict.warn .mark{color:var(--warn)}

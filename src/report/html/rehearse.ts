@@ -13,7 +13,7 @@ import {
   summarizeRehearsal,
 } from '../rehearse-summary.js';
 import { connectorSection } from './connector.js';
-import { code, facts, html, join, n, page, table, verdict, type SafeHtml } from './html.js';
+import { breakableCode, code, facts, html, join, n, page, table, verdict, type SafeHtml } from './html.js';
 import { stageColor } from './stages.js';
 import { figure, stackedBarChart } from './svg.js';
 
@@ -146,7 +146,7 @@ function causes(report: RehearseReport): SafeHtml {
       html`<br>`,
     ),
     join(
-      a.examples.map((e) => html`${code(e.userName)} <span class="note">(${e.externalId}; ${e.stage}, ${e.reason})</span>`),
+      a.examples.map((e) => html`${breakableCode(e.userName)} <span class="note">(${e.externalId}; ${e.stage}, ${e.reason})</span>`),
       html`<br>`,
     ),
     a.hint,
