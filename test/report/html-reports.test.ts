@@ -138,6 +138,19 @@ describe('rehearse --format html with many cause rows', () => {
   });
 });
 
+describe('rehearse --format html cause notes', () => {
+  it('says "any one cause alone" for alternatives, one of them a set, as the table and markdown do', async () => {
+    const report = parseRehearseJson(await json(['rehearse', '--base', BASELINE, '--candidate', CANDIDATE, '--users', '60', '--workers', '1']));
+    expectAddsUp(report);
+    const first = report.attribution[0];
+    if (!first) throw new Error('the demo rehearsal blames no change');
+    const either = { ...first, causes: [['SCIM_AUTH_TOKEN'], ['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS']], alternatives: true, interaction: true };
+    const together = { ...first, causes: [['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS']], alternatives: false, interaction: true };
+    const rows = (page: string): string[] => [...page.split('data-table="attribution"')[1]?.matchAll(/<span class="note">(any one cause alone|only together)<\/span>/g) ?? []].map((m) => m[1] ?? '');
+    expect(rows(renderRehearseHtml({ ...report, attribution: [either, together] }))).toEqual(['any one cause alone', 'only together']);
+  });
+});
+
 describe('load --format html', () => {
   it('charts throughput, 429 share and p50/p95/p99 per operation over time, and each threshold with pass or fail', async () => {
     const saved = (await json(['load', '--env', BASELINE, '--rate', '10', '--duration', '4s', '--threshold', 'errors.rate<0.5', '--threshold', 'create.p95<1'])) as unknown as LoadJson;

@@ -132,7 +132,7 @@ function causes(report: RehearseReport): SafeHtml {
     html`${join(
       a.causes.map((set) => join(set.map(code), ' + ')),
       ' or ',
-    )}${a.interaction ? html`<br><span class="note">only together</span>` : a.alternatives ? html`<br><span class="note">any one cause alone</span>` : ''}`,
+    )}${a.alternatives ? html`<br><span class="note">any one cause alone</span>` : a.interaction ? html`<br><span class="note">only together</span>` : ''}`,
     n(a.blocked),
     join(
       STAGES.filter((s) => (a.byStage[s] ?? 0) > 0).map((s) => `${s} ${n(a.byStage[s] ?? 0)}`),
