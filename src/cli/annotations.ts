@@ -12,7 +12,7 @@ import type { CliIO } from './io.js';
  */
 export function printAnnotations(io: CliIO, report: CheckReport, format: string): void {
   if (githubActions(io.env) === undefined) return;
-  const text = renderCheckAnnotations(report, io.cwd);
+  const text = renderCheckAnnotations(report, io.cwd, io.env.GITHUB_WORKSPACE);
   if (text === '') return;
   (format === 'json' ? io.stderr : io.stdout).write(text);
 }
@@ -24,7 +24,7 @@ const MAX_DETAILS = 50;
 export function printErrorAnnotation(io: CliIO, error: UserError): void {
   if (githubActions(io.env) === undefined || error.code === 'bad-flags') return;
   const { code, location, hint } = error;
-  const details = error.details.slice(0, MAX_DETAILS).map(capMessage);
+  const details = error.details.slice(0, MAX_DETAILS).map((detail) => capMessage(detail));
   if (error.details.length > MAX_DETAILS) details.push(`… and ${error.details.length - MAX_DETAILS} more`);
-  io.stderr.write(renderErrorAnnotation({ code, location, message: capMessage(error.message), details, hint: hint === undefined ? undefined : capMessage(hint) }, io.cwd));
+  io.stderr.write(renderErrorAnnotation({ code, location, message: capMessage(error.message), details, hint: hint === undefined ? undefined : capMessage(hint) }, io.cwd, io.env.GITHUB_WORKSPACE));
 }

@@ -1,4 +1,5 @@
-import { appendFile, chmod, readFile, writeFile } from 'node:fs/promises';
+import { fstatSync } from 'node:fs';
+import { appendFile, chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../errors/user-error.js';
 import type { Render, Reporters } from '../report/reporters.js';
@@ -63,12 +64,14 @@ export async function emitReports<R, F extends string>(
 /**
  * Under GitHub Actions with GITHUB_STEP_SUMMARY set, appends a report's Markdown to the step's
  * job summary: redacted like every file, created when missing, never truncated, one blank line
- * after what an earlier command of the step wrote there.
+ * after what an earlier command of the step wrote there. Not when stdout is that file already
+ * (`--format markdown >> "$GITHUB_STEP_SUMMARY"`): the report would be there twice.
  */
 export async function appendStepSummary(io: CliIO, markdown: string): Promise<void> {
   const file = githubActions(io.env)?.summaryFile;
   if (file === undefined) return;
   const path = resolve(io.cwd, file);
+  if (await isStdout(io, path)) return;
   try {
     const before = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return '';
@@ -82,6 +85,17 @@ export async function appendStepSummary(io: CliIO, markdown: string): Promise<vo
       location: { file },
       cause: error,
     });
+  }
+}
+
+/** Whether stdout is redirected to the file at `path` (the same file, not just the same name). */
+async function isStdout(io: CliIO, path: string): Promise<boolean> {
+  if (io.stdout.fd === undefined) return false;
+  try {
+    const [out, file] = [fstatSync(io.stdout.fd), await stat(path)];
+    return out.isFile() && out.dev === file.dev && out.ino === file.ino;
+  } catch {
+    return false;
   }
 }
 

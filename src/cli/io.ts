@@ -5,6 +5,8 @@ import { createColors, type Colors } from '../report/style.js';
 export interface OutputStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** The file descriptor behind the stream, when there is one (process.stdout's is 1). */
+  fd?: number;
 }
 
 /** Everything the CLI touches of the outside world, injected so tests run it in-process. */
@@ -26,6 +28,7 @@ export function redactedIO(io: CliIO): CliIO & { redactor: Redactor } {
   const wrap = (stream: OutputStream): OutputStream => {
     const wrapped: OutputStream = { write: (text: string) => stream.write(redactor.scrub(text)) };
     if (stream.isTTY !== undefined) wrapped.isTTY = stream.isTTY;
+    if (stream.fd !== undefined) wrapped.fd = stream.fd;
     return wrapped;
   };
   return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr), redactor };

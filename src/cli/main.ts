@@ -41,7 +41,10 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
       // yargs reports its own parse failures here; a command's error travels on unchanged.
       if (error) throw error;
       // recommendCommands answers only "Did you mean check?"; name what was wrong first.
-      const text = message?.startsWith('Did you mean') ? `Unknown command: ${argv[0] ?? ''}. ${message}` : message;
+      let text = message?.startsWith('Did you mean') ? `Unknown command: ${argv[0] ?? ''}. ${message}` : message;
+      // yargs checks required options before unknown ones, so a mistyped required flag (--bas) would go unnamed.
+      const unknown = text?.startsWith('Missing required argument') ? unknownFlags(argv, (parser as unknown as { getOptions(): FlagOptions }).getOptions()) : [];
+      if (unknown.length > 0) text = `Unknown argument${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. ${text ?? ''}`;
       throw new UserError('bad-flags', text ?? 'invalid command line');
     });
 
@@ -61,6 +64,20 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
     io.stdout.write(printed.endsWith('\n') ? printed : `${printed}\n`);
   }
   return ctx.exitCode;
+}
+
+/** What yargs' getOptions() (public, but missing from its type declarations) says of the options in effect. */
+interface FlagOptions {
+  key: Record<string, unknown>;
+  alias: Record<string, string[]>;
+}
+
+/** The `--name` flags of argv that name no option of the command (in either spelling yargs accepts). */
+function unknownFlags(argv: readonly string[], options: FlagOptions): string[] {
+  const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const known = new Set([...Object.keys(options.key), ...Object.values(options.alias).flat()].flatMap((name) => [name, camel(name)]));
+  const names = argv.flatMap((arg) => (arg.startsWith('--') && arg.length > 2 ? [arg.slice(2).split('=')[0] ?? ''] : []));
+  return names.filter((name) => !known.has(name) && !known.has(camel(name)) && !(name.startsWith('no-') && known.has(camel(name.slice(3)))));
 }
 
 /** An error prints at most this many detail lines: a file of 100,000 bad lines must not flood a CI log. */

@@ -1,9 +1,13 @@
 import type { CheckReport } from '../env/check.js';
 import { formatSource } from './style.js';
 
+/** The id of the check report's JSON Schema (schemas/check-report.json), named by every report. */
+export const CHECK_REPORT_SCHEMA = 'https://scimsim.dev/schemas/check-report.json';
+
 /** `scimsim check --format json`: the report with sources as `file:line` strings. */
 export function renderCheckJson(report: CheckReport): string {
   const json = {
+    $schema: CHECK_REPORT_SCHEMA,
     formatVersion: '1.0',
     command: 'check',
     valid: report.valid,

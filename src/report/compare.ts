@@ -1,4 +1,5 @@
 import { totals, type LoadReport } from '../load/report.js';
+import { STAGES, type Stage } from '../run/ledger.js';
 import { LOAD_OPERATIONS, type OperationStats } from '../load/metrics.js';
 import type { RehearseReport } from '../rehearse/types.js';
 import { runVerdict } from '../run/summary.js';
@@ -37,20 +38,44 @@ function compareVerdict(out: Comparison, before: Verdict, after: Verdict): void 
   if (VERDICT_RANK[after] > VERDICT_RANK[before]) out.regressions.push(line);
 }
 
-/** Runs: more blocked or unverified accounts, or a worse verdict, is a regression. */
+/** Per stage with any account blocked in either report: more accounts blocked at that stage is a regression. */
+function compareStages(out: Comparison, what: string, before: Partial<Record<Stage, number>>, after: Partial<Record<Stage, number>>): void {
+  for (const stage of STAGES) {
+    const [a, b] = [before[stage] ?? 0, after[stage] ?? 0];
+    if (a > 0 || b > 0) compareCount(out, `${what} at ${stage}`, a, b);
+  }
+}
+
+/**
+ * Runs: more blocked or unverified accounts, or a worse verdict, is a regression; so are more
+ * accounts blocked at any one stage, even when as many fewer are blocked at another (the total
+ * is the same, but accounts are newly blocked).
+ */
 export function compareRuns(before: RunReport, after: RunReport): Comparison {
   const out: Comparison = { compared: [], regressions: [] };
   compareVerdict(out, runVerdict(before.summary), runVerdict(after.summary));
   compareCount(out, 'blocked accounts', before.summary.blocked, after.summary.blocked);
+  compareStages(out, 'blocked', before.summary.byStage, after.summary.byStage);
   compareCount(out, 'unverified accounts', before.summary.unverified, after.summary.unverified);
   return out;
 }
 
-/** Rehearsals: more newly blocked accounts, more left unexplained, or a worse verdict. */
+/** The newly blocked accounts the attribution explains, per stage. */
+function attributedByStage(report: RehearseReport): Partial<Record<Stage, number>> {
+  const byStage: Partial<Record<Stage, number>> = {};
+  for (const a of report.attribution) for (const stage of STAGES) byStage[stage] = (byStage[stage] ?? 0) + (a.byStage[stage] ?? 0);
+  return byStage;
+}
+
+/**
+ * Rehearsals: more newly blocked accounts, more left unexplained, or a worse verdict; so are more
+ * explained accounts newly blocked at any one stage, whatever the total.
+ */
 export function compareRehearsals(before: RehearseReport, after: RehearseReport): Comparison {
   const out: Comparison = { compared: [], regressions: [] };
   compareVerdict(out, before.verdict, after.verdict);
   compareCount(out, 'newly blocked accounts', before.newlyBlocked, after.newlyBlocked);
+  compareStages(out, 'newly blocked', attributedByStage(before), attributedByStage(after));
   compareCount(out, 'unexplained accounts', before.unexplained, after.unexplained);
   return out;
 }

@@ -2,9 +2,13 @@ import type { EnvDiff } from '../env/diff.js';
 import type { DiffLabels } from './diff-table.js';
 import { formatSource } from './style.js';
 
+/** The id of the diff report's JSON Schema (schemas/diff-report.json), named by every report. */
+export const DIFF_REPORT_SCHEMA = 'https://scimsim.dev/schemas/diff-report.json';
+
 /** `scimsim diff --format json`: changes in the contract's shape, plus sources and notes. */
 export function renderDiffJson(diff: EnvDiff, labels: DiffLabels): string {
   const json = {
+    $schema: DIFF_REPORT_SCHEMA,
     formatVersion: '1.0',
     command: 'diff',
     base: labels.base,

@@ -1,4 +1,4 @@
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CheckReport } from '../env/check.js';
 
 /**
@@ -7,12 +7,12 @@ import type { CheckReport } from '../env/check.js';
  * ("Workflow commands for GitHub Actions", "Setting an error message"). A problem without a
  * line names its file only; one without a file (a failed preflight step) names nothing.
  */
-export function renderCheckAnnotations(report: CheckReport, cwd: string): string {
+export function renderCheckAnnotations(report: CheckReport, cwd: string, workspace?: string): string {
   const lines: string[] = [];
   for (const p of report.problems) {
     const properties: Record<string, string> = {};
     if (p.location) {
-      properties.file = annotationPath(p.location.file, cwd);
+      properties.file = annotationPath(p.location.file, cwd, workspace);
       if (p.location.line !== undefined) properties.line = String(p.location.line);
       properties.title = p.code;
     }
@@ -30,10 +30,11 @@ export function renderCheckAnnotations(report: CheckReport, cwd: string): string
 export function renderErrorAnnotation(
   error: { code: string; message: string; details: readonly string[]; hint?: string | undefined; location?: { file: string; line?: number } | undefined },
   cwd: string,
+  workspace?: string,
 ): string {
   const properties: Record<string, string> = {};
   if (error.location) {
-    properties.file = annotationPath(error.location.file, cwd);
+    properties.file = annotationPath(error.location.file, cwd, workspace);
     if (error.location.line !== undefined) properties.line = String(error.location.line);
     properties.title = error.code;
   }
@@ -55,10 +56,15 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** GitHub places an annotation by a path relative to the workspace: a file under cwd is named relative to it. */
-function annotationPath(file: string, cwd: string): string {
-  if (!isAbsolute(file)) return file;
-  const rel = relative(cwd, file);
+/**
+ * GitHub places an annotation by a path relative to the repository's root, GITHUB_WORKSPACE, which
+ * is not the working directory of a step with `working-directory:`. A file under the workspace is
+ * named relative to it; without a workspace, relative to cwd; any other file as given.
+ */
+function annotationPath(file: string, cwd: string, workspace: string | undefined): string {
+  const root = workspace === undefined || workspace.trim() === '' ? undefined : resolve(cwd, workspace);
+  if (root === undefined && !isAbsolute(file)) return file;
+  const rel = relative(root ?? cwd, resolve(cwd, file));
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return file;
   return rel.split(sep).join('/');
 }

@@ -41,6 +41,15 @@ describe('bad input', () => {
     expect(result.stderr).toContain('scimsim --help');
   });
 
+  it('names a mistyped required flag, not only the flag it then misses', async () => {
+    const result = await runScimsim(['rehearse', '--bas', 'fixtures/env/baseline.env', '--candidate', 'fixtures/env/candidate.env']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Unknown argument: bas. Missing required argument: base');
+    // Every spelling yargs accepts of a known flag is known: kebab, camel and --no-.
+    const spelled = await runScimsim(['rehearse', '--candidate', 'x', '--serverProfile', 'y', '--max-runs=3', '--no-keep']);
+    expect(spelled.stderr.split('\n')[0]).toBe('scimsim: Missing required argument: base');
+  });
+
   it('rejects an unknown command and a missing required flag', async () => {
     const unknown = await runScimsim(['chekc']);
     expect(unknown.code).toBe(1);

@@ -1,4 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -37,5 +42,22 @@ describe('the scimsim binary', () => {
     expect(forced.stdout).toContain('\u001b[');
     const noColor = await bin(['check', '--env', 'fixtures/env/problems.env'], { FORCE_COLOR: '1', NO_COLOR: '1' });
     expect(noColor.stdout).not.toContain('\u001b[');
+  });
+
+  it('adds its report to the step summary once when stdout is redirected there too (>> "$GITHUB_STEP_SUMMARY")', async () => {
+    const summary = join(await mkdtemp(join(tmpdir(), 'scimsim-bin-summary-')), 'summary.md');
+    const env = { ...process.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary };
+    const fd = openSync(summary, 'a');
+    try {
+      const child = spawn(process.execPath, ['dist/cli/bin.js', 'check', '--env', 'fixtures/env/baseline.env', '--format', 'markdown'], { env, stdio: ['ignore', fd, 'ignore'] });
+      const [code] = (await once(child, 'exit')) as [number];
+      expect(code).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    // A second command whose stdout goes elsewhere appends as usual.
+    expect((await exec(process.execPath, ['dist/cli/bin.js', 'check', '--env', 'fixtures/env/baseline.env'], { env })).stdout).toContain('valid');
+    const text = await readFile(summary, 'utf8');
+    expect(text.match(/^### scimsim check/gm)).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,26 @@ describe('GitHub Actions annotations of scimsim check', () => {
     expect(annotations(result.stderr)).toEqual([expect.stringMatching(/^::error file=fixtures\/env\/bad\/unclosed\.env,line=2,title=env-file-malformed::Failed to parse .*%0A .*never closed/)]);
     const plain = await runScimsim(['check', '--env', 'fixtures/env/bad/unclosed.env']);
     expect(annotations(plain.stderr)).toEqual([]);
+  });
+
+  it('keeps every detail line of an error annotation whole', async () => {
+    const result = await runScimsim(['check', '--env', 'fixtures/env/bad/malformed.env'], { env: ACTIONS });
+    expect(result.code).toBe(1);
+    const [line] = annotations(result.stderr);
+    const details = (line ?? '').split('::').slice(2).join('::').split('%0A');
+    expect(details.filter((d) => /^ {2}fixtures\/env\/bad\/malformed\.env:\d+: /.test(d))).toHaveLength(4);
+    expect(details.at(-1)).toBe('→ Each line must be KEY=VALUE, a comment (#) or blank.');
+  });
+
+  it('names a file relative to GITHUB_WORKSPACE when the step runs in a subfolder, escaping , and :', async () => {
+    const workspace = await mkdtemp(join(tmpdir(), 'scimsim-gha-ws-'));
+    await mkdir(join(workspace, 'infra'));
+    await writeFile(join(workspace, 'infra', 'a,b:c.env'), 'SCIM_API_BASE_URL=notaurl\nSCIM_AUTH_TOKEN=t\n');
+    const result = await runScimsim(['check', '--env', 'a,b:c.env'], { env: { ...ACTIONS, GITHUB_WORKSPACE: workspace }, cwd: join(workspace, 'infra') });
+    expect(annotations(result.stdout)[0]).toMatch(/^::error file=infra\/a%2Cb%3Ac\.env,line=1,title=url-malformed::/);
+    // Outside the workspace a path stays as given.
+    const outside = await runScimsim(['check', '--env', 'a,b:c.env'], { env: { ...ACTIONS, GITHUB_WORKSPACE: join(workspace, 'elsewhere') }, cwd: join(workspace, 'infra') });
+    expect(annotations(outside.stdout)[0]).toMatch(/^::error file=a%2Cb%3Ac\.env,line=1,/);
   });
 
   it('escapes messages and properties as the runner reads them', () => {

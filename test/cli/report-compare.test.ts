@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,38 @@ describe('scimsim report compare', () => {
     expect(better.code).toBe(0);
     expect(better.stdout).toContain('no regression');
     expect(better.stdout).not.toMatch(/^regression/m);
+  });
+
+  it('run: as many blocked accounts in all, but more at one stage, is a regression', async () => {
+    // The same report with the accounts blocked at deactivate blocked at update instead.
+    const json = JSON.parse(await readFile(file('run-blocks.json'), 'utf8')) as { result: { byStage: Record<string, number>; reasons: Array<{ stage: string; examples: Array<{ request: { stage: string } }> }> } };
+    const moved = json.result.byStage.deactivate ?? 0;
+    expect(moved).toBeGreaterThan(0);
+    json.result.byStage.update = (json.result.byStage.update ?? 0) + moved;
+    json.result.byStage.deactivate = 0;
+    for (const reason of json.result.reasons.filter((r) => r.stage === 'deactivate')) {
+      reason.stage = 'update';
+      for (const example of reason.examples) example.request.stage = 'update';
+    }
+    await writeFile(file('run-moved.json'), JSON.stringify(json));
+    const result = await runScimsim(['report', 'compare', file('run-blocks.json'), file('run-moved.json')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/^ok\s+blocked accounts: (\d+) -> \1$/m);
+    expect(result.stdout).toContain(`regression  blocked at update: 0 -> ${moved}`);
+  });
+
+  it('rehearse: as many newly blocked accounts, but more at one stage, is a regression', async () => {
+    const json = JSON.parse(await readFile(file('rehearse-blocks.json'), 'utf8')) as { attribution: Array<{ byStage: Record<string, number> }> };
+    const first = json.attribution[0];
+    const created = first?.byStage.create ?? 0;
+    expect(created).toBeGreaterThan(0);
+    if (first) first.byStage = { ...first.byStage, create: 0, group: (first.byStage.group ?? 0) + created };
+    await writeFile(file('rehearse-moved.json'), JSON.stringify(json));
+    const result = await runScimsim(['report', 'compare', file('rehearse-blocks.json'), file('rehearse-moved.json')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain(`regression  newly blocked at group: 0 -> ${created}`);
   });
 
   it('the same report twice is no regression', async () => {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadJson } from '../../src/load/report.js';
+import { breakableCode, code, html, page as htmlPage, table } from '../../src/report/html/html.js';
+import { figure, stackedBarChart } from '../../src/report/html/svg.js';
 import { runScimsim } from '../helpers/run-cli.js';
 
 /**
@@ -103,6 +105,15 @@ async function chart(page: Page, id: string): Promise<{ role: string | null; lab
   return { role: await svg.getAttribute('role'), label: await svg.getAttribute('aria-label'), series, categories, width: box?.width ?? 0, height: box?.height ?? 0 };
 }
 
+/** The tables wider than the page's column (main, less its padding): a long userName or value that cannot wrap. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.locator('main').evaluate((main) => {
+    const style = main.ownerDocument.defaultView?.getComputedStyle(main);
+    const right = main.getBoundingClientRect().right - parseFloat(style?.paddingRight ?? '0');
+    return [...main.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().right > right + 0.5).map((t) => t.getAttribute('data-table') ?? '?');
+  });
+}
+
 /** A screenshot of the whole page, checked to be a PNG with content. */
 async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
@@ -134,6 +145,11 @@ describe('HTML reports in headless Chromium', () => {
         expect((await rows(page, 'changes')).map((r) => r[0])).toContain('SCIM_AUTH_TOKEN');
         const bars = await chart(page, 'blocked-by-cause');
         expect(bars.width).toBeGreaterThan(300);
+        expect(await overflowing(page)).toEqual([]);
+        // Variable names stay whole: each sits on one line.
+        const lines = await page.locator('table[data-table="changes"] tbody th code').evaluateAll((codes) => codes.map((c) => [c.textContent, c.getClientRects().length]));
+        expect(lines.length).toBeGreaterThan(0);
+        for (const [name, count] of lines) expect(count, String(name)).toBe(1);
         expect(requests).toEqual([]);
       } finally {
         await close();
@@ -149,6 +165,7 @@ describe('HTML reports in headless Chromium', () => {
         expect(counts.get('unverified (state could not be read back)')).toBe(json.result.unverified);
         expect((await rows(page, 'reasons')).map((r) => Number(r[0]))).toEqual(json.result.reasons.map((r) => r.count));
         expect((await chart(page, 'blocked-by-stage')).height).toBeGreaterThan(100);
+        expect(await overflowing(page)).toEqual([]);
       } finally {
         await close();
       }
@@ -219,6 +236,10 @@ describe('HTML reports in headless Chromium', () => {
           expect(latency.label).toContain(op);
           expect(latency.width).toBeGreaterThan(300);
         }
+        // Each iteration-latency threshold is a labelled line on its operation's chart, and only there.
+        await expect(page.locator('svg[data-chart="latency-create"] [data-reference]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-reference')))).resolves.toEqual(['create.p95<1']);
+        await expect(page.locator('svg[data-chart="latency-create"] .reference text').textContent()).resolves.toBe('create.p95<1');
+        await expect(page.locator('svg[data-chart^="latency-"]:not([data-chart="latency-create"]) [data-reference]').count()).resolves.toBe(0);
         // A tooltip per window with operations on each line.
         const dots = await page.locator('svg[data-chart="latency-create"] g[data-series="p95"] circle').count();
         expect(dots).toBe(json.windows?.operations.create.length);
@@ -228,5 +249,65 @@ describe('HTML reports in headless Chromium', () => {
         await close();
       }
     });
+  });
+
+  it('sets long cause labels beside their bars, whole and inside the chart', { timeout: SLOW }, async () => {
+    const names = ['SCIM_AUTH_TOKEN', 'SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS', 'SCIM_UPDATE_METHOD', 'SCIM_USER_MATCH_ATTRIBUTE', 'SCIM_DEACTIVATION_MODE', 'SCIM_USERNAME_DOMAIN', 'SCIM_PAGE_SIZE', 'SCIM_TIMEOUT_MS'];
+    // A cause per name, then the longest combinations a rehearsal writes: `A or B + C + …`.
+    const categories = [...names, ...names.slice(1).map((name, k) => `${names[0]} or ${names.slice(1, k + 2).join(' + ')}`)];
+    const svg = stackedBarChart({ id: 'long', title: 'Long labels', categories, series: [{ name: 'create', values: categories.map((_, k) => k + 1) }], unit: 'accounts' });
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 900 } });
+    try {
+      const tab = await context.newPage();
+      await tab.setContent(htmlPage('Long labels', figure(svg)));
+      const chartBox = await tab.locator('svg[data-chart="long"]').boundingBox();
+      const axisX = Number(await tab.locator('svg[data-chart="long"] line.axis').getAttribute('x1'));
+      expect(chartBox).not.toBeNull();
+      const labels = tab.locator('svg[data-chart="long"] text[data-category-label]');
+      expect(await labels.count()).toBe(categories.length);
+      let previousBottom = -Infinity;
+      for (const [k, label] of (await labels.all()).entries()) {
+        const box = await label.boundingBox();
+        expect(box, categories[k]).not.toBeNull();
+        if (!box || !chartBox) continue;
+        // Not cut off at the chart's left edge, clear of the bars, and not over the label above.
+        expect(box.x, categories[k]).toBeGreaterThanOrEqual(chartBox.x);
+        expect(box.x + box.width, categories[k]).toBeLessThanOrEqual(chartBox.x + axisX);
+        expect(box.y, categories[k]).toBeGreaterThanOrEqual(previousBottom - 0.5);
+        previousBottom = box.y + box.height;
+        // Every word of a label up to three lines long is shown.
+        const shown = await label.evaluate((text) => [...text.childNodes].filter((node) => node.nodeName !== 'title').map((node) => node.textContent ?? '').join(' '));
+        if (!shown.endsWith('…')) expect(shown, categories[k]).toBe(categories[k]);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('breaks a long userName in a table cell before its @ rather than widening the page', { timeout: SLOW }, async () => {
+    // A cause row as a rehearsal of the demo's candidate writes it: every column holds a long word.
+    const example = (userName: string, id: number) => html`${breakableCode(userName)} <span class="note">(scimsim-mock-1-${id}; create, 401)</span>`;
+    const body = table({
+      id: 'wide',
+      head: ['cause', 'accounts', 'by stage', 'reasons', 'example accounts', 'what to do'],
+      rows: [
+        [
+          html`${code('SCIM_AUTH_TOKEN')} or ${code('SCIM_PAGE_SIZE')} or ${code('SCIM_MAX_CONCURRENCY')} + ${code('SCIM_RATE_LIMIT_RPS')} + ${code('SCIM_UPDATE_METHOD')}`,
+          '4',
+          'create 4',
+          html`create: 401 (Authorization failed: the token is not valid): 4<br><span class="note">SCIM_MAX_CONCURRENCY + SCIM_RATE_LIMIT_RPS + SCIM_UPDATE_METHOD alone: create: 429, update: 429</span>`,
+          html`${example('meredith.bechtelar.34@example.com', 34)}<br>${example('joelle.renner-kohler.266@example.com', 266)}`,
+          'the token was rejected: check SCIM_AUTH_TOKEN (or the OAuth client) against what the target accepts now; run scimsim check --connect',
+        ],
+      ],
+    });
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 900 } });
+    try {
+      const tab = await context.newPage();
+      await tab.setContent(htmlPage('Wide table', body));
+      expect(await overflowing(tab)).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

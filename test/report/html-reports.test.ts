@@ -5,7 +5,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { loadReportFromJson, type LoadJson } from '../../src/load/report.js';
 import { renderLoadHtml } from '../../src/report/html/load.js';
-import { renderRehearseHtml } from '../../src/report/html/rehearse.js';
+import { CHART_CAUSES, renderRehearseHtml } from '../../src/report/html/rehearse.js';
 import { renderRunHtml } from '../../src/report/html/run.js';
 import { parseRehearseJson, parseRunJson } from '../../src/report/parse-report.js';
 import { expectAddsUp } from '../helpers/rehearse-invariants.js';
@@ -112,8 +112,42 @@ describe('rehearse --format html', () => {
     expect(page).toContain('<th scope="row">newly blocked and not explained</th><td class="num">0</td>');
     // The real example accounts are in the unaltered report's page.
     const plain = renderRehearseHtml(report);
-    for (const e of report.attribution.flatMap((a) => a.examples)) expect(plain).toContain(`<code>${e.userName}</code>`);
+    // Each userName may break before its @ (a long one would widen the table past the page).
+    for (const e of report.attribution.flatMap((a) => a.examples)) expect(plain).toContain(`<code>${e.userName.replace('@', '<wbr>@')}</code>`);
     expect(plain).toContain('fp:');
+  });
+});
+
+describe('rehearse --format html with many cause rows', () => {
+  it('draws a bar for each of the largest rows and one for the rest, every account counted once', async () => {
+    const report = parseRehearseJson(await json(['rehearse', '--base', BASELINE, '--candidate', CANDIDATE, '--users', '60', '--workers', '1']));
+    expectAddsUp(report);
+    const first = report.attribution[0];
+    if (!first) throw new Error('the demo rehearsal blames no change');
+    // 20 rows, largest first, as the attribution lists them.
+    const attribution = Array.from({ length: 20 }, (_, k) => ({ ...first, causes: [[`SCIM_ROW_${k}`]], variables: [`SCIM_ROW_${k}`], blocked: 40 - k, byStage: { create: 40 - k } }));
+    const page = renderRehearseHtml({ ...report, attribution });
+    const svg = chart(page, 'blocked-by-cause');
+    const bars = [...svg.matchAll(/<rect data-category="([^"]*)" data-value="(\d+)"/g)].map((m) => [m[1], Number(m[2])] as const);
+    expect(bars).toHaveLength(CHART_CAUSES);
+    expect(bars.slice(0, CHART_CAUSES - 1).map(([label]) => label)).toEqual(attribution.slice(0, CHART_CAUSES - 1).map((a) => a.causes[0]?.[0]));
+    expect(bars.at(-1)).toEqual([`${20 - CHART_CAUSES + 1} other cause rows (see the table below)`, attribution.slice(CHART_CAUSES - 1).reduce((sum, a) => sum + a.blocked, 0)]);
+    expect(bars.reduce((sum, [, value]) => sum + value, 0)).toBe(attribution.reduce((sum, a) => sum + a.blocked, 0));
+    // The table still has every row.
+    expect([...page.matchAll(/<code>SCIM_ROW_\d+<\/code>/g)]).toHaveLength(20);
+  });
+});
+
+describe('rehearse --format html cause notes', () => {
+  it('says "any one cause alone" for alternatives, one of them a set, as the table and markdown do', async () => {
+    const report = parseRehearseJson(await json(['rehearse', '--base', BASELINE, '--candidate', CANDIDATE, '--users', '60', '--workers', '1']));
+    expectAddsUp(report);
+    const first = report.attribution[0];
+    if (!first) throw new Error('the demo rehearsal blames no change');
+    const either = { ...first, causes: [['SCIM_AUTH_TOKEN'], ['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS']], alternatives: true, interaction: true };
+    const together = { ...first, causes: [['SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS']], alternatives: false, interaction: true };
+    const rows = (page: string): string[] => [...page.split('data-table="attribution"')[1]?.matchAll(/<span class="note">(any one cause alone|only together)<\/span>/g) ?? []].map((m) => m[1] ?? '');
+    expect(rows(renderRehearseHtml({ ...report, attribution: [either, together] }))).toEqual(['any one cause alone', 'only together']);
   });
 });
 

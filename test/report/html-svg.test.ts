@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, html, join, SafeHtml, table } from '../../src/report/html/html.js';
-import { formatNumber, lineChart, niceTicks, stackedBarChart } from '../../src/report/html/svg.js';
+import { formatNumber, lineChart, niceTicks, stackedBarChart, wrapLabel } from '../../src/report/html/svg.js';
 
 const HOSTILE = '<script>alert(1)</script>';
 
@@ -30,6 +30,18 @@ describe('niceTicks', () => {
     [12, 8, false, [0, 2, 4, 6, 8, 10, 12]],
   ])('up to %f in about %i steps (integer %s): %j', (max, count, integer, ticks) => {
     expect(niceTicks(max, count, integer)).toEqual(ticks);
+  });
+});
+
+describe('wrapLabel', () => {
+  it('breaks a bar label at spaces into lines of at most the width, three lines at most', () => {
+    expect(wrapLabel('SCIM_AUTH_TOKEN', 20)).toEqual(['SCIM_AUTH_TOKEN']);
+    expect(wrapLabel('SCIM_AUTH_TOKEN or SCIM_PAGE_SIZE + SCIM_TIMEOUT_MS', 20)).toEqual(['SCIM_AUTH_TOKEN or', 'SCIM_PAGE_SIZE +', 'SCIM_TIMEOUT_MS']);
+    // A word longer than a line is cut across lines; what does not fit in three ends with an ellipsis.
+    expect(wrapLabel('ABCDEFGHIJ', 4)).toEqual(['ABCD', 'EFGH', 'IJ']);
+    expect(wrapLabel('aa bb cc dd ee', 5, 2)).toEqual(['aa bb', 'cc d…']);
+    expect(wrapLabel('', 5)).toEqual(['']);
+    for (const line of wrapLabel('SCIM_AUTH_TOKEN or SCIM_MAX_CONCURRENCY + SCIM_RATE_LIMIT_RPS + SCIM_UPDATE_METHOD or SCIM_PAGE_SIZE + SCIM_TIMEOUT_MS')) expect(line.length).toBeLessThanOrEqual(44);
   });
 });
 
@@ -122,6 +134,18 @@ describe('lineChart', () => {
       { name: HOSTILE, values: [20, 25, 30, 35] },
     ],
   };
+
+  it('draws each reference as a labelled horizontal line, the y axis reaching it', () => {
+    const chart = lineChart({ ...spec, references: [{ value: 500, label: 'create.p95<500' }] });
+    const svg = parse(chart);
+    const reference = (svg.g as Node[]).find((g) => g['@data-reference'] === 'create.p95<500');
+    const line = (reference?.line as Node[] | undefined)?.[0];
+    expect(line?.['@y1']).toBe(line?.['@y2']);
+    expect(chart.value).toContain('>create.p95&lt;500</text>');
+    // The axis goes up to the threshold though every figure is far below it.
+    expect(chart.value).toContain('>500</text>');
+    expect(lineChart(spec).value).not.toContain('data-reference');
+  });
 
   it('draws a line per series, broken where a window has no figure, with a dot and tooltip per figure', () => {
     const chart = lineChart(spec);

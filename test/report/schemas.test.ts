@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { loadReportFromJson } from '../../src/load/report.js';
+import { renderCheckJson } from '../../src/report/check-json.js';
 import { renderLoadJson } from '../../src/report/load.js';
 import { parseRehearseJson, parseRunJson } from '../../src/report/parse-report.js';
 import { renderRehearseJson } from '../../src/report/rehearse-json.js';
@@ -97,5 +99,38 @@ describe('JSON Schemas of the reports', () => {
     const { windows: _windows, ...old } = plain;
     expect(validateLoadJson(old)).toEqual([]);
     expect(loadReportFromJson(old, 'old.json').windows).toBeUndefined();
+  });
+
+  it('check and diff: every report validates against its schema, which names every key it may emit', async () => {
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    const checkSchema = await schema('check-report');
+    const validCheck = ajv.compile(checkSchema);
+    const problems = await stdoutJson(['check', '--env', 'fixtures/env/problems.env']);
+    const aliased = await stdoutJson(['check', '--env', 'fixtures/env/okta-names.env', '--alias-file', 'fixtures/env/aliases.env']);
+    const preflight = {
+      ok: false,
+      target: 'https://scim.example.com/scim/v2',
+      steps: [{ id: 'dns' as const, title: 'DNS', status: 'fail' as const, durationMs: 3, detail: 'no such host', hint: 'check the host' }],
+      advertised: { patch: true, bulk: false, filterMaxResults: 200, sort: false, etag: false },
+    };
+    const connected = JSON.parse(renderCheckJson({ valid: false, sources: ['a.env'], variables: [], problems: [], preflight })) as Record<string, unknown>;
+    for (const report of [problems, aliased, connected]) {
+      expect(report.$schema).toBe(checkSchema.$id);
+      expect(validCheck(report), JSON.stringify(validCheck.errors)).toBe(true);
+    }
+    expect((aliased.variables as Array<Record<string, unknown>>).some((v) => typeof v.alias === 'string')).toBe(true);
+    expect(keys(connected.preflight as Record<string, unknown>)).toEqual(Object.keys((checkSchema.properties.preflight as Schema).properties).sort());
+    // A key the schema does not name fails it.
+    expect(validCheck({ ...problems, extra: 1 })).toBe(false);
+
+    const diffSchema = await schema('diff-report');
+    const validDiff = ajv.compile(diffSchema);
+    const diff = await stdoutJson(['diff', '--base', BASELINE, '--candidate', CANDIDATE]);
+    const reversed = await stdoutJson(['diff', '--base', CANDIDATE, '--candidate', 'fixtures/env/problems.env']);
+    for (const report of [diff, reversed]) {
+      expect(report.$schema).toBe(diffSchema.$id);
+      expect(validDiff(report), JSON.stringify(validDiff.errors)).toBe(true);
+    }
+    expectSchemaMatches(diffSchema, diff, diff);
   });
 });

@@ -94,6 +94,15 @@ export function code(text: string): SafeHtml {
   return html`<code>${text}</code>`;
 }
 
+/**
+ * Inline code that may break before an `@`: a userName in a table cell, long and without spaces,
+ * would otherwise widen the table past the page (a browser sizes a column by its longest word).
+ * Breaking anywhere instead lets the table squeeze the column to a few characters a line.
+ */
+export function breakableCode(text: string): SafeHtml {
+  return html`<code>${join(text.split(/(?=@)/), html`<wbr>`)}</code>`;
+}
+
 const STYLE = `
 :root{color-scheme:light;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--ok:#1a7f37;--warn:#9a6700;--fail:#cf222e}
 *{box-sizing:border-box}
@@ -121,7 +130,7 @@ tbody th{font-weight:normal}
 figure{margin:16px 0}
 figcaption{font-weight:600;margin-bottom:4px}
 svg{max-width:100%;height:auto;font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
-svg .axis{stroke:#59636e}svg .grid{stroke:#e6eaef}svg text{fill:#1f2328}svg .muted{fill:#59636e}
+svg .label{font:11px ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace}svg .reference line{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:2 3}svg .reference text{fill:#cf222e;stroke:#fff;stroke-width:3px;paint-order:stroke;font-weight:600}svg .axis{stroke:#59636e}svg .grid{stroke:#e6eaef}svg text{fill:#1f2328}svg .muted{fill:#59636e}
 details{margin:8px 0}summary{cursor:pointer}
 footer{margin-top:32px;color:var(--muted);font-size:0.9em}
 `;

@@ -1,5 +1,6 @@
 import { LOAD_OPERATIONS, type LoadOperation, type OperationStats } from '../../load/metrics.js';
 import { passed, totals, type LoadReport } from '../../load/report.js';
+import { parseThreshold, type Threshold } from '../../load/thresholds.js';
 import type { LoadWindows, Window } from '../../load/windows.js';
 import { describeCleanup } from '../../target/cleanup.js';
 import { describeFailure, describeSchedule, describeVerdict, describeVolume, measured, ms, pct } from '../load.js';
@@ -9,7 +10,8 @@ import { figure, lineChart, type ChartSeries } from './svg.js';
 /**
  * `scimsim load --format html`: one self-contained page, readable without scripts. The verdict
  * and each threshold first, then the test over time from its per-window histograms (throughput,
- * the share of requests answered 429, and p50/p95/p99 latency per operation), then the
+ * the share of requests answered 429, and p50/p95/p99 latency per operation, with the thresholds
+ * on them as labelled lines), then the
  * whole-test figures. A report written before windows were kept says it has no per-window data.
  */
 export function renderLoadHtml(report: LoadReport): string {
@@ -89,6 +91,7 @@ function overTime(report: LoadReport): SafeHtml {
     xLabel,
     unit: '%',
     yMin: 1,
+    references: drawn(report, (t) => t.metric === 'throttled.rate', 100),
     series: series((op, i) => {
       const w = perOp.get(op)?.get(i)?.stats;
       return w && w.requests > 0 ? (w.throttled / w.requests) * 100 : null;
@@ -109,6 +112,7 @@ function overTime(report: LoadReport): SafeHtml {
         xMax,
         xLabel,
         unit: 'ms',
+        references: drawn(report, (t) => t.operation === op && t.latency === 'iteration'),
         series: [
           { name: 'p50', values: x.map(at(50)) },
           { name: 'p95', values: x.map(at(95)) },
@@ -126,6 +130,22 @@ ${figure(throttled, `Share of requests answered 429, ${per}`)}
 <h3>Latency per operation</h3>
 ${latency}
 ${windowTable(report, windows, ops, count)}`;
+}
+
+/**
+ * The thresholds a chart shows as lines: those `pick` chooses, at their value times `scale` (100
+ * for a rate on a chart in percent), labelled with the expression as written.
+ */
+function drawn(report: LoadReport, pick: (threshold: Threshold) => boolean, scale = 1): Array<{ value: number; label: string }> {
+  const parsed = report.thresholds.flatMap((expression) => {
+    try {
+      return [parseThreshold(expression)];
+    } catch {
+      // A saved report's threshold this scimsim no longer reads: the table still shows its result.
+      return [];
+    }
+  });
+  return parsed.filter(pick).map((t) => ({ value: t.value * scale, label: t.expression }));
 }
 
 /** The per-window figures as a table, folded: what the charts show, for reading without them. */

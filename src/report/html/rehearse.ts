@@ -13,7 +13,7 @@ import {
   summarizeRehearsal,
 } from '../rehearse-summary.js';
 import { connectorSection } from './connector.js';
-import { code, facts, html, join, n, page, table, verdict, type SafeHtml } from './html.js';
+import { breakableCode, code, facts, html, join, n, page, table, verdict, type SafeHtml } from './html.js';
 import { stageColor } from './stages.js';
 import { figure, stackedBarChart } from './svg.js';
 
@@ -72,15 +72,28 @@ function causeLabel(attribution: Attribution): string {
   return describeCauses(attribution);
 }
 
+/**
+ * Cause rows the chart draws a bar for; the rest (the smallest, as the attribution lists them
+ * largest first) share one bar, so a candidate of many changes gives a chart that fits a screen.
+ */
+export const CHART_CAUSES = 15;
+
 function blockedChart(report: RehearseReport): SafeHtml {
   const title = 'Newly blocked accounts per cause, by stage';
   if (report.attribution.length === 0) return html`<h2>${title}</h2><p class="note" data-chart-empty="blocked-by-cause">No change is blamed for a blocked account.</p>`;
   const stages = STAGES.filter((s) => report.attribution.some((a) => (a.byStage[s] ?? 0) > 0));
+  const shown = report.attribution.length > CHART_CAUSES ? report.attribution.slice(0, CHART_CAUSES - 1) : report.attribution;
+  const rest = report.attribution.slice(shown.length);
+  const restLabel = `${n(rest.length)} other cause rows (see the table below)`;
   const chart = stackedBarChart({
     id: 'blocked-by-cause',
     title,
-    categories: report.attribution.map(causeLabel),
-    series: stages.map((s) => ({ name: s, color: stageColor(s), values: report.attribution.map((a) => a.byStage[s] ?? 0) })),
+    categories: [...shown.map(causeLabel), ...(rest.length > 0 ? [restLabel] : [])],
+    series: stages.map((s) => ({
+      name: s,
+      color: stageColor(s),
+      values: [...shown.map((a) => a.byStage[s] ?? 0), ...(rest.length > 0 ? [rest.reduce((sum, a) => sum + (a.byStage[s] ?? 0), 0)] : [])],
+    })),
     unit: 'accounts',
   });
   return html`<h2>${title}</h2>${figure(chart)}`;
@@ -119,7 +132,7 @@ function causes(report: RehearseReport): SafeHtml {
     html`${join(
       a.causes.map((set) => join(set.map(code), ' + ')),
       ' or ',
-    )}${a.interaction ? html`<br><span class="note">only together</span>` : a.alternatives ? html`<br><span class="note">any one cause alone</span>` : ''}`,
+    )}${a.alternatives ? html`<br><span class="note">any one cause alone</span>` : a.interaction ? html`<br><span class="note">only together</span>` : ''}`,
     n(a.blocked),
     join(
       STAGES.filter((s) => (a.byStage[s] ?? 0) > 0).map((s) => `${s} ${n(a.byStage[s] ?? 0)}`),
@@ -133,7 +146,7 @@ function causes(report: RehearseReport): SafeHtml {
       html`<br>`,
     ),
     join(
-      a.examples.map((e) => html`${code(e.userName)} <span class="note">(${e.externalId}; ${e.stage}, ${e.reason})</span>`),
+      a.examples.map((e) => html`${breakableCode(e.userName)} <span class="note">(${e.externalId}; ${e.stage}, ${e.reason})</span>`),
       html`<br>`,
     ),
     a.hint,

@@ -3,7 +3,7 @@ import { describeReason, runVerdict } from '../../run/summary.js';
 import { describeCleanup } from '../../target/cleanup.js';
 import type { RunReport } from '../run-report.js';
 import { connectorSection } from './connector.js';
-import { code, facts, html, join, n, page, table, verdict, type SafeHtml } from './html.js';
+import { breakableCode, code, facts, html, join, n, page, table, verdict, type SafeHtml } from './html.js';
 import { figure, stackedBarChart, type ChartSeries } from './svg.js';
 
 /** The chart stacks this many reasons by name; the rest are one `other reasons` segment. */
@@ -97,7 +97,7 @@ function reasons(report: RunReport): SafeHtml {
       join(
         r.examples.map((e) => {
           const account = report.accounts.get(e.index);
-          return account ? html`${code(account.userName)} <span class="note">(${account.externalId})</span>` : html`#${e.index}`;
+          return account ? html`${breakableCode(account.userName)} <span class="note">(${account.externalId})</span>` : html`#${e.index}`;
         }),
         html`<br>`,
       ),

@@ -65,6 +65,44 @@ function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/**
+ * Bar labels are set in a monospace font (class `label`, 11 px), whose every character advances
+ * about 0.6 em: a label's width is then known without a browser, so it never runs off the chart.
+ */
+const LABEL_CHAR = 6.8;
+/** Characters on one line of a bar label, and lines at most; a longer label ends with an ellipsis. */
+const LABEL_LINE = 44;
+const LABEL_LINES = 3;
+const LABEL_LEADING = 13;
+
+/** A bar label broken into lines at spaces (a longer word at the line's end), `LABEL_LINES` at most. */
+export function wrapLabel(text: string, width = LABEL_LINE, maxLines = LABEL_LINES): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    let rest = word;
+    while (rest.length > width) {
+      if (line !== '') {
+        lines.push(line);
+        line = '';
+      }
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+    if (line === '') line = rest;
+    else if (line.length + 1 + rest.length <= width) line = `${line} ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = shorten(`${kept[maxLines - 1] ?? ''} ${lines[maxLines] ?? ''}`, width);
+  return kept;
+}
+
 /** The legend: a swatch and a name per series, wrapped to the chart's width. Returns its height. */
 function legend(series: readonly ChartSeries[], colors: readonly string[], left: number): { svg: SafeHtml; height: number } {
   let x = left;
@@ -106,25 +144,32 @@ export interface BarChartSpec {
 /** Horizontal bars, one per category, each stacked from its series; the total at the bar's end. */
 export function stackedBarChart(spec: BarChartSpec): SafeHtml {
   const colors = colorsOf(spec.series);
-  const labelChars = Math.min(40, Math.max(4, ...spec.categories.map((label) => label.length)));
-  const left = 16 + labelChars * CHAR;
+  const wrapped = spec.categories.map((label) => wrapLabel(label));
+  const labelChars = Math.max(4, ...wrapped.flat().map((line) => line.length));
+  const left = 16 + Math.ceil(labelChars * LABEL_CHAR);
   const right = 56;
   const { svg: legendSvg, height: top } = legend(spec.series, colors, left);
-  const row = 28;
   const bar = 18;
-  const plotHeight = row * spec.categories.length;
+  // A row is as tall as its label: one line fits the 28 px of a bar and its gap, each more adds a line.
+  const rows = wrapped.map((lines) => Math.max(28, lines.length * LABEL_LEADING + 12));
+  const rowTop = rows.map((_, k) => top + rows.slice(0, k).reduce((sum, h) => sum + h, 0));
+  const plotHeight = rows.reduce((sum, h) => sum + h, 0);
   const height = top + plotHeight + 44;
   const totals = spec.categories.map((_, k) => spec.series.reduce((sum, s) => sum + (s.values[k] ?? 0), 0));
   const ticks = niceTicks(Math.max(0, ...totals), 5, true);
   const max = ticks.at(-1) ?? 1;
   const x = (value: number): number => left + (value / max) * (WIDTH - left - right);
-  const rowY = (k: number): number => top + k * row + (row - bar) / 2;
+  const rowY = (k: number): number => (rowTop[k] ?? top) + ((rows[k] ?? 28) - bar) / 2;
   const grid = ticks.map(
     (t) => html`<line class="grid" x1="${c(x(t))}" x2="${c(x(t))}" y1="${c(top)}" y2="${c(top + plotHeight)}"/><text class="muted" x="${c(x(t))}" y="${c(top + plotHeight + 16)}" text-anchor="middle">${formatNumber(t)}</text>`,
   );
-  const labels = spec.categories.map(
-    (label, k) => html`<text data-category-label="${label}" x="${c(left - 8)}" y="${c(rowY(k) + bar / 2 + 4)}" text-anchor="end">${shorten(label, labelChars)}<title>${label}</title></text>`,
-  );
+  const labels = spec.categories.map((label, k) => {
+    const lines = wrapped[k] ?? [label];
+    // The lines centred on the bar: the first baseline half the block above its middle.
+    const first = rowY(k) + bar / 2 + 4 - ((lines.length - 1) * LABEL_LEADING) / 2;
+    const tspans = lines.map((line, i) => html`<tspan x="${c(left - 8)}" y="${c(first + i * LABEL_LEADING)}">${line}</tspan>`);
+    return html`<text class="label" data-category-label="${label}" text-anchor="end">${tspans}<title>${label}</title></text>`;
+  });
   const series = spec.series.map((s, i) => {
     const rects = spec.categories.map((label, k) => {
       const value = s.values[k] ?? 0;
@@ -151,6 +196,8 @@ export interface LineChartSpec {
   series: readonly ChartSeries[];
   /** The top of the y axis is at least this (100 for a share in percent that stays low). */
   yMin?: number;
+  /** Horizontal lines at fixed values, each labelled (a load test's thresholds); the y axis reaches them. */
+  references?: ReadonlyArray<{ value: number; label: string }>;
 }
 
 /** Lines over a shared x axis, one per series, broken where a series has no figure; a dot per figure. */
@@ -162,7 +209,8 @@ export function lineChart(spec: LineChartSpec): SafeHtml {
   const plotHeight = 200;
   const height = top + plotHeight + 48;
   const values = spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const yTicks = niceTicks(Math.max(spec.yMin ?? 0, ...values));
+  const references = (spec.references ?? []).filter((r) => Number.isFinite(r.value) && r.value >= 0);
+  const yTicks = niceTicks(Math.max(spec.yMin ?? 0, ...values, ...references.map((r) => r.value)));
   const yMax = yTicks.at(-1) ?? 1;
   const xTicks = niceTicks(spec.xMax, 8);
   const xMax = Math.max(spec.xMax, 1e-9);
@@ -172,6 +220,9 @@ export function lineChart(spec: LineChartSpec): SafeHtml {
     ...yTicks.map((t) => html`<line class="grid" x1="${left}" x2="${WIDTH - right}" y1="${c(py(t))}" y2="${c(py(t))}"/><text class="muted" x="${left - 6}" y="${c(py(t) + 4)}" text-anchor="end">${formatNumber(t)}</text>`),
     ...xTicks.filter((t) => t <= spec.xMax).map((t) => html`<text class="muted" x="${c(px(t))}" y="${c(top + plotHeight + 16)}" text-anchor="middle">${formatNumber(t)}</text>`),
   ];
+  // A reference's line goes under the series, its label over them (on a halo), so both stay legible.
+  const lines = references.map((r) => html`<g class="reference" data-reference="${r.label}"><line x1="${left}" x2="${WIDTH - right}" y1="${c(py(r.value))}" y2="${c(py(r.value))}"/><title>${r.label}</title></g>`);
+  const labels = references.map((r) => html`<g class="reference"><text x="${WIDTH - right - 4}" y="${c(py(r.value) - 4)}" text-anchor="end">${r.label}</text></g>`);
   const series = spec.series.map((s, i) => {
     let d = '';
     let pen = false;
@@ -187,7 +238,7 @@ export function lineChart(spec: LineChartSpec): SafeHtml {
     });
     return html`<g data-series="${s.name}" fill="${colors[i]}" stroke="${colors[i]}">${d === '' ? '' : html`<path d="${d}" fill="none" stroke-width="2"${s.dashed ? html` stroke-dasharray="6 4"` : ''}/>`}${dots}</g>`;
   });
-  return html`${open(spec.id, spec.title, height)}${legendSvg}<g class="grid-lines">${grid}</g><line class="axis" x1="${left}" x2="${WIDTH - right}" y1="${c(top + plotHeight)}" y2="${c(top + plotHeight)}"/><line class="axis" x1="${left}" x2="${left}" y1="${c(top)}" y2="${c(top + plotHeight)}"/>${series}<text class="muted" x="${c((left + WIDTH - right) / 2)}" y="${c(height - 8)}" text-anchor="middle">${spec.xLabel}</text><text class="muted" transform="translate(14 ${c(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">${spec.unit}</text></svg>`;
+  return html`${open(spec.id, spec.title, height)}${legendSvg}<g class="grid-lines">${grid}</g><line class="axis" x1="${left}" x2="${WIDTH - right}" y1="${c(top + plotHeight)}" y2="${c(top + plotHeight)}"/><line class="axis" x1="${left}" x2="${left}" y1="${c(top)}" y2="${c(top + plotHeight)}"/>${lines}${series}${labels}<text class="muted" x="${c((left + WIDTH - right) / 2)}" y="${c(height - 8)}" text-anchor="middle">${spec.xLabel}</text><text class="muted" transform="translate(14 ${c(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">${spec.unit}</text></svg>`;
 }
 
 /** A chart as a figure, with a caption unless a heading above already names it. */
