@@ -39,6 +39,28 @@ export function renderRotationTable(report: RotationReport, colors: Colors): str
   return `${out.join('\n')}\n`;
 }
 
+/** The id of the rotate report's JSON Schema (schemas/rotate-report.json), named by every report. */
+export const ROTATE_REPORT_SCHEMA = 'https://scimsim.dev/schemas/rotate-report.json';
+
+/** `scimsim rotate --format json`: every field by name, so the report and its schema change together. */
 export function renderRotationJson(report: RotationReport): string {
-  return `${JSON.stringify({ formatVersion: '1.0', command: 'rotate', ...report }, null, 2)}\n`;
+  const json = {
+    $schema: ROTATE_REPORT_SCHEMA,
+    formatVersion: '1.0',
+    command: 'rotate',
+    target: report.target,
+    credentials: report.credentials,
+    durationMs: report.durationMs,
+    switchAtMs: report.switchAtMs,
+    ...(report.world ? { world: report.world } : {}),
+    requests: report.requests,
+    authFailures: report.authFailures,
+    otherFailures: report.otherFailures,
+    sent: report.sent,
+    ...(report.revokedBeforeSwitch ? { revokedBeforeSwitch: report.revokedBeforeSwitch } : {}),
+    findings: report.findings,
+    timeline: report.timeline,
+    verdict: report.verdict,
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
 }

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { loadReportFromJson } from '../../src/load/report.js';
@@ -132,5 +134,24 @@ describe('JSON Schemas of the reports', () => {
       expect(validDiff(report), JSON.stringify(validDiff.errors)).toBe(true);
     }
     expectSchemaMatches(diffSchema, diff, diff);
+  });
+
+  it("rotate: every verdict's report validates against its schema, which names every key it may emit", async () => {
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    const rotateSchema = await schema('rotate-report');
+    const valid = ajv.compile(rotateSchema);
+    const dir = await mkdtemp(join(tmpdir(), 'scimsim-rotate-schema-'));
+    const next = join(dir, 'next.env');
+    await writeFile(next, 'SCIM_AUTH_TOKEN=stg-next-token-7c1d2e\n');
+    const rotate = (extra: string[]) => stdoutJson(['rotate', '--env', BASELINE, '--next', BASELINE, '--next', next, '--duration', '100s', '--rate', '5', ...extra]);
+    const reports = [await rotate([]), await rotate(['--revoke-at', '30%']), await rotate(['--switch-at', '40%', '--next-valid-from', '60%'])];
+    expect(new Set(reports.map((r) => r.verdict)).size).toBeGreaterThan(1);
+    for (const report of reports) {
+      expect(report.$schema).toBe(rotateSchema.$id);
+      expect(valid(report), JSON.stringify(valid.errors)).toBe(true);
+    }
+    // Every top-level key the schema names is emitted by one of them, and an unknown key fails it.
+    expect([...new Set(reports.flatMap((r) => Object.keys(r)))].sort()).toEqual(Object.keys(rotateSchema.properties).sort());
+    expect(valid({ ...reports[0], extra: 1 })).toBe(false);
   });
 });
