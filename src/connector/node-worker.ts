@@ -46,7 +46,9 @@ if (!port) throw new Error('connector-worker runs only as a worker thread');
 
 /** The errors printed (console.error) or thrown while the connector handles one event or step. */
 const context = new AsyncLocalStorage<string[]>();
-/** Errors printed outside any event (a timer, a stray promise): no account to name. */
+/** An event's (or a sync's) errors once they are counted: what it prints later is stray. */
+const counted = new WeakSet<string[]>();
+/** Errors printed outside any event (setup, a timer, a stray promise, after its event): no account to name. */
 const stray: string[] = [];
 
 /** Aborted when the main thread's run is interrupted: no step starts after the current one. */
@@ -98,7 +100,7 @@ async function run(job: NodeConnectorJob): Promise<NodeConnectorReply> {
     }
     kind = handles ? 'event' : 'sync';
     connector = exported as typeof connector;
-    if (typeof exported.setup === 'function') await context.run([], async () => settles((exported.setup as () => unknown)(), job.timeoutMs ?? CONNECTOR_TIMEOUT_MS, 'setup()'));
+    if (typeof exported.setup === 'function') await settles((exported.setup as () => unknown)(), job.timeoutMs ?? CONNECTOR_TIMEOUT_MS, 'setup()');
   } catch (error) {
     if (error instanceof ConnectorShapeError) throw error;
     // Loading or setting up may depend on the env set (a variable it requires): every account's change fails with it.
@@ -146,6 +148,7 @@ async function run(job: NodeConnectorJob): Promise<NodeConnectorReply> {
           printed.push(messageOf(error));
         }
       });
+      counted.add(printed);
       for (const message of printed) errors.push({ account, message });
     });
     return errors;
@@ -165,13 +168,11 @@ async function run(job: NodeConnectorJob): Promise<NodeConnectorReply> {
     signal: stopped.signal,
   });
   if (connector?.teardown && broken === undefined) {
-    await context.run([], async () => {
-      try {
-        await settles((connector?.teardown as () => unknown)(), timeoutMs, 'teardown()');
-      } catch (error) {
-        stray.push(`teardown: ${messageOf(error)}`);
-      }
-    });
+    try {
+      await settles((connector?.teardown as () => unknown)(), timeoutMs, 'teardown()');
+    } catch (error) {
+      stray.push(`teardown: ${messageOf(error)}`);
+    }
   }
   interception.close();
   const unattributed = [...driven.unattributed];
@@ -210,6 +211,7 @@ async function syncStep(sync: (state: DesiredState) => unknown, events: Paramete
       if (error instanceof Hung) onHung(thrown);
     }
   });
+  counted.add(printed);
   const errors: ConnectorError[] = [];
   if (thrown !== undefined) for (const e of events) errors.push({ account: e.account, message: thrown });
   const named = new RegExp(`${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)(?!\\d)`, 'g');
@@ -261,7 +263,7 @@ function captureConsole(): void {
   console.error = (...args: unknown[]): void => {
     const text = format(...args);
     const current = context.getStore();
-    if (current) current.push(text);
+    if (current && !counted.has(current)) current.push(text);
     else stray.push(text);
   };
 }

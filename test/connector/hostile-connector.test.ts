@@ -101,6 +101,15 @@ describe('a connector that misbehaves', () => {
     expect(report.summary.reasons[0]?.detail).toContain('setup() did not settle');
   });
 
+  it('prints an error during setup() or after its event settled: listed as unattributed, never lost', async () => {
+    const file = await connectorFile(
+      "export function setup() { console.error('setup: cache is cold'); }\n" +
+        "export async function handle(event) {\n  await new Promise((r) => setTimeout(r, 5));\n  if (event.id === '0:create:4') setTimeout(() => console.error('late: audit failed for ' + event.user.externalId), 1);\n}\n",
+    );
+    const { report } = await runThrough(node(file), { users: 20 });
+    expect(report.connector?.unattributed).toEqual(expect.arrayContaining(['setup: cache is cold', 'late: audit failed for scimsim-mock-1-4']));
+  });
+
   it('calls process.exit(): the run fails and says so', async () => {
     const file = await connectorFile('let n = 0;\nexport function handle() { if (++n === 3) process.exit(3); }\n');
     const failure = await runThrough(node(file)).catch((error: unknown) => error);
