@@ -46,7 +46,7 @@ export function judgeForConnector(kind: NamedConnector['kind'], variable: string
     return {
       judged: false,
       because: `--connector-cmd serves the world on loopback in place of ${teamNameOf(variable, candidate, base)}'s host, so a changed host cannot be seen`,
-      wouldJudge: 'a rehearsal with --connector (a Node connector, whose requests to another host are refused) or on a live target',
+      wouldJudge: 'a rehearsal with --connector (a Node connector, whose requests to another host are refused); for this program, check that the new host serves SCIM at that path with your token before you ship it',
     };
   }
   // Not read by scimsim's client (not in the catalog, or declared with usage none), but by the connector.
