@@ -118,10 +118,12 @@ describe('a connector that misbehaves', () => {
   });
 
   it('is interrupted while handle(event) hangs: the run ends partial, blaming no account for the interrupt', async () => {
-    const file = await connectorFile('export function handle() { return new Promise(() => {}); }\n');
+    const calls = join(await mkdtemp(join(tmpdir(), 'scimsim-hostile-')), 'calls');
+    const file = await connectorFile(`import { appendFileSync } from 'node:fs';\nexport function handle(event) { appendFileSync(${JSON.stringify(calls)}, event.id + '\\n'); return new Promise(() => {}); }\n`);
     const controller = new AbortController();
     const run = runThrough(node(file), { timeoutMs: 60_000, signal: controller.signal });
-    await sleep(500);
+    // Interrupted once handle(event) has been called, not before the worker starts.
+    while (!(await readFile(calls, 'utf8').catch(() => ''))) await sleep(50);
     controller.abort();
     const { report } = await run;
     expect(report.partial).toBe(true);
