@@ -140,6 +140,14 @@ describe('a command connector that misbehaves', () => {
     expect(result.stderr).toContain('scimsim-no-such-program');
   });
 
+  it('does not parse (a Python syntax error): rehearse refuses to call any change harmless, exit 1', async () => {
+    const result = await runScimsim(['rehearse', '--base', `${PY}/staging.env`, '--candidate', `${PY}/staging.env`, '--set', 'PYSCIM_TIMEOUT=20', '--alias-file', `${PY}/aliases.env`, '--server-profile', 'fixtures/servers/default.json', '--connector-cmd', "python3 -c 'x = ='", '--users', '20']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('blocks every account under the baseline env set as well');
+    expect(result.stderr).toContain('SyntaxError');
+  });
+
   it('prints garbage and never acknowledges: fails once, the rest of the run at once, and its processes are ended', async () => {
     const pidFile = join(await mkdtemp(join(tmpdir(), 'scimsim-hostile-')), 'pid');
     // sh runs `sleep` as its child (a command follows it), so ending sh alone would leave it behind.

@@ -97,6 +97,13 @@ export async function rehearseConnector(connector: NamedConnector, base: EnvSet,
   const hooks = connectorRehearsal(connector, base, candidate, signal);
   return {
     ...hooks,
+    present: (report) => {
+      try {
+        return hooks.present(report);
+      } catch (error) {
+        throw failed(error, connector, 'rehearse', ConnectorFailed);
+      }
+    },
     replayer: (parallel, world) => {
       const inner = hooks.replayer(parallel, world);
       return {
