@@ -50,19 +50,25 @@ export function runNodeConnector(job: NodeConnectorJob, signal?: AbortSignal): P
   worker.stdout.resume();
   worker.stderr.resume();
   return new Promise<NodeConnectorReply>((resolve, reject) => {
-    // Interrupted: the worker finishes the step in hand and starts no other (a partial run).
+    // Interrupted: the worker starts no other event, stops waiting on the connector's calls in flight, and reports (a partial run).
     const stop = (): void => worker.postMessage('abort');
     signal?.addEventListener('abort', stop, { once: true });
     let settled = false;
     const timeoutMs = job.timeoutMs ?? CONNECTOR_TIMEOUT_MS;
     // The worker says it is alive every second from its start; a connector that blocks its thread stops that.
     let alive: number | undefined;
+    const every = Math.min(1000, timeoutMs);
+    let tick = performance.now();
     const watchdog = setInterval(() => {
-      if (alive === undefined || performance.now() - alive < timeoutMs) return;
+      const now = performance.now();
+      // This thread was busy itself (its own ticks came late): the worker's word may be waiting in the queue.
+      if (now - tick > 2 * every && alive !== undefined) alive = now;
+      tick = now;
+      if (alive === undefined || now - alive < timeoutMs) return;
       settle();
       void worker.terminate();
       reject(new ConnectorFailed(`the connector blocked its thread for ${timeoutMs / 1000} s (a synchronous loop or wait in its code), so nothing it did could be read back`));
-    }, Math.min(1000, timeoutMs));
+    }, every);
     const settle = (): void => {
       settled = true;
       clearInterval(watchdog);
