@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { EnvSet } from '../env/load.js';
 import { Redactor } from '../env/redact.js';
@@ -13,7 +13,7 @@ import { providerOptionsFor } from '../target/world.js';
 import { driveScenario, type ConnectorError, type Deliver } from './drive.js';
 import { processEnvOf } from './env.js';
 import { finishConnectorRun, worldReader } from './finish.js';
-import type { NodeConnectorReply } from './node-run.js';
+import { CONNECTOR_TIMEOUT_MS, ConnectorFailed, type NodeConnectorReply } from './node-run.js';
 
 export interface CommandConnectorJob {
   command: string;
@@ -26,10 +26,10 @@ export interface CommandConnectorJob {
   dialect: DialectName;
   world: { profile: ResolvedProfile; settings: ScimSettings };
   envSet: EnvSet;
+  /** With no acknowledgement for this long, the program is stuck (default CONNECTOR_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
-/** With no acknowledgement for this long, the events of a step still waiting fail. */
-const ACK_TIMEOUT_MS = 30_000;
 /** Variables of scimsim's own environment a program needs to start at all (and nothing else). */
 const PASSED_THROUGH = ['PATH', 'HOME', 'LANG', 'SYSTEMROOT', 'TMPDIR'];
 
@@ -57,7 +57,17 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
   const env: Record<string, string> = {};
   for (const name of PASSED_THROUGH) if (process.env[name] !== undefined) env[name] = process.env[name] as string;
   Object.assign(env, loopbackEnv(job.envSet, server.origin));
-  const child = spawn('sh', ['-c', job.command], { cwd: job.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group, so that the program sh starts goes with it (see stopChild).
+  const child = spawn('sh', ['-c', job.command], { cwd: job.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+  // A forced exit (a second Ctrl-C) runs no finally: the program's group goes with scimsim all the same.
+  const onExit = (): void => stopChild(child, 'SIGKILL');
+  process.once('exit', onExit);
+  const ackTimeoutMs = job.timeoutMs ?? CONNECTOR_TIMEOUT_MS;
+  let acked = 0;
+  /** The command could not start at all (sh: not found, not executable): no env set's fault. */
+  let unstartable: string | undefined;
+  /** No acknowledgement for the timeout: the program is stuck, and the run's later events fail at once. */
+  let stuck: string | undefined;
   const stderr: string[] = [];
   const acks = new Map<string, (error: string | undefined) => void>();
   let exited: string | undefined;
@@ -71,6 +81,7 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
     const settle = acks.get(ack.id);
     if (!settle) return;
     acks.delete(ack.id);
+    acked++;
     settle(ack.error);
   });
   createInterface({ input: child.stderr }).on('line', (line) => {
@@ -78,11 +89,13 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
   });
   const exit = new Promise<void>((resolve) => {
     child.on('close', (code, by) => {
+      if (acked === 0 && (code === 126 || code === 127)) unstartable = `it could not be started (exit ${code})${stderr.length > 0 ? `: ${stderr.at(-1)}` : ''}`;
       exited = `the connector exited (${by ? `signal ${by}` : `code ${code}`}) before acknowledging this event${stderr.length > 0 ? `: ${stderr.at(-1)}` : ''}`;
       failAll(exited);
       resolve();
     });
     child.on('error', (error) => {
+      unstartable = `it could not be started: ${error.message}`;
       exited = `the connector could not be started: ${error.message}`;
       failAll(exited);
       resolve();
@@ -93,7 +106,8 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
   const { reader, reads, now } = worldReader(provider, world.settings, seed, marker, () => performance.now() - started);
   const deliver: Deliver = async (_step, events) => {
     const errors: ConnectorError[] = [];
-    if (exited !== undefined) return events.map((e) => ({ account: e.account, message: exited as string }));
+    const gone = exited ?? stuck;
+    if (gone !== undefined) return events.map((e) => ({ account: e.account, message: gone }));
     let lastProgress = performance.now();
     const waits = events.map(
       ({ account, event }) =>
@@ -107,13 +121,23 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
     );
     child.stdin.write(events.map((e) => `${JSON.stringify(e.event)}\n`).join(''));
     const watchdog = setInterval(() => {
-      if (performance.now() - lastProgress > ACK_TIMEOUT_MS) failAll(`no acknowledgement within ${ACK_TIMEOUT_MS / 1000} s`);
-    }, 1000);
+      if (performance.now() - lastProgress <= ackTimeoutMs) return;
+      stuck = `not handled: the connector acknowledged nothing for ${ackTimeoutMs / 1000} s`;
+      failAll(stuck);
+    }, Math.min(1000, ackTimeoutMs));
+    // Interrupted: stop waiting; what was not acknowledged is no error of its account.
+    const stop = (): void => {
+      for (const settle of acks.values()) settle(undefined);
+      acks.clear();
+    };
+    signal?.addEventListener('abort', stop, { once: true });
     try {
       await Promise.all(waits);
     } finally {
       clearInterval(watchdog);
+      signal?.removeEventListener('abort', stop);
     }
+    if (unstartable !== undefined) throw new ConnectorFailed(unstartable);
     return errors;
   };
   try {
@@ -132,7 +156,10 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
       ...(signal ? { signal } : {}),
     });
     child.stdin.end();
-    const grace = setTimeout(() => child.kill(), 10_000);
+    const grace = setTimeout(() => {
+      stopChild(child);
+      setTimeout(() => stopChild(child, 'SIGKILL'), 2000).unref();
+    }, signal?.aborted || stuck !== undefined ? 0 : 10_000);
     await exit;
     clearTimeout(grace);
     const unattributed = [...driven.unattributed];
@@ -153,9 +180,24 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
       wallStart,
     });
   } finally {
-    if (exited === undefined) child.kill();
+    if (exited === undefined) stopChild(child);
+    process.off('exit', onExit);
     await server.close();
   }
+}
+
+/** Ends the program and whatever it started (its process group), not only sh. */
+function stopChild(child: ChildProcess, how: NodeJS.Signals = 'SIGTERM'): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (child.pid !== undefined && process.platform !== 'win32') {
+    try {
+      process.kill(-child.pid, how);
+      return;
+    } catch {
+      // The group is gone already.
+    }
+  }
+  child.kill(how);
 }
 
 /**

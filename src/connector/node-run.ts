@@ -24,7 +24,15 @@ export interface NodeConnectorJob {
   envSet: EnvSet;
   /** Interrupted before the worker started: it runs no step. */
   interrupted?: boolean;
+  /** How long a connector's call may go without settling (default CONNECTOR_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
+
+/**
+ * A connector's call (setup, handle, teardown; a sync that sends nothing) that has not settled
+ * after this long fails; a worker thread blocked this long (a synchronous loop) fails the run.
+ */
+export const CONNECTOR_TIMEOUT_MS = 30_000;
 
 export interface NodeConnectorReply {
   report: RunReport;
@@ -42,30 +50,63 @@ export function runNodeConnector(job: NodeConnectorJob, signal?: AbortSignal): P
   worker.stdout.resume();
   worker.stderr.resume();
   return new Promise<NodeConnectorReply>((resolve, reject) => {
-    // Interrupted: the worker finishes the step in hand and starts no other (a partial run).
+    // Interrupted: the worker starts no other event, stops waiting on the connector's calls in flight, and reports (a partial run).
     const stop = (): void => worker.postMessage('abort');
     signal?.addEventListener('abort', stop, { once: true });
     let settled = false;
-    worker.once('message', (message: { ok: true; reply: NodeConnectorReply } | { ok: false; error: string }) => {
+    const timeoutMs = job.timeoutMs ?? CONNECTOR_TIMEOUT_MS;
+    // The worker says it is alive every second from its start; a connector that blocks its thread stops that.
+    let alive: number | undefined;
+    const every = Math.min(1000, timeoutMs);
+    let tick = performance.now();
+    const watchdog = setInterval(() => {
+      const now = performance.now();
+      // This thread was busy itself (its own ticks came late): the worker's word may be waiting in the queue.
+      if (now - tick > 2 * every && alive !== undefined) alive = now;
+      tick = now;
+      if (alive === undefined || now - alive < timeoutMs) return;
+      settle();
+      void worker.terminate();
+      reject(new ConnectorFailed(`the connector blocked its thread for ${timeoutMs / 1000} s (a synchronous loop or wait in its code), so nothing it did could be read back`));
+    }, every);
+    const settle = (): void => {
       settled = true;
+      clearInterval(watchdog);
       signal?.removeEventListener('abort', stop);
+    };
+    worker.on('message', (message: 'alive' | { ok: true; reply: NodeConnectorReply } | { ok: false; error: string; location?: { file: string; line?: number } }) => {
+      if (message === 'alive') {
+        alive = performance.now();
+        return;
+      }
+      if (settled) return;
+      settle();
       void worker.terminate();
       if (message.ok) resolve(message.reply);
-      else reject(new ConnectorFailed(message.error));
+      else reject(new ConnectorFailed(message.error, message.location));
     });
     worker.once('error', (error) => {
-      settled = true;
-      signal?.removeEventListener('abort', stop);
+      if (settled) return;
+      settle();
       reject(new ConnectorFailed(error.message));
     });
     worker.once('exit', (code) => {
-      if (!settled) reject(new ConnectorFailed(signal?.aborted ? 'interrupted' : `the connector's worker exited (code ${code}) before it finished`));
+      if (settled) return;
+      settle();
+      reject(new ConnectorFailed(signal?.aborted ? 'interrupted' : `the connector's worker exited (code ${code}) before it finished: does the connector call process.exit()?`));
     });
   });
 }
 
-/** The connector could not be run at all (not an error of one account's change). */
-export class ConnectorFailed extends Error {}
+/** The connector could not be run at all (not an error of one account's change); where, when a file is to blame. */
+export class ConnectorFailed extends Error {
+  constructor(
+    message: string,
+    readonly location?: { file: string; line?: number },
+  ) {
+    super(message);
+  }
+}
 
 /** The compiled worker beside this module, or dist's when this module runs from src. */
 function workerScript(): URL {

@@ -6,6 +6,7 @@ import type { Judgement } from '../rehearse/judge.js';
 import type { ReplayResult, Replayer } from '../rehearse/replayer.js';
 import type { RehearseReport } from '../rehearse/types.js';
 import { teamNameOf } from './env.js';
+import { ConnectorFailed } from './node-run.js';
 import { connectorReplayer, type NamedConnector } from './run.js';
 
 /** What `rehearse` needs to replay through a connector (RehearseRequest.connector). */
@@ -22,10 +23,28 @@ export interface ConnectorRehearsal {
  * the report under the team's own variable names.
  */
 export function connectorRehearsal(connector: NamedConnector, base: EnvSet, candidate: EnvSet, signal?: AbortSignal): ConnectorRehearsal {
+  // Why a replay blocked every account, for a baseline that does (see present).
+  let allBlocked: string | undefined;
   return {
-    replayer: (parallel, world) => connectorReplayer(connector, parallel, world, signal),
+    replayer: (parallel, world) => {
+      const inner = connectorReplayer(connector, parallel, world, signal);
+      return {
+        ...inner,
+        replay: async (job, extras) => {
+          const result = await inner.replay(job, extras);
+          if (result.blocked === job.users && !result.partial) allBlocked ??= result.reasons[0]?.detail ?? result.reasons[0]?.error;
+          return result;
+        },
+      };
+    },
     judge: (variable, world) => judgeForConnector(connector.kind, variable, world, base, candidate),
-    present: (report) => inTeamNames(report, base, candidate),
+    present: (report) => {
+      // A connector that fails every account with the env set the team starts from judges nothing: every change would look harmless.
+      if (report.users > 0 && report.baseline.blocked === report.users) {
+        throw new ConnectorFailed(`it blocks every account under the baseline env set as well${allBlocked ? ` (${allBlocked})` : ''}, so no change can be judged; run it with the baseline alone (scimsim run --env …) and make that work first`);
+      }
+      return inTeamNames(report, base, candidate);
+    },
     summary: (results) => ({
       kind: results.candidate?.kind ?? results.baseline?.kind ?? (connector.kind === 'command' ? 'command' : 'event'),
       name: connector.name,
@@ -46,7 +65,7 @@ export function judgeForConnector(kind: NamedConnector['kind'], variable: string
     return {
       judged: false,
       because: `--connector-cmd serves the world on loopback in place of ${teamNameOf(variable, candidate, base)}'s host, so a changed host cannot be seen`,
-      wouldJudge: 'a rehearsal with --connector (a Node connector, whose requests to another host are refused) or on a live target',
+      wouldJudge: 'a rehearsal with --connector (a Node connector, whose requests to another host are refused); for this program, check that the new host serves SCIM at that path with your token before you ship it',
     };
   }
   // Not read by scimsim's client (not in the catalog, or declared with usage none), but by the connector.

@@ -25,6 +25,8 @@ export interface ConnectorRunRequest {
   /** The world, and the settings of the env set it is built for (the baseline in a rehearsal). */
   world: { profile: ResolvedProfile; settings: ScimSettings };
   signal?: AbortSignal;
+  /** How long a connector's call may hang (default CONNECTOR_TIMEOUT_MS, 30 s). */
+  timeoutMs?: number;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function runThroughConnector(request: ConnectorRunRequest): Promise
     ...(request.collisions ? { collisions: request.collisions } : {}),
     world: request.world,
     envSet: request.envSet,
+    ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
   };
   if (connector.kind === 'command') return runCommandConnector({ ...common, command: connector.command, cwd: connector.cwd, name: connector.name }, request.signal);
   return runNodeConnector({ ...common, connector: { module: connector.module, name: connector.name, concurrency: connector.concurrency } }, request.signal);

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import type { ConnectorRehearsal } from '../../connector/rehearse.js';
 import type { ConnectorRunRequest, NamedConnector } from '../../connector/run.js';
 import type { EnvSet } from '../../env/load.js';
-import { UserError } from '../../errors/user-error.js';
+import { UserError, type SourceLocation } from '../../errors/user-error.js';
 import type { RunReport } from '../../report/run-report.js';
 import type { CliIO } from '../io.js';
 
@@ -97,6 +97,13 @@ export async function rehearseConnector(connector: NamedConnector, base: EnvSet,
   const hooks = connectorRehearsal(connector, base, candidate, signal);
   return {
     ...hooks,
+    present: (report) => {
+      try {
+        return hooks.present(report);
+      } catch (error) {
+        throw failed(error, connector, 'rehearse', ConnectorFailed);
+      }
+    },
     replayer: (parallel, world) => {
       const inner = hooks.replayer(parallel, world);
       return {
@@ -120,7 +127,9 @@ async function loadConnector() {
 
 function failed(error: unknown, connector: NamedConnector, command: string, kind: new (...args: never[]) => Error): unknown {
   if (!(error instanceof kind)) return error;
+  const location = (error as { location?: SourceLocation }).location;
   return new UserError('connector-failed', `Failed to ${command}: the connector ${connector.name} could not be run: ${error.message}.`, {
+    ...(location ? { location } : {}),
     hint: connector.kind === 'node' ? 'A connector is a Node module exporting handle(event) (optionally setup() and teardown()) or sync(desiredState); see the README, "Rehearse your own connector".' : 'See the README, "Rehearse your own connector", for the JSON-lines protocol.',
   });
 }
