@@ -53,7 +53,7 @@ function compareStages(out: Comparison, what: string, before: Partial<Record<Sta
  */
 export function compareRuns(before: RunReport, after: RunReport): Comparison {
   const out: Comparison = { compared: [], regressions: [] };
-  compareVerdict(out, runVerdict(before.summary), runVerdict(after.summary));
+  compareVerdict(out, runVerdict(before.summary, before.partial), runVerdict(after.summary, after.partial));
   compareCount(out, 'blocked accounts', before.summary.blocked, after.summary.blocked);
   compareStages(out, 'blocked', before.summary.byStage, after.summary.byStage);
   compareCount(out, 'unverified accounts', before.summary.unverified, after.summary.unverified);

@@ -26,7 +26,7 @@ export function renderRunJson(report: RunReport): string {
     $schema: RUN_REPORT_SCHEMA,
     formatVersion: '1.0',
     command: 'run',
-    verdict: runVerdict(summary),
+    verdict: runVerdict(summary, report.partial),
     users: report.users,
     seed: report.seed,
     target: report.target,

@@ -1,5 +1,5 @@
 import { STAGES } from '../run/ledger.js';
-import { describeReason, runVerdict } from '../run/summary.js';
+import { describeReason, inconclusiveBecause, runVerdict } from '../run/summary.js';
 import { cell, code } from './markdown.js';
 import type { RunReport } from './run-report.js';
 import { describeWorldMarkdown } from './world.js';
@@ -11,9 +11,9 @@ export function renderRunMarkdown(report: RunReport): string {
   const unverified = `${summary.unverified.toLocaleString('en-US')} unverified (state could not be read back)`;
   const verdict = {
     safe: '✅ **safe**: no account blocked',
-    inconclusive: `⚠️ **inconclusive**: no account blocked, ${unverified}`,
+    inconclusive: `⚠️ **inconclusive**: ${inconclusiveBecause(report)}`,
     'blocks-accounts': `❌ **blocks accounts**: ${summary.blocked.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts blocked${summary.unverified > 0 ? `, ${unverified}` : ''}`,
-  }[runVerdict(summary)];
+  }[runVerdict(summary, report.partial)];
   const out = [`### scimsim run: ${verdict}`, '', `${code(report.scenario)} · ${report.users.toLocaleString('en-US')} users · seed ${report.seed} · ${report.target} · ${report.dialect} dialect${report.partial ? ' · **partial**' : ''}`, ...(report.world ? ['', describeWorldMarkdown(report.world)] : []), ''];
   if (summary.blocked > 0 || summary.unverified > 0) {
     out.push('| stage | blocked |', '|---|---:|');

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { describeCleanup } from '../target/cleanup.js';
 import { STAGES } from '../run/ledger.js';
-import { describeReason, runVerdict } from '../run/summary.js';
+import { describeReason, inconclusiveBecause, runVerdict } from '../run/summary.js';
 import type { RunReport } from './run-report.js';
 import { describeWorld } from './world.js';
 import { connectorNotes, describeConnector } from './connector.js';
@@ -41,12 +41,12 @@ export function renderRunTable(report: RunReport, colors: Colors): string {
     if (notes.length > 0) out.push(...notes.map((line) => colors.yellow(line)), '');
   }
   out.push(`${plural(summary.requests, 'request')}, ${summary.retries.toLocaleString('en-US')} retried · ${Math.round(report.timing.simulatedMs / 1000)} s simulated, ${(report.timing.wallMs / 1000).toFixed(1)} s wall`);
-  const verdict = runVerdict(summary);
+  const verdict = runVerdict(summary, report.partial);
   out.push(
     verdict === 'safe'
       ? `${colors.green('✔')} ${colors.bold('safe')}: no account blocked`
       : verdict === 'inconclusive'
-        ? `${colors.yellow('?')} ${colors.bold('inconclusive')}: no account blocked, but ${summary.unverified.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts could not be read back (unverified)`
+        ? `${colors.yellow('?')} ${colors.bold('inconclusive')}: ${inconclusiveBecause(report)}`
         : `${colors.red('✖')} ${colors.bold('blocks accounts')}: ${summary.blocked.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts blocked${summary.unverified > 0 ? `, ${summary.unverified.toLocaleString('en-US')} unverified` : ''}`,
   );
   return `${out.join('\n')}\n`;

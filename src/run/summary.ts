@@ -47,9 +47,19 @@ export function summarizeLedger(ledger: Ledger): RunSummary {
 }
 
 /** A run's verdict: accounts blocked, else inconclusive while any account is unverified, else safe. */
-export function runVerdict(summary: Pick<RunSummary, 'blocked' | 'unverified'>): 'safe' | 'blocks-accounts' | 'inconclusive' {
+export function runVerdict(summary: Pick<RunSummary, 'blocked' | 'unverified'>, partial = false): 'safe' | 'blocks-accounts' | 'inconclusive' {
   if (summary.blocked > 0) return 'blocks-accounts';
-  return summary.unverified > 0 ? 'inconclusive' : 'safe';
+  // A run that stopped before the scenario finished has not shown that the rest is fine.
+  return summary.unverified > 0 || partial ? 'inconclusive' : 'safe';
+}
+
+/** Why a run with no account blocked is inconclusive, in words every format uses. */
+export function inconclusiveBecause(report: { summary: Pick<RunSummary, 'unverified'>; users: number; partial: boolean }): string {
+  const reasons = [
+    ...(report.partial ? ['the run stopped before the scenario finished (partial)'] : []),
+    ...(report.summary.unverified > 0 ? [`${report.summary.unverified.toLocaleString('en-US')} of ${report.users.toLocaleString('en-US')} accounts could not be read back (unverified)`] : []),
+  ];
+  return `no account blocked, but ${reasons.join(', and ')}`;
 }
 
 /** `400 tooMany`, `timeout`, `state-mismatch`: the short form reports use. */

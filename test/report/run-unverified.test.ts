@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STAGES, type Stage } from '../../src/run/ledger.js';
+import { renderRunHtml } from '../../src/report/html/run.js';
 import type { RunReport } from '../../src/report/run-report.js';
 import { renderRunJson } from '../../src/report/run-json.js';
 import { renderRunJUnit } from '../../src/report/run-junit.js';
@@ -53,5 +54,20 @@ describe('unverified accounts in every run format', () => {
     expect(markdown).toContain('| *unverified* | 17 |');
     const junit = renderRunJUnit(report(0));
     expect(junit).toMatch(/<testcase name="read-back" classname="scimsim.run">\s*<failure message="17 accounts unverified"/);
+  });
+});
+
+describe('a partial run that blocked nothing', () => {
+  it('is inconclusive, not safe, in every format, and says the run stopped before the scenario finished', () => {
+    const partial: RunReport = { ...report(0), partial: true, summary: { ...report(0).summary, unverified: 0 } };
+    expect((JSON.parse(renderRunJson(partial)) as { verdict: string }).verdict).toBe('inconclusive');
+    for (const text of [renderRunTable(partial, createColors(false)), renderRunMarkdown(partial), renderRunHtml(partial)]) {
+      expect(text).toContain('inconclusive');
+      expect(text).toContain('the run stopped before the scenario finished (partial)');
+      expect(text).not.toMatch(/safe: no account blocked/);
+    }
+    // Finished and fully read back, the same run is safe.
+    const finished: RunReport = { ...partial, partial: false };
+    expect((JSON.parse(renderRunJson(finished)) as { verdict: string }).verdict).toBe('safe');
   });
 });

@@ -1,5 +1,5 @@
 import { STAGES } from '../../run/ledger.js';
-import { describeReason, runVerdict } from '../../run/summary.js';
+import { describeReason, inconclusiveBecause, runVerdict } from '../../run/summary.js';
 import { describeCleanup } from '../../target/cleanup.js';
 import type { RunReport } from '../run-report.js';
 import { connectorSection } from './connector.js';
@@ -16,11 +16,11 @@ const CHART_REASONS = 7;
  */
 export function renderRunHtml(report: RunReport): string {
   const { summary } = report;
-  const verdictKind = runVerdict(summary);
+  const verdictKind = runVerdict(summary, report.partial);
   const unverified = `${n(summary.unverified)} unverified (state could not be read back)`;
   const sentence = {
     safe: 'safe: no account blocked',
-    inconclusive: `inconclusive: no account blocked, but ${n(summary.unverified)} of ${n(report.users)} accounts could not be read back (unverified)`,
+    inconclusive: `inconclusive: ${inconclusiveBecause(report)}`,
     'blocks-accounts': `blocks accounts: ${n(summary.blocked)} of ${n(report.users)} accounts blocked${summary.unverified > 0 ? `, ${unverified}` : ''}`,
   }[verdictKind];
   const body = html`<h1>scimsim run</h1>
