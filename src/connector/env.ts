@@ -19,3 +19,15 @@ export function teamNameOf(variable: string, ...sets: EnvSet[]): string {
   }
   return variable;
 }
+
+/**
+ * Renames catalog variables to the team's names (their aliases in either env set): `name` for a
+ * variable, `text` for the catalog names inside a sentence (a hint). Undefined when nothing is aliased.
+ */
+export function teamNamer(...sets: EnvSet[]): { name: (variable: string) => string; text: (line: string) => string } | undefined {
+  const names = new Map<string, string>();
+  for (const set of sets) for (const [name, value] of set.values) if (value.alias !== undefined && !names.has(name)) names.set(name, value.alias);
+  if (names.size === 0) return undefined;
+  const pattern = new RegExp(`\\b(${[...names.keys()].join('|')})\\b`, 'g');
+  return { name: (variable) => names.get(variable) ?? variable, text: (line) => line.replace(pattern, (match) => names.get(match) ?? match) };
+}

@@ -5,7 +5,7 @@ import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import type { Judgement } from '../rehearse/judge.js';
 import type { ReplayResult, Replayer } from '../rehearse/replayer.js';
 import type { RehearseReport } from '../rehearse/types.js';
-import { teamNameOf } from './env.js';
+import { teamNameOf, teamNamer } from './env.js';
 import { ConnectorFailed } from './node-run.js';
 import { connectorReplayer, type NamedConnector } from './run.js';
 
@@ -89,12 +89,9 @@ function hostOf(set: EnvSet, variable: string): string | undefined {
  * catalog name is shown as the team's name, in changes, causes and hints.
  */
 export function inTeamNames(report: RehearseReport, base: EnvSet, candidate: EnvSet): RehearseReport {
-  const names = new Map<string, string>();
-  for (const set of [candidate, base]) for (const [name, value] of set.values) if (value.alias !== undefined && !names.has(name)) names.set(name, value.alias);
-  if (names.size === 0) return report;
-  const name = (variable: string): string => names.get(variable) ?? variable;
-  const pattern = new RegExp(`\\b(${[...names.keys()].join('|')})\\b`, 'g');
-  const text = (line: string): string => line.replace(pattern, (match) => names.get(match) ?? match);
+  const team = teamNamer(candidate, base);
+  if (team === undefined) return report;
+  const { name, text } = team;
   return {
     ...report,
     changes: report.changes.map((c) => ({ ...c, variable: name(c.variable), unitId: name(c.unitId) })),

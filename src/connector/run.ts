@@ -6,6 +6,7 @@ import type { RunReport } from '../report/run-report.js';
 import type { Scenario } from '../scenario/types.js';
 import type { DialectName } from '../scim/dialects.js';
 import { runCommandConnector } from './command-run.js';
+import { teamNamer } from './env.js';
 import { runNodeConnector } from './node-run.js';
 import type { ConnectorSpec } from './types.js';
 
@@ -45,8 +46,13 @@ export async function runThroughConnector(request: ConnectorRunRequest): Promise
     envSet: request.envSet,
     ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
   };
-  if (connector.kind === 'command') return runCommandConnector({ ...common, command: connector.command, cwd: connector.cwd, name: connector.name }, request.signal);
-  return runNodeConnector({ ...common, connector: { module: connector.module, name: connector.name, concurrency: connector.concurrency } }, request.signal);
+  const ran =
+    connector.kind === 'command'
+      ? await runCommandConnector({ ...common, command: connector.command, cwd: connector.cwd, name: connector.name }, request.signal)
+      : await runNodeConnector({ ...common, connector: { module: connector.module, name: connector.name, concurrency: connector.concurrency } }, request.signal);
+  // Hints name variables as the team's files do, as a rehearsal's report does.
+  const team = teamNamer(request.envSet);
+  return team === undefined ? ran : { ...ran, report: { ...ran.report, hints: ran.report.hints.map(team.text) } };
 }
 
 /**
