@@ -39,6 +39,9 @@ export interface NodeConnectorReply {
   result: ReplayResult;
 }
 
+/** The shortest silence of the worker's heartbeat that counts as a connector blocking its thread. */
+const BLOCKED_THREAD_MIN_MS = 5_000;
+
 /**
  * Runs one replay through a Node connector in a fresh worker thread whose process.env is the
  * replay's env set, under the team's own variable names (see `processEnvOf`).
@@ -58,16 +61,19 @@ export function runNodeConnector(job: NodeConnectorJob, signal?: AbortSignal): P
     // The worker says it is alive every second from its start; a connector that blocks its thread stops that.
     let alive: number | undefined;
     const every = Math.min(1000, timeoutMs);
+    // A thread is called blocked only after BLOCKED_THREAD_MIN_MS at least, however short the
+    // calls' timeout: loading msw and the connector on a busy machine must not look like a hang.
+    const blockedMs = Math.max(timeoutMs, BLOCKED_THREAD_MIN_MS);
     let tick = performance.now();
     const watchdog = setInterval(() => {
       const now = performance.now();
       // This thread was busy itself (its own ticks came late): the worker's word may be waiting in the queue.
       if (now - tick > 2 * every && alive !== undefined) alive = now;
       tick = now;
-      if (alive === undefined || now - alive < timeoutMs) return;
+      if (alive === undefined || now - alive < blockedMs) return;
       settle();
       void worker.terminate();
-      reject(new ConnectorFailed(`the connector blocked its thread for ${timeoutMs / 1000} s (a synchronous loop or wait in its code), so nothing it did could be read back`));
+      reject(new ConnectorFailed(`the connector blocked its thread for ${blockedMs / 1000} s (a synchronous loop or wait in its code), so nothing it did could be read back`));
     }, every);
     const settle = (): void => {
       settled = true;

@@ -24,7 +24,7 @@ async function connectorFile(code: string, name = 'connector.mjs'): Promise<stri
   return file;
 }
 
-/** One run through `connector` on the default world, connector calls timing out after `timeoutMs`. */
+/** One run through `connector` on the default world, connector calls timing out after `timeoutMs` (HUNG for the tests of hung calls). */
 async function runThrough(connector: NamedConnector, options: { users?: number; timeoutMs?: number; signal?: AbortSignal; dir?: string } = {}) {
   const dir = options.dir ?? DIR;
   const envSet = await loadEnvSet({ files: [`${dir}/staging.env`], aliases: parseAliases(await loadAliasFile(`${dir}/aliases.env`, cwd)), cwd });
@@ -37,10 +37,13 @@ async function runThrough(connector: NamedConnector, options: { users?: number; 
     seed: 1,
     dialect: 'rfc',
     world: { profile, settings: resolveSettings(envSet) },
-    timeoutMs: options.timeoutMs ?? 1500,
+    timeoutMs: options.timeoutMs ?? 5000,
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }
+
+/** The timeout of the tests whose connector hangs on purpose: short, so they end soon. */
+const HUNG = 1500;
 
 const node = (module: string, concurrency = 4): NamedConnector => ({ kind: 'node', module, concurrency, name: module });
 
@@ -78,7 +81,7 @@ describe('a connector that misbehaves', () => {
   it('never settles handle(event): once every slot has hung, the rest of the run fails at once', async () => {
     const calls = join(await mkdtemp(join(tmpdir(), 'scimsim-hostile-')), 'calls');
     const file = await connectorFile(`import { appendFileSync } from 'node:fs';\nexport function handle(event) { appendFileSync(${JSON.stringify(calls)}, event.id + '\\n'); return new Promise(() => {}); }\n`);
-    const { report } = await runThrough(node(file, 4), { users: 40 });
+    const { report } = await runThrough(node(file, 4), { users: 40, timeoutMs: HUNG });
     expect(report.summary.blocked).toBe(40);
     expect(report.summary.reasons[0]?.detail).toContain('did not settle');
     // The four slots hung, and at most the three events started as the first three timed out: not one call per event.
@@ -88,7 +91,7 @@ describe('a connector that misbehaves', () => {
   it('never settles sync(desiredState) and sends nothing: the step fails, and later steps are not synced', async () => {
     const calls = join(await mkdtemp(join(tmpdir(), 'scimsim-hostile-')), 'calls');
     const file = await connectorFile(`import { appendFileSync } from 'node:fs';\nexport function sync(state) { appendFileSync(${JSON.stringify(calls)}, state.step.name + '\\n'); return new Promise(() => {}); }\n`);
-    const { report } = await runThrough(node(file), { users: 20 });
+    const { report } = await runThrough(node(file), { users: 20, timeoutMs: HUNG });
     expect(report.summary.blocked).toBe(20);
     expect(report.summary.reasons[0]?.detail).toContain('sent no request');
     expect((await readFile(calls, 'utf8')).trim().split('\n')).toHaveLength(1);
@@ -96,7 +99,7 @@ describe('a connector that misbehaves', () => {
 
   it('never settles setup(): every change fails with it, as a setup that throws', async () => {
     const file = await connectorFile('export function setup() { return new Promise(() => {}); }\nexport function handle() {}\n');
-    const { report } = await runThrough(node(file), { users: 20 });
+    const { report } = await runThrough(node(file), { users: 20, timeoutMs: HUNG });
     expect(report.summary.blocked).toBe(20);
     expect(report.summary.reasons[0]?.detail).toContain('setup() did not settle');
   });
@@ -152,7 +155,7 @@ describe('a command connector that misbehaves', () => {
     const pidFile = join(await mkdtemp(join(tmpdir(), 'scimsim-hostile-')), 'pid');
     // sh runs `sleep` as its child (a command follows it), so ending sh alone would leave it behind.
     const command = `sh -c 'echo $$ > ${pidFile}; exec sleep 300' & yes garbage | head -n 1000; wait`;
-    const { report } = await runThrough({ kind: 'command', command, cwd, name: 'garbage' }, { users: 20, dir: PY });
+    const { report } = await runThrough({ kind: 'command', command, cwd, name: 'garbage' }, { users: 20, dir: PY, timeoutMs: HUNG });
     expect(report.summary.blocked).toBe(20);
     expect(report.summary.reasons[0]?.detail).toContain('acknowledged nothing');
     const pid = Number(await readFile(pidFile, 'utf8'));
