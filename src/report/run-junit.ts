@@ -1,5 +1,5 @@
 import { STAGES } from '../run/ledger.js';
-import { describeReason } from '../run/summary.js';
+import { describeReason, inconclusiveBecause } from '../run/summary.js';
 import { connectorProperties } from './connector.js';
 import { renderJUnit } from './junit.js';
 import type { RunReport } from './run-report.js';
@@ -27,7 +27,7 @@ export function renderRunJUnit(report: RunReport): string {
           body: reasons.map((r) => `${r.count} × ${describeReason(r)}: ${report.hints[summary.reasons.indexOf(r)] ?? ''}`).join('\n'),
         },
       };
-    }), readBack],
+    }), readBack, ...(report.partial ? [{ name: 'scenario', classname: 'scimsim.run', failure: { message: 'partial run', body: `${inconclusiveBecause(report)}: what the rest of the scenario would do is not known.` } }] : [])],
     [...(report.world ? worldProperties(report.world) : []), ...(report.connector ? connectorProperties(report.connector) : [])],
   );
 }

@@ -35,6 +35,8 @@ export const ACTIVE = 2;
 export const DELETED = 4;
 
 const EXAMPLE_ACCOUNTS = 3;
+/** Distinct connector error messages kept as reasons of their own, per stage. */
+const CONNECTOR_MESSAGES = 20;
 
 /**
  * One compact record per synthetic account: the state the scenario intends (flags), the
@@ -57,6 +59,8 @@ export class Ledger {
   readonly unverified: Uint8Array;
   readonly reasons: Reason[] = [];
   readonly #reasonKeys = new Map<string, number>();
+  /** The distinct connector messages kept as reasons, by stage. */
+  readonly #connectorMessages = new Map<Stage, Set<string>>();
   /** reason index -> up to three example accounts with their failing request. */
   readonly examples = new Map<number, Array<{ index: number; op: OpDetail }>>();
   requests = 0;
@@ -97,11 +101,27 @@ export class Ledger {
     // Blocked is a verdict about the account, so it is no longer merely unverified.
     this.unverified[index] = 0;
     // A refused manager and another refusal with the same status are different causes.
-    const key = `${stage}|${reason.status ?? ''}|${reason.scimType ?? ''}|${reason.error ?? ''}|${reason.reference ?? ''}`;
+    const base = `${stage}|${reason.status ?? ''}|${reason.scimType ?? ''}|${reason.error ?? ''}|${reason.reference ?? ''}`;
+    let key = base;
+    let shown = detail;
+    // A team's connector says what went wrong only in its message: each message is its own
+    // reason, up to CONNECTOR_MESSAGES a stage (messages that carry an id would be one per account).
+    if (reason.error === 'connector-error') {
+      const distinct = this.#connectorMessages.get(stage) ?? new Set<string>();
+      this.#connectorMessages.set(stage, distinct);
+      const message = detail ?? '';
+      if (distinct.has(message) || distinct.size < CONNECTOR_MESSAGES) {
+        distinct.add(message);
+        key = `${base}|${message}`;
+      } else {
+        key = `${base}|…`;
+        shown = `other messages (more than ${CONNECTOR_MESSAGES} distinct ones at this stage)`;
+      }
+    }
     let reasonIndex = this.#reasonKeys.get(key);
     if (reasonIndex === undefined) {
       reasonIndex = this.reasons.length;
-      this.reasons.push(detail === undefined ? reason : { ...reason, detail });
+      this.reasons.push(shown === undefined ? reason : { ...reason, detail: shown });
       this.#reasonKeys.set(key, reasonIndex);
     }
     this.failStage[index] = STAGES.indexOf(stage) + 1;

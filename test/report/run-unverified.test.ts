@@ -58,7 +58,7 @@ describe('unverified accounts in every run format', () => {
 });
 
 describe('a partial run that blocked nothing', () => {
-  it('is inconclusive, not safe, in every format, and says the run stopped before the scenario finished', () => {
+  it('is inconclusive, not safe, in every format, and says the run stopped before the scenario finished (JUnit: a failing case)', () => {
     const partial: RunReport = { ...report(0), partial: true, summary: { ...report(0).summary, unverified: 0 } };
     expect((JSON.parse(renderRunJson(partial)) as { verdict: string }).verdict).toBe('inconclusive');
     for (const text of [renderRunTable(partial, createColors(false)), renderRunMarkdown(partial), renderRunHtml(partial)]) {
@@ -66,6 +66,9 @@ describe('a partial run that blocked nothing', () => {
       expect(text).toContain('the run stopped before the scenario finished (partial)');
       expect(text).not.toMatch(/safe: no account blocked/);
     }
+    // CI reading JUnit sees it fail too.
+    expect(renderRunJUnit(partial)).toMatch(/<testcase name="scenario"[^>]*>\s*<failure message="partial run"/);
+    expect(renderRunJUnit({ ...partial, partial: false })).not.toContain('name="scenario"');
     // Finished and fully read back, the same run is safe.
     const finished: RunReport = { ...partial, partial: false };
     expect((JSON.parse(renderRunJson(finished)) as { verdict: string }).verdict).toBe('safe');
