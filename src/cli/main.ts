@@ -28,7 +28,7 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
     .version(VERSION)
     .option('debug', { type: 'boolean', default: false, description: 'print stack traces of errors' })
     .command(COMMANDS.map((entry) => (body && entry === named ? { command: entry.command, describe: entry.describe, ...body } : unloaded(entry))))
-    .demandCommand(1, 'Name a command: check, diff, vars, run, rehearse, rotate, mock, cleanup or world.')
+    .demandCommand(1, 'Name a command: check, diff, vars, run, rehearse, load, rotate, report, mock, cleanup or world.')
     .recommendCommands()
     .strict()
     .help()

@@ -5,7 +5,7 @@ import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import type { Judgement } from '../rehearse/judge.js';
 import type { ReplayResult, Replayer } from '../rehearse/replayer.js';
 import type { RehearseReport } from '../rehearse/types.js';
-import { teamNameOf, teamNamer } from './env.js';
+import { processEnvOf, teamNameOf, teamNamer } from './env.js';
 import { ConnectorFailed } from './node-run.js';
 import { connectorReplayer, type NamedConnector } from './run.js';
 
@@ -23,8 +23,9 @@ export interface ConnectorRehearsal {
  * the report under the team's own variable names.
  */
 export function connectorRehearsal(connector: NamedConnector, base: EnvSet, candidate: EnvSet, signal?: AbortSignal): ConnectorRehearsal {
-  // Why a replay blocked every account, for a baseline that does (see present).
+  // Why the baseline's replay blocked every account, when it does (see present).
   let allBlocked: string | undefined;
+  const baseline = envKey(base);
   return {
     replayer: (parallel, world) => {
       const inner = connectorReplayer(connector, parallel, world, signal);
@@ -32,7 +33,10 @@ export function connectorRehearsal(connector: NamedConnector, base: EnvSet, cand
         ...inner,
         replay: async (job, extras) => {
           const result = await inner.replay(job, extras);
-          if (result.blocked === job.users && !result.partial) allBlocked ??= result.reasons[0]?.detail ?? result.reasons[0]?.error;
+          // Replays run in parallel: only the baseline's own reason may be quoted as the baseline's.
+          if (result.blocked === job.users && !result.partial && job.envSet !== undefined && envKey(job.envSet) === baseline) {
+            allBlocked ??= result.reasons[0]?.detail ?? result.reasons[0]?.error;
+          }
           return result;
         },
       };
@@ -97,4 +101,9 @@ export function inTeamNames(report: RehearseReport, base: EnvSet, candidate: Env
     changes: report.changes.map((c) => ({ ...c, variable: name(c.variable), unitId: name(c.unitId) })),
     attribution: report.attribution.map((a) => ({ ...a, variables: a.variables.map(name), causes: a.causes.map((set) => set.map(name)), hint: text(a.hint) })),
   };
+}
+
+/** An env set's variables and values as one string: the same for two sets that say the same. */
+function envKey(set: EnvSet): string {
+  return JSON.stringify(Object.entries(processEnvOf(set)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -108,6 +108,13 @@ describe('rehearse --connector: a fetch-based event connector with its own varia
     expect(moved.stdout).not.toContain(TOKEN);
   });
 
+  it('refuses --connector-concurrency beside --connector-cmd, which has no such setting', async () => {
+    const both = await runScimsim(['run', '--env', STAGING, '--alias-file', `${DIR}/aliases.env`, '--connector-cmd', 'python3 connector.py', '--connector-concurrency', '4', '--users', '5']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('--connector-concurrency is for a Node connector');
+    expect(both.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('refuses bad connector flags with one clear message', async () => {
     const missing = await runScimsim(['run', '--env', STAGING, '--alias-file', `${DIR}/aliases.env`, '--connector', 'nope/connector.mjs', '--users', '5']);
     expect(missing.code).toBe(1);

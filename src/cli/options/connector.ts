@@ -49,6 +49,9 @@ export function connectorFromArgs(args: ConnectorArgs & { target: 'mock' | 'live
     });
   }
   if (cmd !== undefined) {
+    if (args['connector-concurrency'] !== undefined) {
+      throw new UserError('bad-flags', `Failed to ${command}: --connector-concurrency is for a Node connector (--connector); a --connector-cmd program is sent every event of a step at once and answers at its own pace.`);
+    }
     if (cmd.trim() === '') throw new UserError('bad-flags', `Failed to ${command}: --connector-cmd is empty.`, { hint: 'Write --connector-cmd "python3 sync.py".' });
     return { kind: 'command', command: cmd, cwd: io.cwd, name: cmd };
   }
