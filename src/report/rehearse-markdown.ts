@@ -12,6 +12,7 @@ import {
   describeRuns,
   describeUnexplained,
   groupByUnit,
+  howCaused,
   partnersOf,
   summarizeRehearsal,
 } from './rehearse-summary.js';
@@ -88,7 +89,8 @@ function blockedCell(report: RehearseReport, change: RehearsedChange): string {
 function details(attribution: Attribution): string[] {
   const vars = describeCauses(attribution, (v) => `<code>${xml(v)}</code>`);
   const verb = attribution.variables.length === 1 || attribution.alternatives ? 'blocks' : 'block';
-  const how = attribution.alternatives ? ' (any one cause alone)' : attribution.interaction ? ' only together' : attribution.variables.length > 1 ? ' (one unit)' : '';
+  const way = howCaused(attribution);
+  const how = way === undefined ? '' : way === 'only together' ? ` ${way}` : ` (${way})`;
   const count = attribution.blocked.toLocaleString('en-US');
   const out = [`<details><summary>${vars} ${verb} ${count} account${attribution.blocked === 1 ? '' : 's'}${how}</summary>`, ''];
   if (attribution.reasons.length > 0) {

@@ -48,12 +48,24 @@ export function describeReasons(attribution: Attribution, max = 2): string {
 }
 
 /**
+ * How a row's variables block its accounts, in the words every format uses: any one of several
+ * cause sets alone, several changes only together, or several variables that move as one unit.
+ */
+export function howCaused(attribution: Attribution): 'any one cause alone' | 'only together' | 'one unit' | undefined {
+  if (attribution.alternatives) return 'any one cause alone';
+  if (attribution.interaction) return 'only together';
+  return attribution.variables.length > 1 ? 'one unit' : undefined;
+}
+
+/**
  * `blocks 312 accounts (deactivate: 400 tooMany)`; `… only together (…)` for an interaction;
  * `… each cause alone (…)` when any of several cause sets blocks them.
  */
 export function describeBlock(attribution: Attribution): string {
   const reasons = describeReasons(attribution);
-  const how = attribution.alternatives ? ', any one cause alone' : attribution.interaction ? ' only together' : '';
+  // The table shows a unit of several variables on a line of its own.
+  const way = howCaused(attribution);
+  const how = way === 'any one cause alone' ? `, ${way}` : way === 'only together' ? ` ${way}` : '';
   return `blocks ${plural(attribution.blocked, 'account')}${how}${reasons === '' ? '' : ` (${reasons})`}`;
 }
 

@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/env/fingerprint.js';
 import type { Attribution, RehearsedChange, RehearseReport } from '../../src/rehearse/types.js';
+import { renderRehearseHtml } from '../../src/report/html/rehearse.js';
 import { renderRehearseJson } from '../../src/report/rehearse-json.js';
 import { renderRehearseJUnit } from '../../src/report/rehearse-junit.js';
 import { renderRehearseMarkdown } from '../../src/report/rehearse-markdown.js';
@@ -205,6 +206,9 @@ describe('renderRehearseTable', () => {
     const text = renderRehearseTable(report, plain);
     expect(text).toMatch(/┌ ~ SCIM_AUTH_MODE +bearer -> oauth2 +blocks 2,000 accounts \(create: 401\)\n {2}└ ~ SCIM_OAUTH_CLIENT_SECRET +fp:\w+ -> fp:\w+ +\(moves with the lines above as one unit\)\n/);
     expect(text).not.toContain('only together (create: 401)');
+    // Markdown and HTML name the unit the same way, from one rule.
+    expect(renderRehearseMarkdown(report)).toContain('(one unit)');
+    expect(renderRehearseHtml(report)).toContain('<span class="note">one unit</span>');
   });
 
   it('reports accounts blocked under the baseline and unexplained accounts', () => {

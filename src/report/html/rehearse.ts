@@ -10,6 +10,7 @@ import {
   describeTarget,
   describeUnexplained,
   groupByUnit,
+  howCaused,
   summarizeRehearsal,
 } from '../rehearse-summary.js';
 import { connectorSection } from './connector.js';
@@ -132,7 +133,7 @@ function causes(report: RehearseReport): SafeHtml {
     html`${join(
       a.causes.map((set) => join(set.map(code), ' + ')),
       ' or ',
-    )}${a.alternatives ? html`<br><span class="note">any one cause alone</span>` : a.interaction ? html`<br><span class="note">only together</span>` : ''}`,
+    )}${howCaused(a) === undefined ? '' : html`<br><span class="note">${howCaused(a)}</span>`}`,
     n(a.blocked),
     join(
       STAGES.filter((s) => (a.byStage[s] ?? 0) > 0).map((s) => `${s} ${n(a.byStage[s] ?? 0)}`),
