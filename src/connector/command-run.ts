@@ -1,33 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { EnvSet } from '../env/load.js';
-import { Redactor } from '../env/redact.js';
-import type { ScimSettings } from '../env/settings.js';
 import { startMockServer } from '../mock/adapters/server.js';
-import { ScimProvider } from '../mock/core/provider.js';
-import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
-import type { Scenario } from '../scenario/types.js';
-import { getDialect, type DialectName } from '../scim/dialects.js';
-import { seedPopulation } from '../target/population.js';
-import { providerOptionsFor } from '../target/world.js';
-import { driveScenario, type ConnectorError, type Deliver } from './drive.js';
+import type { ConnectorError, Deliver } from './drive.js';
 import { processEnvOf } from './env.js';
-import { finishConnectorRun, worldReader } from './finish.js';
+import { driveConnector, finishConnectorRun, openConnectorWorld, worldReader, type ConnectorReplayJob } from './finish.js';
 import { CONNECTOR_TIMEOUT_MS, ConnectorFailed, type NodeConnectorReply } from './node-run.js';
 
-export interface CommandConnectorJob {
+export interface CommandConnectorJob extends ConnectorReplayJob {
   command: string;
   cwd: string;
   name: string;
-  scenario: Scenario;
-  users: number;
-  seed: number;
-  collisions?: number;
-  dialect: DialectName;
-  world: { profile: ResolvedProfile; settings: ScimSettings };
-  envSet: EnvSet;
-  /** With no acknowledgement for this long, the program is stuck (default CONNECTOR_TIMEOUT_MS). */
-  timeoutMs?: number;
 }
 
 /** Variables of scimsim's own environment a program needs to start at all (and nothing else). */
@@ -43,13 +26,9 @@ const PASSED_THROUGH = ['PATH', 'HOME', 'LANG', 'SYSTEMROOT', 'TMPDIR'];
  */
 export async function runCommandConnector(job: CommandConnectorJob, signal?: AbortSignal): Promise<NodeConnectorReply> {
   const wallStart = performance.now();
-  const { world, seed, users } = job;
-  const marker = `scimsim-mock-${seed}`;
-  const redactor = new Redactor();
-  redactor.addEnvSet(job.envSet);
-  redactor.addSettings(world.settings);
-  const provider = new ScimProvider(providerOptionsFor(world.settings, world.profile, seed));
-  const preexisting = seedPopulation(provider.store, world.profile.population, { seed, marker, users, collisions: job.collisions ?? 0, domain: world.settings.usernameDomain });
+  const { world, seed } = job;
+  const opened = openConnectorWorld(job);
+  const { provider, marker, redactor } = opened;
   const server = await startMockServer(provider);
   const started = performance.now();
   let requests = 0;
@@ -141,20 +120,7 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
     return errors;
   };
   try {
-    const driven = await driveScenario({
-      scenario: job.scenario,
-      users,
-      seed,
-      marker,
-      domain: world.settings.usernameDomain,
-      ...(job.collisions ? { collisions: job.collisions } : {}),
-      deletesUsers: getDialect(job.dialect).deletesUsers,
-      preexisting,
-      deliver,
-      scrub: (text) => redactor.scrub(text),
-      reader,
-      ...(signal ? { signal } : {}),
-    });
+    const driven = await driveConnector(job, opened, deliver, reader, signal);
     child.stdin.end();
     const grace = setTimeout(() => {
       stopChild(child);
@@ -165,13 +131,8 @@ export async function runCommandConnector(job: CommandConnectorJob, signal?: Abo
     const unattributed = [...driven.unattributed];
     for (const line of stderr.map((l) => redactor.scrub(l))) if (unattributed.length < 5 && !unattributed.includes(line)) unattributed.push(line);
     return await finishConnectorRun({
+      job,
       driven,
-      settings: world.settings,
-      scenario: job.scenario.name,
-      dialect: job.dialect,
-      users,
-      seed,
-      collisions: job.collisions ?? 0,
       reads,
       now,
       requests,

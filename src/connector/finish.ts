@@ -1,16 +1,74 @@
+import type { EnvSet } from '../env/load.js';
+import { Redactor } from '../env/redact.js';
 import type { ScimSettings } from '../env/settings.js';
-import type { ScimProvider } from '../mock/core/provider.js';
+import { ScimProvider } from '../mock/core/provider.js';
+import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
+import type { Scenario } from '../scenario/types.js';
 import { createInProcessTransport } from '../mock/adapters/in-process.js';
 import { replayResultOf } from '../rehearse/replayer.js';
 import type { RunReport } from '../report/run-report.js';
 import { summarizeRun } from '../run/execute.js';
 import { ScimClient } from '../scim/client/client.js';
 import { VirtualClock, type Clock } from '../scim/clock.js';
-import { getDialect } from '../scim/dialects.js';
+import { getDialect, type DialectName } from '../scim/dialects.js';
 import { createRandom } from '../scim/random.js';
-import { readBackWorld, type DriveResult } from './drive.js';
+import { seedPopulation } from '../target/population.js';
+import { providerOptionsFor } from '../target/world.js';
+import { driveScenario, readBackWorld, type Deliver, type DriveResult } from './drive.js';
 import type { NodeConnectorReply } from './node-run.js';
 import type { ConnectorSummary } from './types.js';
+
+/** What every connector replay is given, Node module or program: plain data only. */
+export interface ConnectorReplayJob {
+  scenario: Scenario;
+  users: number;
+  seed: number;
+  collisions?: number;
+  dialect: DialectName;
+  /** The world, built for the env set it is valid in (the baseline), and that env set's settings. */
+  world: { profile: ResolvedProfile; settings: ScimSettings };
+  /** The replay's env set: the connector's environment, and the secrets to redact. */
+  envSet: EnvSet;
+  /** How long a connector's call (or a program's acknowledgement) may take (default CONNECTOR_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+/** A replay's world: the provider with its pre-existing population, the run marker, and a redactor of the replay's secrets. */
+export interface ConnectorWorld {
+  provider: ScimProvider;
+  marker: string;
+  preexisting: ReturnType<typeof seedPopulation>;
+  redactor: Redactor;
+}
+
+export function openConnectorWorld(job: ConnectorReplayJob): ConnectorWorld {
+  const { world, seed, users } = job;
+  const marker = `scimsim-mock-${seed}`;
+  const redactor = new Redactor();
+  redactor.addEnvSet(job.envSet);
+  redactor.addSettings(world.settings);
+  const provider = new ScimProvider(providerOptionsFor(world.settings, world.profile, seed));
+  const preexisting = seedPopulation(provider.store, world.profile.population, { seed, marker, users, collisions: job.collisions ?? 0, domain: world.settings.usernameDomain });
+  return { provider, marker, preexisting, redactor };
+}
+
+/** Walks the job's scenario, handing each step's events to `deliver` (see driveScenario). */
+export function driveConnector(job: ConnectorReplayJob, world: ConnectorWorld, deliver: Deliver, reader: ScimClient, signal?: AbortSignal): Promise<DriveResult> {
+  return driveScenario({
+    scenario: job.scenario,
+    users: job.users,
+    seed: job.seed,
+    marker: world.marker,
+    domain: job.world.settings.usernameDomain,
+    ...(job.collisions ? { collisions: job.collisions } : {}),
+    deletesUsers: getDialect(job.dialect).deletesUsers,
+    preexisting: world.preexisting,
+    deliver,
+    scrub: (text) => world.redactor.scrub(text),
+    reader,
+    ...(signal ? { signal } : {}),
+  });
+}
 
 /**
  * The client that reads the world back after the connector's last step, with the settings the
@@ -35,17 +93,11 @@ export function worldReader(provider: ScimProvider, settings: ScimSettings, seed
 }
 
 export interface FinishRequest {
+  job: ConnectorReplayJob;
   driven: DriveResult;
   /** The read-back's requests, and the world's time (see worldReader). */
   reads: () => number;
   now: () => number;
-  /** The settings the world is built for: the read-back's known-good settings. */
-  settings: ScimSettings;
-  scenario: string;
-  dialect: string;
-  users: number;
-  seed: number;
-  collisions: number;
   /** Requests the connector sent (answered or refused). */
   requests: number;
   connector: ConnectorSummary;
@@ -57,14 +109,16 @@ export interface FinishRequest {
  * accounts keep their last state, as `run` does) and builds the run's report and replay result.
  */
 export async function finishConnectorRun(request: FinishRequest): Promise<NodeConnectorReply> {
-  const { driven, settings, seed, users } = request;
+  const { driven, job } = request;
+  const { settings } = job.world;
+  const { seed, users } = job;
   if (!driven.partial) await readBackWorld(driven, settings.maxConcurrency);
   const { ledger } = driven;
   ledger.requests = request.requests + request.reads();
-  const parts = summarizeRun(ledger, { seed, marker: driven.book.marker, domain: settings.usernameDomain, users, collisions: request.collisions });
+  const parts = summarizeRun(ledger, { seed, marker: driven.book.marker, domain: settings.usernameDomain, users, collisions: job.collisions ?? 0 });
   const report: RunReport = {
-    scenario: request.scenario,
-    dialect: request.dialect,
+    scenario: job.scenario.name,
+    dialect: job.dialect,
     users,
     seed,
     target: 'mock',

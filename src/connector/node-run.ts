@@ -1,31 +1,16 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EnvSet } from '../env/load.js';
-import type { ScimSettings } from '../env/settings.js';
-import type { ResolvedProfile } from '../mock/profile/resolve-profile.js';
 import type { ReplayResult } from '../rehearse/replayer.js';
 import type { RunReport } from '../report/run-report.js';
-import type { Scenario } from '../scenario/types.js';
-import type { DialectName } from '../scim/dialects.js';
 import { processEnvOf } from './env.js';
+import type { ConnectorReplayJob } from './finish.js';
 
 /** What a connector worker needs: plain data only. */
-export interface NodeConnectorJob {
+export interface NodeConnectorJob extends ConnectorReplayJob {
   connector: { module: string; name: string; concurrency: number };
-  scenario: Scenario;
-  users: number;
-  seed: number;
-  collisions?: number;
-  dialect: DialectName;
-  /** The world, built for the env set it is valid in (the baseline), and that env set's settings. */
-  world: { profile: ResolvedProfile; settings: ScimSettings };
-  /** The replay's env set: the connector's process.env, and the secrets to redact. */
-  envSet: EnvSet;
   /** Interrupted before the worker started: it runs no step. */
   interrupted?: boolean;
-  /** How long a connector's call may go without settling (default CONNECTOR_TIMEOUT_MS). */
-  timeoutMs?: number;
 }
 
 /**

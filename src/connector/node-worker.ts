@@ -11,14 +11,9 @@ import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Redactor } from '../env/redact.js';
-import { ScimProvider } from '../mock/core/provider.js';
-import { getDialect } from '../scim/dialects.js';
 import { pool } from '../scim/pool.js';
-import { seedPopulation } from '../target/population.js';
-import { providerOptionsFor } from '../target/world.js';
-import { driveScenario, type ConnectorError, type Deliver } from './drive.js';
-import { finishConnectorRun, worldReader } from './finish.js';
+import type { ConnectorError, Deliver } from './drive.js';
+import { driveConnector, finishConnectorRun, openConnectorWorld, worldReader } from './finish.js';
 import { interceptWorld } from './intercept.js';
 import { CONNECTOR_TIMEOUT_MS, type NodeConnectorJob, type NodeConnectorReply } from './node-run.js';
 import type { ConnectorEvent, DesiredState } from './types.js';
@@ -73,13 +68,9 @@ try {
 
 async function run(job: NodeConnectorJob): Promise<NodeConnectorReply> {
   const wallStart = performance.now();
-  const { world, seed, users } = job;
-  const marker = `scimsim-mock-${seed}`;
-  const redactor = new Redactor();
-  redactor.addEnvSet(job.envSet);
-  redactor.addSettings(world.settings);
-  const provider = new ScimProvider(providerOptionsFor(world.settings, world.profile, seed));
-  const preexisting = seedPopulation(provider.store, world.profile.population, { seed, marker, users, collisions: job.collisions ?? 0, domain: world.settings.usernameDomain });
+  const { world, seed } = job;
+  const opened = openConnectorWorld(job);
+  const { provider, marker, redactor } = opened;
   const started = performance.now();
   const now = (): number => performance.now() - started;
   const interception = await interceptWorld(provider, world.settings, now);
@@ -153,20 +144,7 @@ async function run(job: NodeConnectorJob): Promise<NodeConnectorReply> {
     });
     return errors;
   };
-  const driven = await driveScenario({
-    scenario: job.scenario,
-    users,
-    seed,
-    marker,
-    domain: world.settings.usernameDomain,
-    ...(job.collisions ? { collisions: job.collisions } : {}),
-    deletesUsers: getDialect(job.dialect).deletesUsers,
-    preexisting,
-    deliver,
-    scrub: (text) => redactor.scrub(text),
-    reader,
-    signal: stopped.signal,
-  });
+  const driven = await driveConnector(job, opened, deliver, reader, stopped.signal);
   if (connector?.teardown && broken === undefined) {
     try {
       await settles((connector?.teardown as () => unknown)(), timeoutMs, 'teardown()');
@@ -178,13 +156,8 @@ async function run(job: NodeConnectorJob): Promise<NodeConnectorReply> {
   const unattributed = [...driven.unattributed];
   for (const message of stray.map((m) => redactor.scrub(m))) if (unattributed.length < 5 && !unattributed.includes(message)) unattributed.push(message);
   return finishConnectorRun({
+    job,
     driven,
-    settings: world.settings,
-    scenario: job.scenario.name,
-    dialect: job.dialect,
-    users,
-    seed,
-    collisions: job.collisions ?? 0,
     reads,
     now: readerNow,
     requests: interception.requests(),

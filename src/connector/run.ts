@@ -63,6 +63,8 @@ export async function runThroughConnector(request: ConnectorRunRequest): Promise
 export function connectorReplayer(connector: NamedConnector, parallel: number, world: { profile: ResolvedProfile; settings: ScimSettings }, signal?: AbortSignal): Replayer {
   return {
     parallel,
+    // Real time: the world's rate limit and latency, and the connector's own timers.
+    repeatable: false,
     replay: async (job: ReplayJob) => {
       if (!job.envSet) throw new Error('a connector replay without its env set (a scimsim bug)');
       const { result } = await runThroughConnector({

@@ -120,21 +120,47 @@ export class LatencyStats {
   }
 }
 
+/** The counts every load figure keeps of its operations (the whole test's, and each window's); they add exactly. */
+export class OutcomeCounts {
+  count = 0;
+  errors = 0;
+  /** Requests sent, retries included. */
+  requests = 0;
+  /** Requests answered 429. */
+  throttled = 0;
+
+  protected countOutcome(outcome: HttpOutcome): void {
+    this.count++;
+    if (!outcome.ok) this.errors++;
+    this.requests += outcome.attempts;
+    if (outcome.throttled !== undefined) this.throttled += outcome.throttled;
+  }
+
+  protected addCounts(other: OutcomeCounts): void {
+    this.count += other.count;
+    this.errors += other.errors;
+    this.requests += other.requests;
+    this.throttled += other.throttled;
+  }
+
+  protected readCounts(json: Pick<OutcomeCounts, 'count' | 'errors' | 'requests' | 'throttled'>): void {
+    this.count = json.count;
+    this.errors = json.errors;
+    this.requests = json.requests;
+    this.throttled = json.throttled;
+  }
+}
+
 /**
  * What one operation came to over a load test, in a form that merges exactly: counts and sums
  * add, min and max combine, and the HDR histograms add bucket by bucket (never averaged).
  */
-export class OperationStats {
-  count = 0;
-  errors = 0;
-  /** Requests sent for this operation, retries included. */
-  requests = 0;
-  /** Requests answered 429. */
-  throttled = 0;
+export class OperationStats extends OutcomeCounts {
   readonly iteration: LatencyStats;
   readonly server: LatencyStats;
 
   constructor(iteration: LatencyStats = new LatencyStats(), server: LatencyStats = new LatencyStats()) {
+    super();
     this.iteration = iteration;
     this.server = server;
   }
@@ -145,19 +171,13 @@ export class OperationStats {
   }
 
   record(outcome: HttpOutcome, iterationMs: number, serverMs: number): void {
-    this.count++;
-    if (!outcome.ok) this.errors++;
-    this.requests += outcome.attempts;
-    if (outcome.throttled !== undefined) this.throttled += outcome.throttled;
+    this.countOutcome(outcome);
     this.iteration.record(iterationMs);
     this.server.record(serverMs);
   }
 
   add(other: OperationStats): void {
-    this.count += other.count;
-    this.errors += other.errors;
-    this.requests += other.requests;
-    this.throttled += other.throttled;
+    this.addCounts(other);
     this.iteration.add(other.iteration);
     this.server.add(other.server);
   }
@@ -184,10 +204,7 @@ export class OperationStats {
     // A report written before server time was kept has none: an empty histogram, not a guess.
     const server = json.server ? LatencyStats.fromJSON(json.server, json.count) : new LatencyStats();
     const stats = new OperationStats(LatencyStats.fromJSON(json, json.count), server);
-    stats.count = json.count;
-    stats.errors = json.errors;
-    stats.requests = json.requests;
-    stats.throttled = json.throttled;
+    stats.readCounts(json);
     return stats;
   }
 }

@@ -1,5 +1,5 @@
 import type { HttpOutcome } from '../scim/client/http.js';
-import { LatencyStats, LOAD_OPERATIONS, type LatencyJson, type LoadOperation } from './metrics.js';
+import { LatencyStats, LOAD_OPERATIONS, OutcomeCounts, type LatencyJson, type LoadOperation } from './metrics.js';
 
 /** About this many windows cover the schedule; the tail of in-flight operations may add a few. */
 const WINDOWS_PER_SCHEDULE = 60;
@@ -27,32 +27,21 @@ export function windowWidthMs(durationMs: number): number {
  * fraction of the memory, but reading a percentile from it or encoding it takes milliseconds
  * rather than a tenth of one, which made writing the JSON of a 60-window test seconds slower.
  */
-export class WindowStats {
-  count = 0;
-  errors = 0;
-  /** Requests sent, retries included. */
-  requests = 0;
-  /** Requests answered 429. */
-  throttled = 0;
+export class WindowStats extends OutcomeCounts {
   readonly latency: LatencyStats;
 
   constructor(latency: LatencyStats = new LatencyStats()) {
+    super();
     this.latency = latency;
   }
 
   record(outcome: HttpOutcome, iterationMs: number): void {
-    this.count++;
-    if (!outcome.ok) this.errors++;
-    this.requests += outcome.attempts;
-    if (outcome.throttled !== undefined) this.throttled += outcome.throttled;
+    this.countOutcome(outcome);
     this.latency.record(iterationMs);
   }
 
   add(other: WindowStats): void {
-    this.count += other.count;
-    this.errors += other.errors;
-    this.requests += other.requests;
-    this.throttled += other.throttled;
+    this.addCounts(other);
     this.latency.add(other.latency);
   }
 
@@ -62,10 +51,7 @@ export class WindowStats {
 
   static fromJSON(json: WindowJson): WindowStats {
     const stats = new WindowStats(LatencyStats.fromJSON(json, json.count));
-    stats.count = json.count;
-    stats.errors = json.errors;
-    stats.requests = json.requests;
-    stats.throttled = json.throttled;
+    stats.readCounts(json);
     return stats;
   }
 }

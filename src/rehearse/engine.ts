@@ -252,12 +252,13 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       if (baseline.failStage[i] !== 0) alreadyBlocked++;
       else if (full.failStage[i] !== 0) newly.push(i);
     }
-    // A connector meets the world in real time (its own timers, the world's rate limit and
-    // latency), so an account one replay blocks may be chance. The candidate is replayed once
-    // more, and an account the second replay does not block is not reproducible: never blamed.
+    // Replays that meet the world in real time (a connector: its own timers, the world's rate
+    // limit and latency) may block an account by chance. The candidate is replayed once more,
+    // and an account the second replay does not block is not reproducible: never blamed.
+    const repeatable = replayer.repeatable !== false;
     let repeated = newly;
     const unrepeated: number[] = [];
-    if (request.connector && newly.length > 0) {
+    if (!repeatable && newly.length > 0) {
       if (3 > maxRuns) throw new BudgetExceeded();
       const again = await replay(units, 'search', true);
       repeated = [];
@@ -270,7 +271,7 @@ export async function rehearse(request: RehearseRequest): Promise<RehearseReport
       : await searchCauses({
           units: units.map((u) => u.id),
           newly: repeated,
-          maxRuns: Math.max(0, maxRuns - 2 - (request.connector ? 1 : 0)),
+          maxRuns: Math.max(0, maxRuns - 2 - (repeatable ? 0 : 1)),
           suspects: suspectsOf(full, repeated, units, users),
           replay: async (ids) => {
             const outcome = await replay(ids.map((id) => byId.get(id) as ChangeUnit), 'search');

@@ -59,6 +59,11 @@ type ReplyMessage = { id: number; ok: true; result: ReplayResult } | { id: numbe
 export interface Replayer {
   /** How many replays can usefully run at once. */
   readonly parallel: number;
+  /**
+   * False when two replays of one mix may block different accounts (a connector meeting the
+   * world in real time): the rehearsal then replays the candidate twice and blames only what repeats.
+   */
+  readonly repeatable?: boolean;
   replay(job: ReplayJob, extras: Pick<RunRequest, 'onRunId' | 'signal'>): Promise<ReplayResult>;
   close(): Promise<void>;
 }

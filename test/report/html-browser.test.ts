@@ -254,7 +254,7 @@ describe('HTML reports in headless Chromium', () => {
   it('sets long cause labels beside their bars, whole and inside the chart', { timeout: SLOW }, async () => {
     const names = ['SCIM_AUTH_TOKEN', 'SCIM_MAX_CONCURRENCY', 'SCIM_RATE_LIMIT_RPS', 'SCIM_UPDATE_METHOD', 'SCIM_USER_MATCH_ATTRIBUTE', 'SCIM_DEACTIVATION_MODE', 'SCIM_USERNAME_DOMAIN', 'SCIM_PAGE_SIZE', 'SCIM_TIMEOUT_MS'];
     // A cause per name, then the longest combinations a rehearsal writes: `A or B + C + …`.
-    const categories = [...names, ...names.slice(1).map((name, k) => `${names[0]} or ${names.slice(1, k + 2).join(' + ')}`)];
+    const categories = [...names, ...names.slice(1).map((_, k) => `${names[0]} or ${names.slice(1, k + 2).join(' + ')}`)];
     const svg = stackedBarChart({ id: 'long', title: 'Long labels', categories, series: [{ name: 'create', values: categories.map((_, k) => k + 1) }], unit: 'accounts' });
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 900 } });
     try {
